@@ -1,0 +1,134 @@
+// Command livedesk runs the livedesk live-chat server and its tools.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"livedesk/internal/app"
+	"livedesk/internal/bench"
+	"livedesk/internal/config"
+	"livedesk/internal/desk"
+	"livedesk/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "livedesk:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: livedesk <command> [flags]
+
+commands:
+  serve            run the server (see livedesk serve -h)
+  migrate          apply database migrations and exit
+  account create   create an account with its admin; prints JSON
+  bench            load generator (see docs/benchmarks.md)
+  version          print the version
+`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := parse("serve", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return app.Run(ctx, cfg, newLogger(cfg, stderr), stdout)
+	case "migrate":
+		cfg, err := parse("migrate", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		if cfg.SQLitePath() == "" {
+			return errors.New("PostgreSQL arrives with the scale-out issue")
+		}
+		names, err := store.Migrate(ctx, cfg.SQLitePath())
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(stdout).Encode(map[string]any{"database": cfg.SQLitePath(), "applied": names})
+	case "account":
+		if len(args) < 2 || args[1] != "create" {
+			return errors.New("usage: livedesk account create --name NAME --admin-email EMAIL --admin-password PASS")
+		}
+		return accountCreate(ctx, args[2:], getenv, stdout, stderr)
+	case "bench":
+		return bench.Main(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "livedesk", app.Version)
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+func parse(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func accountCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg := config.Default()
+	fs := flag.NewFlagSet("account create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs, getenv)
+	name := fs.String("name", "", "account name")
+	email := fs.String("admin-email", "", "admin email")
+	password := fs.String("admin-password", "", "admin password (at least 8 characters)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	st, err := store.Open(store.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Log: slog.New(slog.NewTextHandler(stderr, nil))})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	acct, admin, err := desk.New(st, slog.Default()).CreateAccount(ctx, *name, desk.NewOperator{Name: "Admin", Email: *email, Password: *password}, cfg.BcryptCost)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(map[string]any{"account_id": acct.ID, "admin_id": admin.ID})
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

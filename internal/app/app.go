@@ -1,0 +1,222 @@
+// Package app wires livedesk together from a Config: store, desk, realtime hub, HTTP API and
+// the sweepers; it starts them and stops them in order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"livedesk/internal/auth"
+	"livedesk/internal/config"
+	"livedesk/internal/desk"
+	"livedesk/internal/httpapi"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/realtime"
+	"livedesk/internal/store"
+)
+
+// Version is the version reported by /healthz.
+const Version = "0.1.0"
+
+// App is a running livedesk.
+type App struct {
+	cfg    config.Config
+	log    *slog.Logger
+	Store  *store.Store
+	Desk   *desk.Desk
+	Hub    *realtime.Hub
+	API    *httpapi.Server
+	server *http.Server
+	ln     net.Listener
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Options are what tests may inject.
+type Options struct {
+	Clock livedesk.Clock
+}
+
+// New builds the app (and opens the database) without listening yet.
+func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.DB != "" && cfg.SQLitePath() == "" {
+		return nil, errors.New("PostgreSQL (--db postgres://…) arrives with the scale-out issue; this build runs on SQLite")
+	}
+	if cfg.Bus != "" {
+		return nil, errors.New("the NATS bus (--bus nats://…) arrives with the scale-out issue; this build runs in-process")
+	}
+	st, err := store.Open(store.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Clock: opts.Clock, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, Store: st, stop: make(chan struct{})}
+	secret, err := visitorSecret(st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Desk = desk.New(st, log)
+	a.Hub = realtime.NewHub(st, log, realtime.Options{SendQueue: cfg.SendQueue})
+	st.SetPublisher(a.Hub.Publish)
+	a.Hub.OnLastDisconnect = func(account, op livedesk.ID) {
+		// The grace period counts from the moment the last connection went away.
+		if err := a.Desk.Touch(context.Background(), []livedesk.ID{op}); err != nil {
+			log.Warn("touch on disconnect", "err", err)
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	hub := a.Hub
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "livedesk_ws_connections", Help: "Open WebSocket connections."},
+			func() float64 { return float64(hub.Metrics.Connections.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_frames_delivered_total", Help: "Frames queued to WebSocket clients."},
+			func() float64 { return float64(hub.Metrics.Delivered.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_slow_dropped_total", Help: "Connections dropped for a full send queue."},
+			func() float64 { return float64(hub.Metrics.SlowDropped.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
+			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
+	)
+	a.API = httpapi.New(httpapi.Config{BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version},
+		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)
+	return a, nil
+}
+
+func visitorSecret(st *store.Store) (string, error) {
+	var secret string
+	err := st.Write(context.Background(), func(tx *store.Tx) error {
+		var err error
+		secret, err = tx.SetMetaIfAbsent("visitor_token_secret", auth.RandomKey(32))
+		return err
+	})
+	return secret, err
+}
+
+// Start listens and serves in the background, and starts the sweepers.
+func (a *App) Start() error {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
+	}
+	a.ln = ln
+	a.server = &http.Server{Handler: a.API, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("http server", "err", err)
+		}
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.sweep()
+	}()
+	a.log.Info("livedesk listening", "url", a.URL(), "data", a.cfg.Data)
+	return nil
+}
+
+// URL is the base URL the app listens on.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// sweep runs the periodic jobs until stop.
+func (a *App) sweep() {
+	tick := time.NewTicker(a.cfg.SweepInterval)
+	defer tick.Stop()
+	var lastBeat, lastPrune time.Time
+	ctx := context.Background()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case now := <-tick.C:
+			if err := a.Desk.ExpireTransfers(ctx); err != nil {
+				a.log.Error("expire transfers", "err", err)
+			}
+			if now.Sub(lastBeat) >= 15*time.Second {
+				lastBeat = now
+				if err := a.Desk.Touch(ctx, a.Hub.OnlineOperators()); err != nil {
+					a.log.Error("presence heartbeat", "err", err)
+				}
+			}
+			if err := a.Desk.OfflineUnseen(ctx, a.cfg.StatusGrace.Milliseconds(), a.Hub.Online); err != nil {
+				a.log.Error("presence sweep", "err", err)
+			}
+			if err := a.Desk.RequeueOffline(ctx); err != nil {
+				a.log.Error("offline requeue", "err", err)
+			}
+			if now.Sub(lastPrune) >= time.Hour {
+				lastPrune = now
+				a.prune(ctx)
+			}
+		}
+	}
+}
+
+func (a *App) prune(ctx context.Context) {
+	err := a.Store.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.PruneEvents(tx.Now().Add(-a.cfg.EventRetention).UnixMilli(), 100000); err != nil {
+			return err
+		}
+		return tx.DeleteExpiredSessions()
+	})
+	if err != nil {
+		a.log.Error("prune", "err", err)
+	}
+}
+
+// Shutdown stops in order: no new requests, requests in flight finish (their writes are
+// committed), WebSocket clients are told to reconnect, sweepers stop, the writer drains and
+// the database closes. Nothing acknowledged is lost.
+func (a *App) Shutdown(ctx context.Context) error {
+	var errs []error
+	if a.server != nil {
+		if err := a.server.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	a.Hub.CloseAll()
+	close(a.stop)
+	a.wg.Wait()
+	if err := a.Store.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Run builds, starts and runs the app until ctx is done, then shuts down.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	a, err := New(cfg, log, Options{})
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := SeedDemo(ctx, a.Desk, cfg.BcryptCost, stdout, cfg.Listen); err != nil {
+			a.Store.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	if err := a.Start(); err != nil {
+		a.Store.Close()
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
+	defer cancel()
+	return a.Shutdown(sctx)
+}

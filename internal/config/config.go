@@ -1,0 +1,117 @@
+// Package config holds livedesk's one Config struct: defaults, flags, LIVEDESK_* environment
+// variables and validation.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything `livedesk serve` can be told.
+type Config struct {
+	Listen string
+	Data   string
+	DB     string
+	Bus    string
+	Demo   bool
+
+	LogLevel  string
+	LogFormat string
+
+	BcryptCost     int
+	StatusGrace    time.Duration
+	SweepInterval  time.Duration
+	EventRetention time.Duration
+	Synchronous    string
+	SecureCookies  bool
+	SendQueue      int
+	ShutdownWait   time.Duration
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
+		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
+		Synchronous: "FULL", SendQueue: 256, ShutdownWait: 15 * time.Second}
+}
+
+// Register defines the serve flags on fs, with defaults taken from the environment.
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
+	str := func(p *string, name, usage string) {
+		fs.StringVar(p, name, envOr(getenv, name, *p), usage)
+	}
+	str(&c.Listen, "listen", "address to listen on")
+	str(&c.Data, "data", "data directory (SQLite database, files)")
+	str(&c.DB, "db", "database URL; empty: SQLite in --data")
+	str(&c.Bus, "bus", "event bus URL; empty: in-process")
+	str(&c.LogLevel, "log-level", "debug, info, warn or error")
+	str(&c.LogFormat, "log-format", "text or json")
+	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
+	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "demo", fmt.Sprint(c.Demo)) == "true", "seed a demo account on an empty database")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr(getenv, "secure-cookies", fmt.Sprint(c.SecureCookies)) == "true", "mark cookies Secure (behind HTTPS)")
+	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoi(envOr(getenv, "bcrypt-cost", fmt.Sprint(c.BcryptCost)), c.BcryptCost), "bcrypt cost of new passwords")
+	fs.IntVar(&c.SendQueue, "send-queue", atoi(envOr(getenv, "send-queue", fmt.Sprint(c.SendQueue)), c.SendQueue), "frames queued per WebSocket before it is dropped")
+	dur := func(p *time.Duration, name, usage string) {
+		d, err := time.ParseDuration(envOr(getenv, name, p.String()))
+		if err == nil {
+			*p = d
+		}
+		fs.DurationVar(p, name, *p, usage)
+	}
+	dur(&c.StatusGrace, "status-grace", "how long an operator with no connection stays in their status before going offline")
+	dur(&c.SweepInterval, "sweep-interval", "how often transfers, presence and the offline requeue are checked")
+	dur(&c.EventRetention, "event-retention", "how long events are kept for resuming clients")
+	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
+}
+
+// Validate checks the values.
+func (c *Config) Validate() error {
+	switch {
+	case c.Listen == "":
+		return fmt.Errorf("--listen is required")
+	case c.DB == "" && c.Data == "":
+		return fmt.Errorf("--data is required when --db is empty")
+	case c.DB != "" && !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://"):
+		return fmt.Errorf("--db must be sqlite:PATH or postgres://…")
+	case c.Bus != "" && !strings.HasPrefix(c.Bus, "nats://"):
+		return fmt.Errorf("--bus must be empty (in-process) or nats://…")
+	case c.BcryptCost < 4 || c.BcryptCost > 31:
+		return fmt.Errorf("--bcrypt-cost must be between 4 and 31")
+	case c.Synchronous != "FULL" && c.Synchronous != "NORMAL":
+		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
+	case c.StatusGrace <= 0 || c.SweepInterval <= 0:
+		return fmt.Errorf("durations must be positive")
+	case c.LogLevel != "debug" && c.LogLevel != "info" && c.LogLevel != "warn" && c.LogLevel != "error":
+		return fmt.Errorf("--log-level must be debug, info, warn or error")
+	}
+	return nil
+}
+
+// SQLitePath is the SQLite file this configuration uses ("" for PostgreSQL).
+func (c *Config) SQLitePath() string {
+	if strings.HasPrefix(c.DB, "sqlite:") {
+		return strings.TrimPrefix(c.DB, "sqlite:")
+	}
+	if c.DB == "" {
+		return filepath.Join(c.Data, "livedesk.db")
+	}
+	return ""
+}
+
+func envOr(getenv func(string) string, flagName, def string) string {
+	if v := getenv("LIVEDESK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))); v != "" {
+		return v
+	}
+	return def
+}
+
+func atoi(s string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		return def
+	}
+	return n
+}

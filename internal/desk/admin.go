@@ -1,0 +1,265 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"livedesk/internal/auth"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// checkName validates a required short name.
+func checkName(field, v string, max int) (string, error) {
+	v = strings.TrimSpace(v)
+	if !utf8.ValidString(v) {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "%s is not valid UTF-8", field)
+	}
+	if v == "" {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "%s is required", field)
+	}
+	if utf8.RuneCountInString(v) > max {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "%s is longer than %d characters", field, max)
+	}
+	return v, nil
+}
+
+// NewOperator is the input of CreateOperator.
+type NewOperator struct {
+	Name     string        `json:"name"`
+	Email    string        `json:"email"`
+	Password string        `json:"password"`
+	Role     livedesk.Role `json:"role"`
+	Limit    int           `json:"limit"`
+}
+
+func (d *Desk) prepareOperator(account livedesk.ID, in NewOperator, defaultLimit, cost int) (*livedesk.Operator, error) {
+	name, err := checkName("name", in.Name, 100)
+	if err != nil {
+		return nil, err
+	}
+	addr, err := mail.ParseAddress(strings.TrimSpace(in.Email))
+	if err != nil || addr.Address != strings.TrimSpace(in.Email) || len(in.Email) > 254 {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "email is not an email address")
+	}
+	if in.Role == "" {
+		in.Role = livedesk.RoleOperator
+	}
+	if !in.Role.Valid() {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "role must be operator, supervisor or admin")
+	}
+	if in.Limit == 0 {
+		in.Limit = defaultLimit
+	}
+	if in.Limit < 1 || in.Limit > 1000 {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "limit must be between 1 and 1000")
+	}
+	hash, err := auth.HashPassword(in.Password, cost)
+	if err != nil {
+		return nil, err
+	}
+	return &livedesk.Operator{AccountID: account, Name: name, Email: addr.Address, PasswordHash: hash, Role: in.Role,
+		Limit: in.Limit, Status: livedesk.StatusOffline}, nil
+}
+
+// CreateAccount creates an account with its first admin.
+func (d *Desk) CreateAccount(ctx context.Context, name string, admin NewOperator, cost int) (*livedesk.Account, *livedesk.Operator, error) {
+	name, err := checkName("name", name, 200)
+	if err != nil {
+		return nil, nil, err
+	}
+	admin.Role = livedesk.RoleAdmin
+	op, err := d.prepareOperator(0, admin, livedesk.DefaultSettings().DefaultLimit, cost)
+	if err != nil {
+		return nil, nil, err
+	}
+	var acct *livedesk.Account
+	err = d.store.Write(ctx, func(tx *store.Tx) error {
+		acct, err = tx.CreateAccount(name, livedesk.DefaultSettings())
+		if err != nil {
+			return err
+		}
+		op.AccountID = acct.ID
+		return tx.CreateOperator(op)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return acct, op, nil
+}
+
+// CreateOperator adds an operator to the account (they start offline).
+func (d *Desk) CreateOperator(ctx context.Context, account livedesk.ID, in NewOperator, cost int) (*livedesk.Operator, error) {
+	acct, err := d.store.Account(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	op, err := d.prepareOperator(account, in, acct.Settings.DefaultLimit, cost)
+	if err != nil {
+		return nil, err
+	}
+	err = d.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateOperator(op); err != nil {
+			return err
+		}
+		return emitOperator(tx, account, op.ID)
+	})
+	return op, err
+}
+
+// OperatorPatch changes an operator as an admin.
+type OperatorPatch struct {
+	Name  *string        `json:"name"`
+	Role  *livedesk.Role `json:"role"`
+	Limit *int           `json:"limit"`
+}
+
+// UpdateOperator changes name, role or limit; a raised limit drains the queue at once.
+func (d *Desk) UpdateOperator(ctx context.Context, account, id livedesk.ID, p OperatorPatch) (*livedesk.Operator, error) {
+	var out *livedesk.Operator
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		op, err := tx.Operator(account, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != nil {
+			if op.Name, err = checkName("name", *p.Name, 100); err != nil {
+				return err
+			}
+		}
+		if p.Role != nil {
+			if !p.Role.Valid() {
+				return livedesk.Errorf(livedesk.CodeInvalidInput, "role must be operator, supervisor or admin")
+			}
+			op.Role = *p.Role
+		}
+		if p.Limit != nil {
+			if *p.Limit < 1 || *p.Limit > 1000 {
+				return livedesk.Errorf(livedesk.CodeInvalidInput, "limit must be between 1 and 1000")
+			}
+			op.Limit = *p.Limit
+		}
+		if err := tx.UpdateOperator(op); err != nil {
+			return err
+		}
+		if err := emitOperator(tx, account, id); err != nil {
+			return err
+		}
+		out = op
+		return drain(tx, account)
+	})
+	return out, err
+}
+
+// NewContactPoint is the input of CreateContactPoint.
+type NewContactPoint struct {
+	Name     string           `json:"name"`
+	Channel  livedesk.Channel `json:"channel"`
+	Settings json.RawMessage  `json:"settings"`
+}
+
+// CreateContactPoint adds a contact point with a fresh random key.
+func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in NewContactPoint) (*livedesk.ContactPoint, error) {
+	name, err := checkName("name", in.Name, 200)
+	if err != nil {
+		return nil, err
+	}
+	if in.Channel == "" {
+		in.Channel = livedesk.ChannelWebchat
+	}
+	if !in.Channel.Valid() {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "channel must be webchat or email")
+	}
+	if len(in.Settings) > 0 {
+		var obj map[string]any
+		if json.Unmarshal(in.Settings, &obj) != nil || obj == nil {
+			return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "settings must be a JSON object")
+		}
+	}
+	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: auth.RandomKey(16), Settings: in.Settings}
+	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.CreateContactPoint(cp) })
+	return cp, err
+}
+
+// CreateCategory adds a conversation category.
+func (d *Desk) CreateCategory(ctx context.Context, account livedesk.ID, c livedesk.Category) (*livedesk.Category, error) {
+	name, err := checkName("name", c.Name, 100)
+	if err != nil {
+		return nil, err
+	}
+	c.Name = name
+	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.CreateCategory(account, &c) })
+	return &c, err
+}
+
+// UpdateCategory renames or moves a conversation category.
+func (d *Desk) UpdateCategory(ctx context.Context, account livedesk.ID, c livedesk.Category) (*livedesk.Category, error) {
+	name, err := checkName("name", c.Name, 100)
+	if err != nil {
+		return nil, err
+	}
+	c.Name = name
+	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCategory(account, &c) })
+	return &c, err
+}
+
+// DeleteCategory removes a conversation category from the choice.
+func (d *Desk) DeleteCategory(ctx context.Context, account, id livedesk.ID) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteCategory(account, id) })
+}
+
+// UpdateSettings replaces account settings after validation.
+func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, patch json.RawMessage) (*livedesk.Settings, error) {
+	var out livedesk.Settings
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		acct, err := tx.Account(account)
+		if err != nil {
+			return err
+		}
+		s := acct.Settings
+		dec := json.NewDecoder(strings.NewReader(string(patch)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "settings: %v", err)
+		}
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		out = s
+		return tx.SetAccountSettings(account, s)
+	})
+	return &out, err
+}
+
+// Login checks a password and opens a session. Unknown email and wrong password are the
+// same error.
+func (d *Desk) Login(ctx context.Context, email, password string, ttlHours int) (*livedesk.Operator, string, error) {
+	bad := livedesk.Errorf(livedesk.CodeUnauthenticated, "wrong email or password")
+	op, err := d.store.OperatorByEmail(ctx, email)
+	if err != nil {
+		auth.BurnPasswordCheck(password)
+		return nil, "", bad
+	}
+	if !auth.CheckPassword(op.PasswordHash, password) {
+		return nil, "", bad
+	}
+	token, hash := auth.NewToken()
+	err = d.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSession(hash, op, tx.Now().Add(secs(ttlHours*3600))); err != nil {
+			return err
+		}
+		if err := tx.TouchOperators([]livedesk.ID{op.ID}); err != nil {
+			return err
+		}
+		return drain(tx, op.AccountID)
+	})
+	return op, token, err
+}
+
+// Logout ends a session.
+func (d *Desk) Logout(ctx context.Context, token string) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(auth.HashToken(token)) })
+}

@@ -1,0 +1,174 @@
+// Package desk is the conversation service: every operator and visitor action of livedesk
+// as one write transaction that checks the rules (status rights, ownership, limits), changes
+// the data and emits the events clients see. Handlers call it; it calls the store.
+package desk
+
+import (
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"livedesk/internal/livedesk"
+	"livedesk/internal/routing"
+	"livedesk/internal/store"
+)
+
+// Desk runs the conversation rules on a store.
+type Desk struct {
+	store *store.Store
+	log   *slog.Logger
+}
+
+// New returns a Desk.
+func New(st *store.Store, log *slog.Logger) *Desk { return &Desk{store: st, log: log} }
+
+// Store returns the underlying store (for reads).
+func (d *Desk) Store() *store.Store { return d.store }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own types are marshalled here
+	}
+	return b
+}
+
+// CheckText validates a message or comment text: valid UTF-8, at most MaxTextRunes
+// characters; empty is allowed only when allowEmpty.
+func CheckText(text string, allowEmpty bool) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "text is not valid UTF-8")
+	}
+	if strings.ContainsRune(text, 0) {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "text contains a NUL character")
+	}
+	if n := utf8.RuneCountInString(text); n > livedesk.MaxTextRunes {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "text is %d characters long; the maximum is %d", n, livedesk.MaxTextRunes)
+	}
+	if !allowEmpty && strings.TrimSpace(text) == "" {
+		return "", livedesk.Errorf(livedesk.CodeInvalidInput, "text is empty")
+	}
+	return text, nil
+}
+
+// CheckClientID validates a client id: optional, at most 64 printable ASCII characters.
+func CheckClientID(id string) error {
+	if len(id) > 64 {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "client_id is longer than 64 characters")
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "client_id must be printable ASCII without spaces")
+		}
+	}
+	return nil
+}
+
+// preview is the list preview of a message text.
+func preview(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(text) > 200 {
+		r := []rune(text)
+		text = string(r[:200]) + "…"
+	}
+	return text
+}
+
+// emitConversation emits a conversation event to its assignee (and extra operator) and staff.
+func emitConversation(tx *store.Tx, typ string, c *livedesk.Conversation, extra livedesk.ID) error {
+	return tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: typ, OperatorID: c.AssigneeID, Operator2ID: extra,
+		Staff: true, Payload: mustJSON(map[string]any{"conversation": c})})
+}
+
+// emitMessage emits message.created to the operators of the conversation and, unless it is a
+// comment, to the visitor.
+func emitMessage(tx *store.Tx, c *livedesk.Conversation, m *livedesk.Message, extra livedesk.ID) error {
+	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventMessageCreated, OperatorID: c.AssigneeID,
+		Operator2ID: extra, Staff: true, Payload: mustJSON(map[string]any{"message": m, "conversation": c})}
+	if m.Kind != livedesk.KindComment {
+		e.VisitorID = c.Visitor.ID
+		e.VisitorPayload = mustJSON(map[string]any{"message": m})
+	}
+	return tx.Emit(e)
+}
+
+// emitOperator tells every operator of the account an operator's status or load changed.
+func emitOperator(tx *store.Tx, account, id livedesk.ID) error {
+	o, err := tx.Operator(account, id)
+	if err != nil {
+		return err
+	}
+	return tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventOperatorStatus, AllOperators: true,
+		Payload: mustJSON(map[string]any{"operator": o.Brief()})})
+}
+
+// emitTransfer emits a transfer event to both operators and staff.
+func emitTransfer(tx *store.Tx, account livedesk.ID, typ string, t *livedesk.Transfer, extra map[string]any) error {
+	p := map[string]any{"transfer": t}
+	for k, v := range extra {
+		p[k] = v
+	}
+	return tx.Emit(&livedesk.Event{AccountID: account, Type: typ, OperatorID: t.FromOperatorID, Operator2ID: t.ToOperatorID,
+		Staff: true, Payload: mustJSON(p)})
+}
+
+// drain assigns queued conversations of the account, oldest first, while an available
+// operator below the limit exists. Call it after every change that may add capacity.
+func drain(tx *store.Tx, account livedesk.ID) error {
+	candidates, err := tx.RoutingCandidates(account)
+	if err != nil || len(candidates) == 0 {
+		return err
+	}
+	capacity := 0
+	for _, o := range candidates {
+		capacity += o.Limit - o.OpenCount
+	}
+	queued, err := tx.QueuedConversationIDs(account, capacity)
+	if err != nil {
+		return err
+	}
+	touched := map[livedesk.ID]bool{}
+	for _, id := range queued {
+		best := routing.Pick(candidates)
+		if best == nil {
+			break
+		}
+		ok, err := tx.ReserveCapacity(best.ID, true)
+		if err != nil {
+			return err
+		}
+		if !ok { // cannot happen with one writer; stay safe if it does
+			best.OpenCount = best.Limit
+			continue
+		}
+		best.OpenCount++
+		best.LastAssignedAt = tx.Now()
+		if err := assign(tx, account, id, best); err != nil {
+			return err
+		}
+		touched[best.ID] = true
+	}
+	for id := range touched {
+		if err := emitOperator(tx, account, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assign makes op the assignee of a conversation whose capacity is reserved, and tells the
+// operator, staff and the visitor.
+func assign(tx *store.Tx, account, conversation livedesk.ID, op *livedesk.Operator) error {
+	if err := tx.AssignConversation(conversation, op.ID); err != nil {
+		return err
+	}
+	c, err := tx.Conversation(account, conversation)
+	if err != nil {
+		return err
+	}
+	e := &livedesk.Event{AccountID: account, Type: livedesk.EventConversationAssigned, OperatorID: op.ID, Staff: true,
+		Payload: mustJSON(map[string]any{"conversation": c}), VisitorID: c.Visitor.ID,
+		VisitorPayload: mustJSON(map[string]any{"conversation_id": c.ID, "operator": map[string]any{"id": op.ID, "name": op.Name}})}
+	return tx.Emit(e)
+}

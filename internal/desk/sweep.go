@@ -1,0 +1,131 @@
+package desk
+
+import (
+	"context"
+
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// ExpireTransfers ends pending transfer offers whose time is up.
+func (d *Desk) ExpireTransfers(ctx context.Context) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error {
+		expired, err := tx.ExpiredTransfers()
+		if err != nil {
+			return err
+		}
+		for account, ts := range expired {
+			for _, t := range ts {
+				if ok, err := tx.ResolveTransfer(t, livedesk.TransferExpired); err != nil {
+					return err
+				} else if ok {
+					if err := emitTransfer(tx, account, livedesk.EventTransferExpired, t, map[string]any{"reason": "expired"}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// OfflineUnseen sets offline every operator not seen for longer than the grace period whose
+// connected(id) is false (no live connection on this node).
+func (d *Desk) OfflineUnseen(ctx context.Context, graceMS int64, connected func(livedesk.ID) bool) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error {
+		ops, err := tx.UnseenOperators(tx.Now().UnixMilli() - graceMS)
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			if connected(op.ID) {
+				continue
+			}
+			if err := changeStatus(tx, op, livedesk.StatusOffline, "receiver_offline"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RequeueOffline returns to the queue the webchat conversations of operators who have been
+// offline longer than their account's setting, so no visitor waits on nobody. Email
+// conversations stay with their operator.
+func (d *Desk) RequeueOffline(ctx context.Context) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error {
+		ops, err := tx.OfflineWithWebchat()
+		if err != nil {
+			return err
+		}
+		drainAccounts := map[livedesk.ID]bool{}
+		for _, op := range ops {
+			acct, err := tx.Account(op.AccountID)
+			if err != nil {
+				return err
+			}
+			if tx.Now().Sub(op.StatusAt) < secs(acct.Settings.OfflineRequeueSec) {
+				continue
+			}
+			ids, err := tx.OpenWebchatOf(op.ID)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				c, err := tx.Conversation(op.AccountID, id)
+				if err != nil {
+					return err
+				}
+				if t := c.PendingTransfer; t != nil {
+					if ok, err := tx.ResolveTransfer(t, livedesk.TransferCancelled); err != nil {
+						return err
+					} else if ok {
+						if err := emitTransfer(tx, op.AccountID, livedesk.EventTransferCancelled, t, map[string]any{"reason": "requeued"}); err != nil {
+							return err
+						}
+					}
+				}
+				if err := tx.RequeueConversation(id); err != nil {
+					return err
+				}
+				if err := tx.ReleaseCapacity(op.ID); err != nil {
+					return err
+				}
+				if err := tx.Emit(&livedesk.Event{AccountID: op.AccountID, Type: livedesk.EventConversationRemoved, OperatorID: op.ID,
+					Payload: mustJSON(map[string]any{"conversation_id": id, "reason": "requeued"})}); err != nil {
+					return err
+				}
+				queued, err := tx.Conversation(op.AccountID, id)
+				if err != nil {
+					return err
+				}
+				if err := emitConversation(tx, livedesk.EventConversationQueued, queued, 0); err != nil {
+					return err
+				}
+			}
+			if err := emitOperator(tx, op.AccountID, op.ID); err != nil {
+				return err
+			}
+			drainAccounts[op.AccountID] = true
+		}
+		for account := range drainAccounts {
+			if err := drain(tx, account); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Drain assigns what the queue of the account can now get (after a login or a limit change).
+func (d *Desk) Drain(ctx context.Context, account livedesk.ID) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error { return drain(tx, account) })
+}
+
+// Touch marks operators as seen now.
+func (d *Desk) Touch(ctx context.Context, ids []livedesk.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.TouchOperators(ids) })
+}

@@ -1,0 +1,200 @@
+package desk
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+func secs(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// VisitorProfile is what a visitor may tell about themselves.
+type VisitorProfile struct {
+	Name  *string `json:"name"`
+	Email *string `json:"email"`
+	Phone *string `json:"phone"`
+}
+
+func (p VisitorProfile) check() error {
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+	}{{"name", p.Name, 100}, {"email", p.Email, 254}, {"phone", p.Phone, 40}} {
+		if f.v == nil {
+			continue
+		}
+		if _, err := CheckText(*f.v, true); err != nil {
+			return err
+		}
+		if len([]rune(*f.v)) > f.max {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "%s is longer than %d characters", f.name, f.max)
+		}
+	}
+	if p.Email != nil && *p.Email != "" && !strings.Contains(*p.Email, "@") {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "email is not an email address")
+	}
+	return nil
+}
+
+// VisitorSession returns the visitor of a contact point: the one named by id when it belongs
+// there, else a new one. The profile fields given are stored.
+func (d *Desk) VisitorSession(ctx context.Context, cp *livedesk.ContactPoint, id livedesk.ID, p VisitorProfile) (*livedesk.Visitor, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	var out *livedesk.Visitor
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		var v *livedesk.Visitor
+		if id != 0 {
+			if found, err := tx.Visitor(cp.AccountID, id); err == nil && found.ContactPointID == cp.ID {
+				v = found
+			}
+		}
+		if v == nil {
+			v = &livedesk.Visitor{AccountID: cp.AccountID, ContactPointID: cp.ID}
+			apply(v, p)
+			if err := tx.CreateVisitor(v); err != nil {
+				return err
+			}
+			out = v
+			return nil
+		}
+		if p.Name == nil && p.Email == nil && p.Phone == nil {
+			out = v
+			return nil
+		}
+		apply(v, p)
+		if err := tx.UpdateVisitor(v); err != nil {
+			return err
+		}
+		out = v
+		// The open conversation shows the new name in the operators' lists.
+		if c, err := tx.OpenConversationOf(cp.AccountID, v.ID, cp.ID); err == nil {
+			return emitConversation(tx, livedesk.EventConversationUpdated, c, 0)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func apply(v *livedesk.Visitor, p VisitorProfile) {
+	if p.Name != nil {
+		v.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Email != nil {
+		v.Email = strings.TrimSpace(*p.Email)
+	}
+	if p.Phone != nil {
+		v.Phone = strings.TrimSpace(*p.Phone)
+	}
+}
+
+// VisitorMessage stores a visitor's message in their open conversation at the contact point,
+// opening a new one (and routing it) when there is none. The same client id twice returns
+// the first message.
+func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, visitorID livedesk.ID, in MessageInput) (*livedesk.Message, error) {
+	if in.ReplyTo != 0 {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "visitors cannot quote")
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	var out *livedesk.Message
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		if in.ClientID != "" {
+			if m, err := tx.MessageByClientID(livedesk.AuthorVisitor, visitorID, in.ClientID); err == nil {
+				out = m
+				return nil
+			}
+		}
+		v, err := tx.Visitor(cp.AccountID, visitorID)
+		if err != nil {
+			return err
+		}
+		m := &livedesk.Message{ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
+			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
+		out = m
+		return visitorMessage(tx, cp, v, m)
+	})
+	return out, err
+}
+
+// visitorMessage stores m in the visitor's open conversation (or a new routed one).
+func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, v *livedesk.Visitor, m *livedesk.Message) error {
+	c, err := tx.OpenConversationOf(cp.AccountID, v.ID, cp.ID)
+	isNew := false
+	if livedesk.IsCode(err, livedesk.CodeNotFound) {
+		id, err := tx.CreateConversation(cp.AccountID, cp, v.ID)
+		if err != nil {
+			return err
+		}
+		c = &livedesk.Conversation{ID: id, AccountID: cp.AccountID}
+		isNew = true
+	} else if err != nil {
+		return err
+	}
+	m.ConversationID = c.ID
+	if err := tx.InsertMessage(cp.AccountID, m); err != nil {
+		return err
+	}
+	if err := tx.TouchLastMessage(c.ID, preview(m.Text), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
+		return err
+	}
+	if isNew {
+		if err := drain(tx, cp.AccountID); err != nil {
+			return err
+		}
+	}
+	c, err = tx.Conversation(cp.AccountID, c.ID)
+	if err != nil {
+		return err
+	}
+	if isNew && c.State == livedesk.StateQueued {
+		if err := emitConversation(tx, livedesk.EventConversationQueued, c, 0); err != nil {
+			return err
+		}
+	}
+	return emitMessage(tx, c, m, 0)
+}
+
+// VisitorClose is the visitor closing their open conversation from the widget: the system
+// line «Посетитель закрыл обращение» is written and the operator closes it with a category.
+// A conversation still in the queue has nobody to close it and is closed at once.
+func (d *Desk) VisitorClose(ctx context.Context, cp *livedesk.ContactPoint, visitorID livedesk.ID) (*livedesk.Conversation, error) {
+	var out *livedesk.Conversation
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
+		if err != nil {
+			return livedesk.Errorf(livedesk.CodeNotFound, "there is no open conversation to close")
+		}
+		if err := tx.SetVisitorClosed(c.ID); err != nil {
+			return err
+		}
+		c.VisitorClosed = true
+		if err := systemLine(tx, c, "Посетитель закрыл обращение", 0); err != nil {
+			return err
+		}
+		if c.State == livedesk.StateQueued {
+			if err := closeConversation(tx, c, 0, 0, "visitor_closed"); err != nil {
+				return err
+			}
+		} else {
+			if err := emitConversation(tx, livedesk.EventConversationUpdated, c, 0); err != nil {
+				return err
+			}
+			// The visitor's widget is done with it.
+			if err := tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationClosed,
+				VisitorID: c.Visitor.ID, Payload: []byte(`{}`),
+				VisitorPayload: mustJSON(map[string]any{"conversation_id": c.ID, "reason": "visitor_closed"})}); err != nil {
+				return err
+			}
+		}
+		out, err = tx.Conversation(cp.AccountID, c.ID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+func (s *Server) adminOperators(w http.ResponseWriter, r *http.Request, c *call) error {
+	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	if ops == nil {
+		ops = []*livedesk.Operator{}
+	}
+	return writeJSON(w, 200, map[string]any{"items": ops})
+}
+
+func (s *Server) adminCreateOperator(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in desk.NewOperator
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	op, err := s.desk.CreateOperator(r.Context(), c.op.AccountID, in, s.cfg.BcryptCost)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, op)
+}
+
+func (s *Server) adminUpdateOperator(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "operator")
+	if err != nil {
+		return err
+	}
+	var in desk.OperatorPatch
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if id == c.op.ID && in.Role != nil && *in.Role != livedesk.RoleAdmin {
+		return livedesk.Errorf(livedesk.CodeConflict, "you cannot take the admin role from yourself")
+	}
+	op, err := s.desk.UpdateOperator(r.Context(), c.op.AccountID, id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, op)
+}
+
+func (s *Server) adminContactPoints(w http.ResponseWriter, r *http.Request, c *call) error {
+	items, err := s.store.ContactPoints(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]any{"items": items})
+}
+
+func (s *Server) adminCreateContactPoint(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in desk.NewContactPoint
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cp, err := s.desk.CreateContactPoint(r.Context(), c.op.AccountID, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, cp)
+}
+
+func (s *Server) adminContactPoint(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "contact point")
+	if err != nil {
+		return err
+	}
+	cp, err := s.store.ContactPoint(r.Context(), c.op.AccountID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, cp)
+}
+
+func (s *Server) adminCreateCategory(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in struct {
+		Name     string `json:"name"`
+		Position int    `json:"position"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cat, err := s.desk.CreateCategory(r.Context(), c.op.AccountID, livedesk.Category{Name: in.Name, Position: in.Position})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, cat)
+}
+
+func (s *Server) adminUpdateCategory(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "category")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name     string `json:"name"`
+		Position int    `json:"position"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cat, err := s.desk.UpdateCategory(r.Context(), c.op.AccountID, livedesk.Category{ID: id, Name: in.Name, Position: in.Position})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, cat)
+}
+
+func (s *Server) adminDeleteCategory(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "category")
+	if err != nil {
+		return err
+	}
+	if err := s.desk.DeleteCategory(r.Context(), c.op.AccountID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, c *call) error {
+	acct, err := s.store.Account(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, acct.Settings)
+}
+
+func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request, c *call) error {
+	var patch json.RawMessage
+	if err := s.readJSON(w, r, &patch); err != nil {
+		return err
+	}
+	settings, err := s.desk.UpdateAccountSettings(r.Context(), c.op.AccountID, patch)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, settings)
+}
+
+func (s *Server) adminMonitor(w http.ResponseWriter, r *http.Request, c *call) error {
+	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	briefs := make([]livedesk.OperatorBrief, 0, len(ops))
+	open := 0
+	for _, o := range ops {
+		briefs = append(briefs, o.Brief())
+		open += o.OpenCount
+	}
+	queue, err := s.store.Conversations(r.Context(), store.ListFilter{Account: c.op.AccountID, State: livedesk.StateQueued, Limit: 200})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]any{"operators": briefs, "queue": queue, "open_conversations": open})
+}

@@ -1,0 +1,355 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/realtime"
+	"livedesk/internal/store"
+)
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Email == "" || in.Password == "" {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "email and password are required")
+	}
+	ip := r.RemoteAddr
+	if i := strings.LastIndexByte(ip, ':'); i > 0 {
+		ip = ip[:i]
+	}
+	key := strings.ToLower(strings.TrimSpace(in.Email)) + "|" + ip
+	if !s.limiter.Allow(key, s.store.Now()) {
+		return livedesk.Errorf(livedesk.CodeRateLimited, "too many login attempts; wait a minute")
+	}
+	op, token, err := s.desk.Login(r.Context(), in.Email, in.Password, s.cfg.SessionTTLHours)
+	if err != nil {
+		return err
+	}
+	s.limiter.Reset(key)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: s.cfg.SessionTTLHours * 3600})
+	return writeJSON(w, 200, map[string]any{"token": token, "operator": op})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := s.desk.Logout(r.Context(), c.token); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {
+	return writeJSON(w, 200, c.op)
+}
+
+func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in struct {
+		Status livedesk.Status `json:"status"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	op, err := s.desk.SetStatus(r.Context(), c.op.AccountID, c.op.ID, in.Status)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, op)
+}
+
+func (s *Server) setSettings(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in livedesk.OperatorSettings
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Language != "" && in.Language != "ru" && in.Language != "en" {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "language must be ru or en")
+	}
+	op, err := s.desk.UpdateSettings(r.Context(), c.op.AccountID, c.op.ID, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, op)
+}
+
+func (s *Server) operators(w http.ResponseWriter, r *http.Request, c *call) error {
+	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	out := make([]livedesk.OperatorBrief, 0, len(ops))
+	for _, o := range ops {
+		out = append(out, o.Brief())
+	}
+	return writeJSON(w, 200, map[string]any{"items": out})
+}
+
+// listCursor encodes the position of the last list item.
+func listCursor(c *livedesk.Conversation) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.LastMessageAt.UnixMilli(), 10) + ":" + c.ID.String()))
+}
+
+func parseListCursor(s string) (int64, livedesk.ID, error) {
+	bad := livedesk.Errorf(livedesk.CodeInvalidInput, "cursor is not valid")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, 0, bad
+	}
+	at, id, ok := strings.Cut(string(b), ":")
+	n, err := strconv.ParseInt(at, 10, 64)
+	cid, idOK := livedesk.ParseID(id)
+	if !ok || err != nil || !idOK {
+		return 0, 0, bad
+	}
+	return n, cid, nil
+}
+
+func (s *Server) conversations(w http.ResponseWriter, r *http.Request, c *call) error {
+	q := r.URL.Query()
+	limit, err := pageLimit(r, 50, 200)
+	if err != nil {
+		return err
+	}
+	f := store.ListFilter{Account: c.op.AccountID, Limit: limit}
+	switch q.Get("state") {
+	case "", "open":
+		f.State = livedesk.StateAssigned
+		f.Assignee = c.op.ID
+		if c.op.Role.Staff() {
+			f.Assignee = 0
+		}
+	case "queued":
+		if !c.op.Role.Staff() {
+			return livedesk.Errorf(livedesk.CodeForbidden, "the queue is visible to supervisors and admins")
+		}
+		f.State = livedesk.StateQueued
+	case "closed":
+		f.State = livedesk.StateClosed
+		f.Assignee = c.op.ID
+		if c.op.Role.Staff() {
+			f.Assignee = 0
+		}
+	default:
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "state must be open, queued or closed")
+	}
+	if a := q.Get("assignee_id"); a != "" {
+		if !c.op.Role.Staff() {
+			return livedesk.Errorf(livedesk.CodeForbidden, "filtering by assignee is for supervisors and admins")
+		}
+		id, ok := livedesk.ParseID(a)
+		if !ok {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "assignee_id is not valid")
+		}
+		f.Assignee = id
+	}
+	if cur := q.Get("cursor"); cur != "" {
+		if f.AfterAt, f.AfterID, err = parseListCursor(cur); err != nil {
+			return err
+		}
+	}
+	items, err := s.store.Conversations(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	var next any
+	if len(items) == limit {
+		next = listCursor(items[len(items)-1])
+	}
+	return writeJSON(w, 200, map[string]any{"items": items, "next_cursor": next})
+}
+
+func (s *Server) conversation(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	conv, err := s.store.Conversation(r.Context(), c.op.AccountID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, conv)
+}
+
+func (s *Server) messages(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Conversation(r.Context(), c.op.AccountID, id); err != nil {
+		return err
+	}
+	limit, err := pageLimit(r, 50, 200)
+	if err != nil {
+		return err
+	}
+	var before livedesk.ID
+	if b := r.URL.Query().Get("before"); b != "" {
+		var ok bool
+		if before, ok = livedesk.ParseID(b); !ok {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "before is not valid")
+		}
+	}
+	items, err := s.store.Messages(r.Context(), id, before, limit, true)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, messagePage(items, limit))
+}
+
+func messagePage(items []*livedesk.Message, limit int) map[string]any {
+	var next any
+	if len(items) == limit {
+		next = items[len(items)-1].ID.String()
+	}
+	return map[string]any{"items": items, "next_cursor": next}
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	var in desk.MessageInput
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.desk.SendMessage(r.Context(), c.op.AccountID, c.op.ID, id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) addComment(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ClientID string `json:"client_id"`
+		Text     string `json:"text"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.desk.AddComment(r.Context(), c.op.AccountID, c.op.ID, id, in.ClientID, in.Text)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) markRead(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	if err := s.desk.MarkRead(r.Context(), c.op.AccountID, c.op.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		CategoryID livedesk.ID `json:"category_id"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.CategoryID < 0 {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "category_id is not a category of this account")
+	}
+	conv, err := s.desk.Close(r.Context(), c.op.AccountID, c.op.ID, id, in.CategoryID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, conv)
+}
+
+func (s *Server) offerTransfer(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ToOperatorID livedesk.ID `json:"to_operator_id"`
+		Comment      string      `json:"comment"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.ToOperatorID == 0 {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "to_operator_id is required")
+	}
+	t, err := s.desk.Offer(r.Context(), c.op.AccountID, c.op.ID, id, in.ToOperatorID, in.Comment)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, t)
+}
+
+func (s *Server) acceptTransfer(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "transfer")
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Accept(r.Context(), c.op.AccountID, c.op.ID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, t)
+}
+
+func (s *Server) declineTransfer(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "transfer")
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Decline(r.Context(), c.op.AccountID, c.op.ID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, t)
+}
+
+func (s *Server) cancelTransfer(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "transfer")
+	if err != nil {
+		return err
+	}
+	t, err := s.desk.Cancel(r.Context(), c.op.AccountID, c.op.ID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, t)
+}
+
+func (s *Server) categories(w http.ResponseWriter, r *http.Request, c *call) error {
+	items, err := s.store.Categories(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]any{"items": items})
+}
+
+func (s *Server) operatorWS(w http.ResponseWriter, r *http.Request, c *call) error {
+	s.hub.Serve(w, r, realtime.Client{AccountID: c.op.AccountID, OperatorID: c.op.ID, Role: c.op.Role, Name: c.op.Name})
+	return nil
+}

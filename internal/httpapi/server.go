@@ -1,0 +1,434 @@
+// Package httpapi is livedesk's HTTP interface: one route table (Routes), handlers that
+// return errors, and one map from error codes to HTTP statuses.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"livedesk/internal/auth"
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/realtime"
+	"livedesk/internal/store"
+)
+
+// Access says who may call a route.
+type Access int
+
+// Access levels.
+const (
+	Public Access = iota
+	Operator
+	Staff
+	Admin
+	Visitor
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string
+	handle  func(w http.ResponseWriter, r *http.Request, c *call) error
+}
+
+// call is what a handler knows about its caller.
+type call struct {
+	op      *livedesk.Operator
+	token   string // operator session token
+	visitor auth.VisitorClaims
+	cp      *livedesk.ContactPoint
+}
+
+// Config is what the API needs besides its collaborators.
+type Config struct {
+	BcryptCost      int
+	SessionTTLHours int
+	SecureCookies   bool
+	MaxBodyBytes    int64
+	LoginAttempts   int
+	Version         string
+}
+
+// Server serves the API.
+type Server struct {
+	cfg     Config
+	desk    *desk.Desk
+	store   *store.Store
+	hub     *realtime.Hub
+	tokens  *auth.VisitorTokens
+	log     *slog.Logger
+	limiter *auth.RateLimiter
+	reg     *prometheus.Registry
+	mux     *http.ServeMux
+	ready   func(context.Context) error
+
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+
+	seenMu sync.Mutex
+	seen   map[livedesk.ID]time.Time
+}
+
+// New builds the server and its route table.
+func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens, reg *prometheus.Registry, log *slog.Logger, ready func(context.Context) error) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.LoginAttempts <= 0 {
+		cfg.LoginAttempts = 10
+	}
+	if cfg.SessionTTLHours <= 0 {
+		cfg.SessionTTLHours = 24 * 30
+	}
+	s := &Server{cfg: cfg, desk: d, store: d.Store(), hub: hub, tokens: tokens, log: log, reg: reg, ready: ready,
+		limiter: auth.NewRateLimiter(cfg.LoginAttempts, time.Minute), mux: http.NewServeMux(), seen: map[livedesk.ID]time.Time{}}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livedesk_http_requests_total",
+		Help: "HTTP requests by route and status."}, []string{"route", "status"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "livedesk_http_request_seconds",
+		Help: "HTTP request latency by route.", Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12)}, []string{"route"})
+	reg.MustRegister(s.requests, s.latency)
+	for _, rt := range s.Routes() {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, livedesk.Errorf(livedesk.CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+	return s
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Routes is the route table: every endpoint of livedesk, once.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"GET", "/healthz", Public, "liveness", s.healthz},
+		{"GET", "/readyz", Public, "readiness", s.readyz},
+		{"GET", "/metrics", Public, "Prometheus metrics", s.metrics},
+		{"GET", "/widget-test", Public, "minimal visitor test page", s.widgetTestPage},
+
+		{"POST", "/api/v1/auth/login", Public, "log in", s.login},
+		{"POST", "/api/v1/auth/logout", Operator, "log out", s.logout},
+		{"GET", "/api/v1/me", Operator, "the current operator", s.me},
+		{"PUT", "/api/v1/me/status", Operator, "change own status", s.setStatus},
+		{"PATCH", "/api/v1/me/settings", Operator, "change own settings", s.setSettings},
+		{"GET", "/api/v1/operators", Operator, "colleagues for the transfer dialog", s.operators},
+
+		{"GET", "/api/v1/conversations", Operator, "conversation list", s.conversations},
+		{"GET", "/api/v1/conversations/{id}", Operator, "one conversation", s.conversation},
+		{"GET", "/api/v1/conversations/{id}/messages", Operator, "history page", s.messages},
+		{"POST", "/api/v1/conversations/{id}/messages", Operator, "reply", s.sendMessage},
+		{"POST", "/api/v1/conversations/{id}/comments", Operator, "internal comment", s.addComment},
+		{"POST", "/api/v1/conversations/{id}/read", Operator, "mark read", s.markRead},
+		{"POST", "/api/v1/conversations/{id}/close", Operator, "close with a category", s.closeConversation},
+		{"POST", "/api/v1/conversations/{id}/transfers", Operator, "transfer to another operator", s.offerTransfer},
+		{"POST", "/api/v1/transfers/{id}/accept", Operator, "accept a transfer", s.acceptTransfer},
+		{"POST", "/api/v1/transfers/{id}/decline", Operator, "decline a transfer", s.declineTransfer},
+		{"POST", "/api/v1/transfers/{id}/cancel", Operator, "cancel a transfer", s.cancelTransfer},
+		{"GET", "/api/v1/conversation-categories", Operator, "conversation categories", s.categories},
+		{"GET", "/api/v1/ws", Operator, "operator WebSocket", s.operatorWS},
+
+		{"GET", "/api/v1/admin/operators", Admin, "list operators", s.adminOperators},
+		{"POST", "/api/v1/admin/operators", Admin, "create an operator", s.adminCreateOperator},
+		{"PATCH", "/api/v1/admin/operators/{id}", Admin, "change an operator", s.adminUpdateOperator},
+		{"GET", "/api/v1/admin/contact-points", Admin, "list contact points", s.adminContactPoints},
+		{"POST", "/api/v1/admin/contact-points", Admin, "create a contact point", s.adminCreateContactPoint},
+		{"GET", "/api/v1/admin/contact-points/{id}", Admin, "one contact point", s.adminContactPoint},
+		{"GET", "/api/v1/admin/conversation-categories", Admin, "list categories", s.categories},
+		{"POST", "/api/v1/admin/conversation-categories", Admin, "create a category", s.adminCreateCategory},
+		{"PATCH", "/api/v1/admin/conversation-categories/{id}", Admin, "change a category", s.adminUpdateCategory},
+		{"DELETE", "/api/v1/admin/conversation-categories/{id}", Admin, "delete a category", s.adminDeleteCategory},
+		{"GET", "/api/v1/admin/settings", Admin, "account settings", s.adminSettings},
+		{"PATCH", "/api/v1/admin/settings", Admin, "change account settings", s.adminUpdateSettings},
+		{"GET", "/api/v1/admin/monitor", Staff, "live operators, queue and load", s.adminMonitor},
+
+		{"POST", "/api/v1/widget/{key}/session", Public, "start or resume a visitor session", s.widgetSession},
+		{"GET", "/api/v1/widget/messages", Visitor, "visitor history", s.widgetMessages},
+		{"POST", "/api/v1/widget/messages", Visitor, "visitor message", s.widgetSend},
+		{"POST", "/api/v1/widget/close", Visitor, "visitor closes the conversation", s.widgetClose},
+		{"GET", "/api/v1/widget/ws", Visitor, "visitor WebSocket", s.visitorWS},
+	}
+}
+
+// wrap authenticates, checks access, runs the handler and writes its error.
+func (s *Server) wrap(rt Route) http.Handler {
+	label := rt.Method + " " + rt.Path
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		c := &call{}
+		err := s.authenticate(r, rt.Access, c)
+		if err == nil {
+			err = rt.handle(sw, r, c)
+		}
+		if err != nil {
+			if livedesk.ErrorCode(err) == livedesk.CodeInternal {
+				s.log.Error("request failed", "route", label, "err", err)
+			}
+			writeError(sw, err)
+		}
+		if rt.Path != "/api/v1/ws" && rt.Path != "/api/v1/widget/ws" {
+			s.latency.WithLabelValues(label).Observe(time.Since(start).Seconds())
+		}
+		s.requests.WithLabelValues(label, strconv.Itoa(sw.status)).Inc()
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController and the WebSocket upgrader reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+const sessionCookie = "livedesk_session"
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+func (s *Server) authenticate(r *http.Request, access Access, c *call) error {
+	switch access {
+	case Public:
+		return nil
+	case Visitor:
+		tok := bearer(r)
+		if tok == "" {
+			tok = r.URL.Query().Get("token")
+		}
+		if tok == "" {
+			return livedesk.Errorf(livedesk.CodeUnauthenticated, "a visitor token is required")
+		}
+		claims, err := s.tokens.Verify(tok)
+		if err != nil {
+			return err
+		}
+		cp, err := s.store.ContactPoint(r.Context(), claims.AccountID, claims.ContactPointID)
+		if err != nil {
+			return livedesk.Errorf(livedesk.CodeUnauthenticated, "visitor token is not valid")
+		}
+		c.visitor, c.cp = claims, cp
+		return nil
+	}
+	tok, fromCookie := bearer(r), false
+	if tok == "" && r.URL.Path == "/api/v1/ws" {
+		tok = r.URL.Query().Get("token")
+	}
+	if tok == "" {
+		if ck, err := r.Cookie(sessionCookie); err == nil {
+			tok, fromCookie = ck.Value, true
+		}
+	}
+	if tok == "" {
+		return livedesk.Errorf(livedesk.CodeUnauthenticated, "log in first")
+	}
+	if fromCookie && !sameOrigin(r) {
+		return livedesk.Errorf(livedesk.CodeForbidden, "cross-site request refused")
+	}
+	op, err := s.store.SessionOperator(r.Context(), auth.HashToken(tok))
+	if err != nil {
+		if livedesk.IsCode(err, livedesk.CodeNotFound) {
+			return livedesk.Errorf(livedesk.CodeUnauthenticated, "the session has expired; log in again")
+		}
+		return err
+	}
+	c.op, c.token = op, tok
+	if access == Staff && !op.Role.Staff() || access == Admin && op.Role != livedesk.RoleAdmin {
+		return livedesk.Errorf(livedesk.CodeForbidden, "your role does not allow this")
+	}
+	s.touch(r.Context(), op)
+	return nil
+}
+
+// sameOrigin protects cookie sessions from cross-site requests: unsafe methods and
+// WebSocket upgrades must come from the page's own origin.
+func sameOrigin(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		return err == nil && u.Host == r.Host
+	}
+	if r.Method == http.MethodGet && r.Header.Get("Upgrade") == "" {
+		return true
+	}
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site == "" || site == "same-origin" || site == "none"
+}
+
+// touch records that an operator is active (REST calls count as presence too), at most
+// every 15 seconds per operator.
+func (s *Server) touch(ctx context.Context, op *livedesk.Operator) {
+	if op.Status == livedesk.StatusOffline {
+		return
+	}
+	now := time.Now()
+	s.seenMu.Lock()
+	last := s.seen[op.ID]
+	fresh := now.Sub(last) < 15*time.Second
+	if !fresh {
+		s.seen[op.ID] = now
+	}
+	s.seenMu.Unlock()
+	if !fresh {
+		if err := s.desk.Touch(ctx, []livedesk.ID{op.ID}); err != nil {
+			s.log.Warn("touch operator", "err", err)
+		}
+	}
+}
+
+// statusOf maps an error code to its HTTP status: the one place that does.
+func statusOf(code livedesk.Code) int {
+	switch code {
+	case livedesk.CodeInvalidInput:
+		return http.StatusBadRequest
+	case livedesk.CodeUnauthenticated:
+		return http.StatusUnauthorized
+	case livedesk.CodeForbidden, livedesk.CodeOperatorOffline:
+		return http.StatusForbidden
+	case livedesk.CodeNotFound:
+		return http.StatusNotFound
+	case livedesk.CodeConflict, livedesk.CodeLimitReached, livedesk.CodeTargetUnavailable,
+		livedesk.CodeTransferNotPending, livedesk.CodeConversationClosed:
+		return http.StatusConflict
+	case livedesk.CodeGone:
+		return http.StatusGone
+	case livedesk.CodeTooLarge, livedesk.CodeTooManyFiles:
+		return http.StatusRequestEntityTooLarge
+	case livedesk.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case livedesk.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	code := livedesk.ErrorCode(err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		code = livedesk.CodeUnavailable
+	}
+	writeJSON(w, statusOf(code), map[string]any{"error": map[string]any{"code": code, "message": livedesk.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// readJSON decodes a JSON body strictly: bounded size, valid UTF-8, one object, no unknown
+// fields, right types. Every failure is a clear invalid_input (or too_large).
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return livedesk.Errorf(livedesk.CodeTooLarge, "the request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		}
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "could not read the request body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	if !utf8.Valid(body) {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "the request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		var le *livedesk.Error
+		switch {
+		case errors.As(err, &le):
+			return le
+		case errors.As(err, &te):
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "field %q must be %s, not %s", te.Field, te.Type.String(), te.Value)
+		case errors.As(err, &se):
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON at byte %d", se.Offset)
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		default:
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON: %v", err)
+		}
+	}
+	if dec.More() {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "the body must hold one JSON value")
+	}
+	return nil
+}
+
+// pathID reads an id path parameter; a malformed id is simply not found.
+func pathID(r *http.Request, what string) (livedesk.ID, error) {
+	id, ok := livedesk.ParseID(r.PathValue("id"))
+	if !ok {
+		return 0, livedesk.NotFound(what)
+	}
+	return id, nil
+}
+
+// pageLimit reads ?limit= (default def, at most max).
+func pageLimit(r *http.Request, def, max int) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, livedesk.Errorf(livedesk.CodeInvalidInput, "limit must be between 1 and %d", max)
+	}
+	return n, nil
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, c *call) error {
+	return writeJSON(w, 200, map[string]any{"status": "ok", "version": s.cfg.Version})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request, c *call) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.ready(ctx); err != nil {
+		return &livedesk.Error{Code: livedesk.CodeUnavailable, Message: fmt.Sprintf("not ready: %v", err)}
+	}
+	return writeJSON(w, 200, map[string]any{"status": "ready"})
+}
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request, c *call) error {
+	promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	return nil
+}

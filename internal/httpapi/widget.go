@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"livedesk/internal/auth"
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/realtime"
+)
+
+func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) error {
+	cp, err := s.store.ContactPointByKey(r.Context(), r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	if cp.Channel != livedesk.ChannelWebchat {
+		return livedesk.NotFound("contact point")
+	}
+	var in struct {
+		desk.VisitorProfile
+		VisitorToken string `json:"visitor_token"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	var id livedesk.ID
+	if in.VisitorToken != "" {
+		// A token of another contact point or a forged one simply starts a new visitor.
+		if claims, err := s.tokens.Verify(in.VisitorToken); err == nil && claims.ContactPointID == cp.ID && claims.AccountID == cp.AccountID {
+			id = claims.VisitorID
+		}
+	}
+	v, err := s.desk.VisitorSession(r.Context(), cp, id, in.VisitorProfile)
+	if err != nil {
+		return err
+	}
+	token := s.tokens.Sign(auth.VisitorClaims{AccountID: cp.AccountID, ContactPointID: cp.ID, VisitorID: v.ID})
+	out := map[string]any{"visitor_token": token, "visitor": v,
+		"contact_point": map[string]any{"id": cp.ID, "name": cp.Name, "settings": cp.Settings}}
+	if conv, err := s.store.OpenConversationOf(r.Context(), cp.AccountID, v.ID, cp.ID); err == nil {
+		out["conversation"] = visitorConversation(conv)
+	}
+	return writeJSON(w, 200, out)
+}
+
+// visitorConversation is what a visitor may know of their conversation.
+func visitorConversation(c *livedesk.Conversation) map[string]any {
+	return map[string]any{"id": c.ID, "state": c.State, "visitor_closed": c.VisitorClosed, "created_at": c.CreatedAt}
+}
+
+func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call) error {
+	limit, err := pageLimit(r, 50, 200)
+	if err != nil {
+		return err
+	}
+	var before livedesk.ID
+	if b := r.URL.Query().Get("before"); b != "" {
+		var ok bool
+		if before, ok = livedesk.ParseID(b); !ok {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "before is not valid")
+		}
+	}
+	items, err := s.store.VisitorMessages(r.Context(), c.visitor.AccountID, c.visitor.VisitorID, before, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, messagePage(items, limit))
+}
+
+func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in desk.MessageInput
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.desk.VisitorMessage(r.Context(), c.cp, c.visitor.VisitorID, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) widgetClose(w http.ResponseWriter, r *http.Request, c *call) error {
+	conv, err := s.desk.VisitorClose(r.Context(), c.cp, c.visitor.VisitorID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, visitorConversation(conv))
+}
+
+func (s *Server) visitorWS(w http.ResponseWriter, r *http.Request, c *call) error {
+	s.hub.Serve(w, r, realtime.Client{AccountID: c.visitor.AccountID, VisitorID: c.visitor.VisitorID, ContactPointID: c.cp.ID})
+	return nil
+}
+
+func (s *Server) widgetTestPage(w http.ResponseWriter, r *http.Request, c *call) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; connect-src 'self' ws: wss:; style-src 'unsafe-inline'")
+	_, err := w.Write([]byte(widgetTestHTML))
+	return err
+}
+
+// widgetTestHTML is a minimal visitor page for trying the visitor API by hand
+// (/widget-test?key=KEY); the real widget is served separately.
+const widgetTestHTML = `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>livedesk — visitor test page</title>
+<style>body{font:15px system-ui;max-width:40rem;margin:2rem auto}#log{border:1px solid #ccc;height:20rem;overflow:auto;padding:.5rem}
+.v{color:#064}.o{color:#036}.s{color:#777;font-style:italic}</style></head>
+<body><h1>livedesk visitor test</h1>
+<p><input id="name" placeholder="Имя (необязательно)"> <button id="start">Начать</button> <span id="state"></span></p>
+<div id="log"></div>
+<p><input id="text" size="50" placeholder="Сообщение"> <button id="send">Отправить</button> <button id="close">Закрыть обращение</button></p>
+<script>
+const key = new URLSearchParams(location.search).get('key');
+let token = localStorage.getItem('ld_token_' + key), cursor = localStorage.getItem('ld_cursor_' + key) || '';
+const $ = id => document.getElementById(id), seen = new Set();
+function show(m) { if (seen.has(m.id)) return; seen.add(m.id);
+  const p = document.createElement('div'); p.className = m.author.type[0];
+  p.textContent = (m.author.type === 'system' ? '' : m.author.name + ': ') + m.text; $('log').appendChild(p); $('log').scrollTop = 1e9; }
+async function api(method, path, body) {
+  const r = await fetch(path, {method, headers: {'Content-Type': 'application/json', ...(token ? {Authorization: 'Bearer ' + token} : {})},
+    body: body ? JSON.stringify(body) : undefined});
+  const j = r.status === 204 ? {} : await r.json(); if (!r.ok) { $('state').textContent = j.error.message; throw j; } return j; }
+async function start() {
+  const s = await api('POST', '/api/v1/widget/' + encodeURIComponent(key) + '/session', {visitor_token: token || undefined, name: $('name').value || undefined});
+  token = s.visitor_token; localStorage.setItem('ld_token_' + key, token);
+  const page = await api('GET', '/api/v1/widget/messages?limit=200'); page.items.reverse().forEach(show); connect(); }
+function connect() {
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/api/v1/widget/ws?token=' + encodeURIComponent(token) + (cursor ? '&cursor=' + cursor : ''));
+  ws.onopen = () => $('state').textContent = 'онлайн';
+  ws.onmessage = e => { const f = JSON.parse(e.data); if (f.cursor) { cursor = f.cursor; localStorage.setItem('ld_cursor_' + key, cursor); }
+    if (f.type === 'message.created') show(f.data.message);
+    if (f.type === 'operator.joined') $('state').textContent = 'оператор: ' + f.data.operator.name;
+    if (f.type === 'typing') $('state').textContent = 'оператор печатает…';
+    if (f.type === 'resync') { cursor = ''; ws.close(); } };
+  ws.onclose = () => { $('state').textContent = 'нет связи…'; setTimeout(connect, 1000); }; }
+$('start').onclick = start;
+$('send').onclick = async () => { const text = $('text').value; if (!text) return;
+  show(await api('POST', '/api/v1/widget/messages', {client_id: crypto.randomUUID(), text})); $('text').value = ''; };
+$('text').onkeydown = e => { if (e.key === 'Enter') $('send').click(); };
+$('close').onclick = () => api('POST', '/api/v1/widget/close');
+if (token) start();
+</script></body></html>`

@@ -1,0 +1,75 @@
+package livedesk
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, machine-readable error code shared by the API and the UI.
+type Code string
+
+// Error codes of the public API (see API.md). Each maps to one HTTP status in httpapi.
+const (
+	CodeInvalidInput       Code = "invalid_input"
+	CodeUnauthenticated    Code = "unauthenticated"
+	CodeForbidden          Code = "forbidden"
+	CodeOperatorOffline    Code = "operator_offline"
+	CodeNotFound           Code = "not_found"
+	CodeConflict           Code = "conflict"
+	CodeLimitReached       Code = "limit_reached"
+	CodeTargetUnavailable  Code = "target_unavailable"
+	CodeTransferNotPending Code = "transfer_not_pending"
+	CodeConversationClosed Code = "conversation_closed"
+	CodeTooLarge           Code = "too_large"
+	CodeTooManyFiles       Code = "too_many_files"
+	CodeGone               Code = "gone"
+	CodeRateLimited        Code = "rate_limited"
+	CodeUnavailable        Code = "unavailable"
+	CodeInternal           Code = "internal"
+)
+
+// Error is the one error type of livedesk: a code, a human message and an optional cause.
+type Error struct {
+	Code    Code
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an *Error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, or CodeInternal when err is not an *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// ErrorMessage returns the human message of err, or a generic one for internal errors.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// IsCode reports whether err carries the given code.
+func IsCode(err error, code Code) bool { return ErrorCode(err) == code }
+
+// NotFound is the error for a missing (or another account's) object.
+func NotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }

@@ -1,0 +1,60 @@
+package livedesk
+
+// Event is one change that clients must see, in the order of its ID (the cursor). Who
+// receives it is encoded in the audience fields so a resuming client can be replayed
+// exactly what it would have received live.
+type Event struct {
+	ID        ID
+	AccountID ID
+	Type      string
+	// OperatorID and Operator2ID name operators who receive the event (0: none).
+	OperatorID  ID
+	Operator2ID ID
+	// Staff: supervisors and admins of the account receive it.
+	Staff bool
+	// AllOperators: every operator of the account receives it.
+	AllOperators bool
+	// VisitorID receives VisitorPayload when both are set.
+	VisitorID      ID
+	Payload        []byte
+	VisitorPayload []byte
+}
+
+// ForOperator reports whether an operator with the given id and role receives e.
+func (e *Event) ForOperator(id ID, role Role) bool {
+	return e.AllOperators || (e.OperatorID != 0 && e.OperatorID == id) ||
+		(e.Operator2ID != 0 && e.Operator2ID == id) || (e.Staff && role.Staff())
+}
+
+// ForVisitor reports whether the visitor receives e.
+func (e *Event) ForVisitor(id ID) bool {
+	return e.VisitorID != 0 && e.VisitorID == id && e.VisitorPayload != nil
+}
+
+// Event types of the WebSocket API (docs/events.md).
+const (
+	EventConversationAssigned = "conversation.assigned"
+	EventConversationUpdated  = "conversation.updated"
+	EventConversationRemoved  = "conversation.removed"
+	EventConversationClosed   = "conversation.closed"
+	EventConversationQueued   = "conversation.queued"
+	EventMessageCreated       = "message.created"
+	EventTransferOffered      = "transfer.offered"
+	EventTransferAccepted     = "transfer.accepted"
+	EventTransferDeclined     = "transfer.declined"
+	EventTransferCancelled    = "transfer.cancelled"
+	EventTransferExpired      = "transfer.expired"
+	EventOperatorStatus       = "operator.status"
+	EventOperatorJoined       = "operator.joined"
+	EventTyping               = "typing"
+	EventResync               = "resync"
+)
+
+// VisitorEventType is the name a visitor's client sees for an event type: visitors are told
+// an operator joined where operators are told the conversation was assigned.
+func VisitorEventType(t string) string {
+	if t == EventConversationAssigned || t == EventTransferAccepted {
+		return EventOperatorJoined
+	}
+	return t
+}

@@ -1,0 +1,210 @@
+package livedesk
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// MarshalJSON writes the id as a string, or null for the zero id.
+func (id ID) MarshalJSON() ([]byte, error) {
+	if id == 0 {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + id.String() + `"`), nil
+}
+
+// UnmarshalJSON reads an id from a JSON string. Null reads as the zero id; a string that is
+// not a valid id reads as -1, which matches nothing and so answers not_found.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*id = 0
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Errorf(CodeInvalidInput, "ids are strings")
+	}
+	v, ok := ParseID(s)
+	if !ok {
+		*id = -1
+		return nil
+	}
+	*id = v
+	return nil
+}
+
+// Account is one customer company (tenant).
+type Account struct {
+	ID        ID        `json:"id"`
+	Name      string    `json:"name"`
+	Settings  Settings  `json:"settings"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// OperatorSettings are the settings an operator changes for themselves.
+type OperatorSettings struct {
+	AutocompleteQuickMessages *bool  `json:"autocomplete_quick_messages,omitempty"`
+	Language                  string `json:"language,omitempty"`
+}
+
+// Operator is a person who answers visitors.
+type Operator struct {
+	ID             ID               `json:"id"`
+	AccountID      ID               `json:"account_id"`
+	Name           string           `json:"name"`
+	Email          string           `json:"email"`
+	Role           Role             `json:"role"`
+	Status         Status           `json:"status"`
+	StatusAt       time.Time        `json:"status_at"`
+	Limit          int              `json:"limit"`
+	OpenCount      int              `json:"open_count"`
+	LastAssignedAt time.Time        `json:"-"`
+	Settings       OperatorSettings `json:"settings"`
+	PasswordHash   string           `json:"-"`
+}
+
+// OperatorBrief is an operator as listed to colleagues (the transfer dialog).
+type OperatorBrief struct {
+	ID        ID     `json:"id"`
+	Name      string `json:"name"`
+	Role      Role   `json:"role"`
+	Status    Status `json:"status"`
+	OpenCount int    `json:"open_count"`
+	Limit     int    `json:"limit"`
+}
+
+// Brief returns the colleague view of o.
+func (o *Operator) Brief() OperatorBrief {
+	return OperatorBrief{ID: o.ID, Name: o.Name, Role: o.Role, Status: o.Status, OpenCount: o.OpenCount, Limit: o.Limit}
+}
+
+// ContactPoint is one entry of a channel: a website widget or a mailbox.
+type ContactPoint struct {
+	ID        ID              `json:"id"`
+	AccountID ID              `json:"-"`
+	Name      string          `json:"name"`
+	Channel   Channel         `json:"channel"`
+	Key       string          `json:"key"`
+	Settings  json.RawMessage `json:"settings"`
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// Visitor is a person writing in at one contact point.
+type Visitor struct {
+	ID             ID     `json:"id"`
+	AccountID      ID     `json:"-"`
+	ContactPointID ID     `json:"contact_point_id"`
+	Name           string `json:"name"`
+	DisplayName    string `json:"display_name"`
+	Email          string `json:"email,omitempty"`
+	Phone          string `json:"phone,omitempty"`
+}
+
+// DisplayName is the visitor's name, or «Гость» when none was given.
+func DisplayName(name string) string {
+	if name == "" {
+		return GuestName
+	}
+	return name
+}
+
+// Category is a conversation category, chosen when a conversation is closed.
+type Category struct {
+	ID       ID     `json:"id"`
+	Name     string `json:"name"`
+	Position int    `json:"position"`
+}
+
+// Ref is a named reference (a contact point in a list item).
+type Ref struct {
+	ID   ID     `json:"id"`
+	Name string `json:"name"`
+}
+
+// VisitorRef is the visitor in a list item.
+type VisitorRef struct {
+	ID          ID     `json:"id"`
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+}
+
+// LastMessage is the preview of a list item.
+type LastMessage struct {
+	Text   string     `json:"text"`
+	Author AuthorType `json:"author"`
+	At     time.Time  `json:"at"`
+}
+
+// Conversation is all messages of one visitor at one contact point until it is closed, as
+// shown in the conversation list.
+type Conversation struct {
+	ID              ID                `json:"id"`
+	AccountID       ID                `json:"-"`
+	State           ConversationState `json:"state"`
+	Channel         Channel           `json:"channel"`
+	ContactPoint    Ref               `json:"contact_point"`
+	Visitor         VisitorRef        `json:"visitor"`
+	LastMessage     *LastMessage      `json:"last_message"`
+	LastMessageAt   time.Time         `json:"last_message_at"`
+	VisitorClosed   bool              `json:"visitor_closed"`
+	AssigneeID      ID                `json:"assignee_id"`
+	UnreadCount     int               `json:"unread_count"`
+	PendingTransfer *Transfer         `json:"pending_transfer,omitempty"`
+	CategoryID      ID                `json:"category_id,omitempty"`
+	QueuedAt        time.Time         `json:"queued_at"`
+	AssignedAt      *time.Time        `json:"assigned_at,omitempty"`
+	ClosedAt        *time.Time        `json:"closed_at,omitempty"`
+	CreatedAt       time.Time         `json:"created_at"`
+}
+
+// Author is who wrote a message.
+type Author struct {
+	Type AuthorType `json:"type"`
+	ID   ID         `json:"id"`
+	Name string     `json:"name"`
+}
+
+// Quote is the quoted message shown above a reply.
+type Quote struct {
+	ID     ID     `json:"id"`
+	Author Author `json:"author"`
+	Text   string `json:"text"`
+}
+
+// Attachment is a file of a message.
+type Attachment struct {
+	ID          ID     `json:"id"`
+	Name        string `json:"name"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"`
+	URL         string `json:"url"`
+	Expired     bool   `json:"expired"`
+}
+
+// Message is one line of a conversation's history.
+type Message struct {
+	ID             ID           `json:"id"`
+	ConversationID ID           `json:"conversation_id"`
+	ClientID       string       `json:"client_id,omitempty"`
+	Author         Author       `json:"author"`
+	Kind           MessageKind  `json:"kind"`
+	Text           string       `json:"text"`
+	ReplyTo        ID           `json:"reply_to,omitempty"`
+	Quote          *Quote       `json:"quote,omitempty"`
+	Attachments    []Attachment `json:"attachments"`
+	StickerID      string       `json:"sticker_id,omitempty"`
+	CreatedAt      time.Time    `json:"created_at"`
+}
+
+// Transfer is an offer to hand a conversation to another operator.
+type Transfer struct {
+	ID             ID            `json:"id"`
+	ConversationID ID            `json:"conversation_id"`
+	FromOperatorID ID            `json:"from_operator_id"`
+	ToOperatorID   ID            `json:"to_operator_id"`
+	Comment        string        `json:"comment"`
+	State          TransferState `json:"state"`
+	CreatedAt      time.Time     `json:"created_at"`
+	ExpiresAt      time.Time     `json:"expires_at"`
+	ResolvedAt     *time.Time    `json:"resolved_at,omitempty"`
+}

@@ -1,0 +1,275 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// Options configure the hub.
+type Options struct {
+	// SendQueue is the bound of each connection's send queue, in frames.
+	SendQueue int
+	// MaxReplay is how many missed events a resuming client may be replayed before it is
+	// told to resync instead.
+	MaxReplay int
+	// PingInterval is how often the server pings each connection.
+	PingInterval time.Duration
+}
+
+// Metrics are the hub's counters, read by the metrics endpoint.
+type Metrics struct {
+	Connections  atomic.Int64
+	Delivered    atomic.Int64
+	SlowDropped  atomic.Int64
+	Resyncs      atomic.Int64
+	ReplayedMsgs atomic.Int64
+}
+
+// Hub fans events out to WebSocket connections.
+type Hub struct {
+	opts  Options
+	store *store.Store
+	log   *slog.Logger
+
+	mu        sync.RWMutex
+	operators map[livedesk.ID]map[*conn]struct{} // by account
+	visitors  map[livedesk.ID]map[*conn]struct{} // by visitor
+	online    map[livedesk.ID]int                // operator id → live connections
+
+	// Metrics are exported counters.
+	Metrics Metrics
+	// OnLastDisconnect is called when an operator's last connection closes.
+	OnLastDisconnect func(account, operator livedesk.ID)
+}
+
+// NewHub returns a hub reading replays from st.
+func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
+	if opts.SendQueue <= 0 {
+		opts.SendQueue = 256
+	}
+	if opts.MaxReplay <= 0 {
+		opts.MaxReplay = 10000
+	}
+	if opts.PingInterval <= 0 {
+		opts.PingInterval = 25 * time.Second
+	}
+	return &Hub{opts: opts, store: st, log: log,
+		operators: map[livedesk.ID]map[*conn]struct{}{}, visitors: map[livedesk.ID]map[*conn]struct{}{},
+		online: map[livedesk.ID]int{}}
+}
+
+// Frame is what the server sends on a WebSocket.
+type Frame struct {
+	Type   string          `json:"type"`
+	Cursor string          `json:"cursor,omitempty"`
+	Data   json.RawMessage `json:"data,omitempty"`
+}
+
+func encode(f Frame) []byte {
+	b, _ := json.Marshal(f)
+	return b
+}
+
+// operatorFrame and visitorFrame render an event for each side.
+func operatorFrame(e *livedesk.Event) []byte {
+	return encode(Frame{Type: e.Type, Cursor: e.ID.String(), Data: e.Payload})
+}
+
+func visitorFrame(e *livedesk.Event) []byte {
+	return encode(Frame{Type: livedesk.VisitorEventType(e.Type), Cursor: e.ID.String(), Data: e.VisitorPayload})
+}
+
+// Publish delivers committed events, in order. It never blocks on a client.
+func (h *Hub) Publish(events []*livedesk.Event) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, e := range events {
+		var opFrame []byte
+		for c := range h.operators[e.AccountID] {
+			if e.ForOperator(c.operatorID, c.role) {
+				if opFrame == nil {
+					opFrame = operatorFrame(e)
+				}
+				c.deliver(e.ID, opFrame)
+			}
+		}
+		if e.VisitorPayload != nil && e.VisitorID != 0 {
+			var vFrame []byte
+			for c := range h.visitors[e.VisitorID] {
+				if vFrame == nil {
+					vFrame = visitorFrame(e)
+				}
+				c.deliver(e.ID, vFrame)
+			}
+		}
+	}
+}
+
+// Online reports whether the operator has a live connection on this node.
+func (h *Hub) Online(id livedesk.ID) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.online[id] > 0
+}
+
+// OnlineOperators lists operators with a live connection on this node.
+func (h *Hub) OnlineOperators() []livedesk.ID {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	ids := make([]livedesk.ID, 0, len(h.online))
+	for id := range h.online {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (h *Hub) add(c *conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.visitorID != 0 {
+		set := h.visitors[c.visitorID]
+		if set == nil {
+			set = map[*conn]struct{}{}
+			h.visitors[c.visitorID] = set
+		}
+		set[c] = struct{}{}
+	} else {
+		set := h.operators[c.accountID]
+		if set == nil {
+			set = map[*conn]struct{}{}
+			h.operators[c.accountID] = set
+		}
+		set[c] = struct{}{}
+		h.online[c.operatorID]++
+	}
+	h.Metrics.Connections.Add(1)
+}
+
+func (h *Hub) remove(c *conn) {
+	h.mu.Lock()
+	last := false
+	if c.visitorID != 0 {
+		if set := h.visitors[c.visitorID]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(h.visitors, c.visitorID)
+			}
+		}
+	} else {
+		if set := h.operators[c.accountID]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(h.operators, c.accountID)
+			}
+		}
+		h.online[c.operatorID]--
+		if h.online[c.operatorID] <= 0 {
+			delete(h.online, c.operatorID)
+			last = true
+		}
+	}
+	h.mu.Unlock()
+	h.Metrics.Connections.Add(-1)
+	if last && h.OnLastDisconnect != nil {
+		h.OnLastDisconnect(c.accountID, c.operatorID)
+	}
+}
+
+// sendEphemeral sends a frame without a cursor (typing) to matching connections.
+func (h *Hub) sendEphemeral(account livedesk.ID, toOperators func(id livedesk.ID, role livedesk.Role) bool, visitor livedesk.ID, frame []byte, except *conn) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if toOperators != nil {
+		for c := range h.operators[account] {
+			if c != except && toOperators(c.operatorID, c.role) {
+				c.deliver(0, frame)
+			}
+		}
+	}
+	if visitor != 0 {
+		for c := range h.visitors[visitor] {
+			if c != except {
+				c.deliver(0, frame)
+			}
+		}
+	}
+}
+
+// CloseAll disconnects every client (at shutdown); they resume elsewhere or later.
+func (h *Hub) CloseAll() {
+	h.mu.RLock()
+	var all []*conn
+	for _, set := range h.operators {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	for _, set := range h.visitors {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range all {
+		c.close("server shutting down")
+	}
+}
+
+// replay sends the events after cursor from the log, then switches c to live delivery.
+func (h *Hub) replay(ctx context.Context, c *conn, cursor livedesk.ID, hasCursor bool) error {
+	oldest, newest, err := h.store.EventBounds(ctx)
+	if err != nil {
+		return err
+	}
+	if !hasCursor {
+		c.goLive(newest, encode(Frame{Type: "ready", Cursor: newest.String()}))
+		return nil
+	}
+	if cursor > newest || (cursor+1 < oldest) || int(newest-cursor) > h.opts.MaxReplay*20 {
+		h.Metrics.Resyncs.Add(1)
+		c.goLive(newest, encode(Frame{Type: livedesk.EventResync, Cursor: newest.String()}))
+		return nil
+	}
+	last, sent := cursor, 0
+	for {
+		var events []*livedesk.Event
+		if c.visitorID != 0 {
+			events, err = h.store.VisitorEvents(ctx, c.visitorID, last, 500)
+		} else {
+			events, err = h.store.OperatorEvents(ctx, c.accountID, c.operatorID, c.role.Staff(), last, 500)
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if c.visitorID != 0 {
+				c.replayFrame(visitorFrame(e))
+			} else {
+				c.replayFrame(operatorFrame(e))
+			}
+			last = e.ID
+		}
+		sent += len(events)
+		if sent > h.opts.MaxReplay {
+			h.Metrics.Resyncs.Add(1)
+			c.goLive(newest, encode(Frame{Type: livedesk.EventResync, Cursor: newest.String()}))
+			return nil
+		}
+		if len(events) < 500 {
+			break
+		}
+	}
+	h.Metrics.ReplayedMsgs.Add(int64(sent))
+	if last < newest {
+		last = newest
+	}
+	c.goLive(last, encode(Frame{Type: "ready", Cursor: last.String()}))
+	return nil
+}

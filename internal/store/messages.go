@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"livedesk/internal/livedesk"
+)
+
+const messageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author_type, m.author_id, m.author_name, m.kind, m.text,
+	m.reply_to, m.sticker_id, m.created_at, q.author_type, q.author_id, q.author_name, q.text
+	FROM messages m LEFT JOIN messages q ON q.id = m.reply_to `
+
+func scanMessage(sc scanner) (*livedesk.Message, error) {
+	m := &livedesk.Message{Attachments: []livedesk.Attachment{}}
+	var clientID, sticker, qType, qName, qText sql.NullString
+	var replyTo, qAuthor sql.NullInt64
+	var created int64
+	if err := sc.Scan(&m.ID, &m.ConversationID, &clientID, &m.Author.Type, &m.Author.ID, &m.Author.Name, &m.Kind, &m.Text,
+		&replyTo, &sticker, &created, &qType, &qAuthor, &qName, &qText); err != nil {
+		return nil, err
+	}
+	m.ClientID = clientID.String
+	m.StickerID = sticker.String
+	m.CreatedAt = fromMS(created)
+	if replyTo.Valid {
+		m.ReplyTo = livedesk.ID(replyTo.Int64)
+		m.Quote = &livedesk.Quote{ID: m.ReplyTo, Author: livedesk.Author{Type: livedesk.AuthorType(qType.String),
+			ID: livedesk.ID(qAuthor.Int64), Name: qName.String}, Text: qText.String}
+	}
+	return m, nil
+}
+
+// MessageByClientID finds a message an author already sent with this client id.
+func (tx *Tx) MessageByClientID(author livedesk.AuthorType, authorID livedesk.ID, clientID string) (*livedesk.Message, error) {
+	m, err := scanMessage(tx.queryRow(messageSelect+`WHERE m.author_type = ? AND m.author_id = ? AND m.client_id = ?`,
+		author, authorID, clientID))
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	return m, nil
+}
+
+// Message reads one message of a conversation.
+func (tx *Tx) Message(conversation, id livedesk.ID) (*livedesk.Message, error) {
+	m, err := scanMessage(tx.queryRow(messageSelect+`WHERE m.id = ? AND m.conversation_id = ?`, id, conversation))
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	return m, nil
+}
+
+// InsertMessage stores m (ID and CreatedAt are set) and fills its quote.
+func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
+	var clientID, sticker any
+	if m.ClientID != "" {
+		clientID = m.ClientID
+	}
+	if m.StickerID != "" {
+		sticker = m.StickerID
+	}
+	m.CreatedAt = tx.now
+	if m.Attachments == nil {
+		m.Attachments = []livedesk.Attachment{}
+	}
+	err := tx.queryRow(`INSERT INTO messages(account_id, conversation_id, author_type, author_id, author_name, kind, text,
+		reply_to, client_id, sticker_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
+		clientID, sticker, ms(tx.now)).Scan(&m.ID)
+	if isUnique(err) {
+		return livedesk.Errorf(livedesk.CodeConflict, "client_id already used")
+	}
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+func queryMessages(ctx context.Context, q querier, query string, args ...any) ([]*livedesk.Message, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*livedesk.Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Messages returns a page of a conversation's history, newest first, older than before
+// (0: from the newest). Comments are left out unless withComments.
+func (s *Store) Messages(ctx context.Context, conversation, before livedesk.ID, limit int, withComments bool) ([]*livedesk.Message, error) {
+	q := messageSelect + `WHERE m.conversation_id = ?`
+	args := []any{conversation}
+	if before > 0 {
+		q += ` AND m.id < ?`
+		args = append(args, before)
+	}
+	if !withComments {
+		q += ` AND m.kind <> 'comment'`
+	}
+	return queryMessages(ctx, s.read, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+}
+
+// VisitorMessages returns a page of everything a visitor can see in all their conversations,
+// newest first: no comments.
+func (s *Store) VisitorMessages(ctx context.Context, account, visitor, before livedesk.ID, limit int) ([]*livedesk.Message, error) {
+	q := messageSelect + `WHERE m.conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ? AND account_id = ?)
+		AND m.kind <> 'comment'`
+	args := []any{visitor, account}
+	if before > 0 {
+		q += ` AND m.id < ?`
+		args = append(args, before)
+	}
+	return queryMessages(ctx, s.read, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+}

@@ -1,0 +1,394 @@
+// Package store keeps livedesk's data in SQL by hand on database/sql. All writes go through
+// one writer goroutine that batches concurrent requests into a single transaction (group
+// commit), each request isolated by a savepoint, so writes are serialised, durable when
+// acknowledged, and events are published in commit order.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"livedesk/internal/livedesk"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Options configure Open.
+type Options struct {
+	// Path of the SQLite database file.
+	Path string
+	// Synchronous is the SQLite synchronous pragma: FULL (default) or NORMAL.
+	Synchronous string
+	// MaxBatch caps how many write requests share one transaction.
+	MaxBatch int
+	Clock    livedesk.Clock
+	Log      *slog.Logger
+}
+
+// Store is the database. Reads use a pool; writes use one connection owned by the writer.
+type Store struct {
+	read   *sql.DB
+	write  *sql.DB
+	clock  livedesk.Clock
+	log    *slog.Logger
+	reqs   chan *writeReq
+	done   chan struct{}
+	closed chan struct{}
+	once   sync.Once
+
+	pubMu   sync.RWMutex
+	publish func([]*livedesk.Event)
+
+	maxBatch int
+}
+
+type writeReq struct {
+	ctx    context.Context
+	fn     func(*Tx) error
+	result chan error
+}
+
+// Open opens (creating if needed) the database, applies migrations and starts the writer.
+func Open(opts Options) (*Store, error) {
+	if opts.Clock == nil {
+		opts.Clock = livedesk.SystemClock{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Synchronous == "" {
+		opts.Synchronous = "FULL"
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	if dir := filepath.Dir(opts.Path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+	}
+	dsn := func(extra string) string {
+		return "file:" + opts.Path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+			"&_pragma=synchronous(" + opts.Synchronous + ")&_txlock=immediate" + extra
+	}
+	w, err := sql.Open("sqlite", dsn(""))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", opts.Path, err)
+	}
+	if err := migrate(context.Background(), w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn("&_pragma=query_only(1)"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &Store{
+		read: r, write: w, clock: opts.Clock, log: opts.Log,
+		reqs: make(chan *writeReq, 4096), done: make(chan struct{}), closed: make(chan struct{}),
+		maxBatch: opts.MaxBatch,
+	}
+	go s.writer()
+	return s, nil
+}
+
+// Migrate applies pending migrations to the database at path and returns.
+func Migrate(ctx context.Context, path string) ([]string, error) {
+	s, err := Open(Options{Path: path})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	var names []string
+	rows, err := s.read.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return err
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+			version, name, time.Now().UnixMilli()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// SetPublisher sets the function that receives committed events, in commit order, from the
+// writer goroutine. It must not block for long.
+func (s *Store) SetPublisher(fn func([]*livedesk.Event)) {
+	s.pubMu.Lock()
+	s.publish = fn
+	s.pubMu.Unlock()
+}
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// Close stops the writer after the requests already queued are written, then closes the
+// database.
+func (s *Store) Close() error {
+	s.once.Do(func() { close(s.done) })
+	<-s.closed
+	err1 := s.read.Close()
+	err2 := s.write.Close()
+	return errors.Join(err1, err2)
+}
+
+// ErrClosed is returned by Write after Close.
+var ErrClosed = &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "server is shutting down"}
+
+// Write runs fn in a write transaction and returns after it is committed (or failed). fn's
+// changes are rolled back alone if it returns an error; other requests in the same batch
+// are not affected. Events emitted by fn are published after the commit.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	req := &writeReq{ctx: ctx, fn: fn, result: make(chan error, 1)}
+	select {
+	case <-s.done:
+		return ErrClosed
+	default:
+	}
+	select {
+	case s.reqs <- req:
+	case <-s.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the request is always answered: the writer drains the queue before it stops.
+	return <-req.result
+}
+
+func (s *Store) writer() {
+	defer close(s.closed)
+	batch := make([]*writeReq, 0, s.maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case r := <-s.reqs:
+			batch = append(batch, r)
+		case <-s.done:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case r := <-s.reqs:
+					s.runBatch([]*writeReq{r})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < s.maxBatch {
+			select {
+			case r := <-s.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+func (s *Store) runBatch(batch []*writeReq) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	var events []*livedesk.Event
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.result <- fmt.Errorf("begin: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		if r.ctx.Err() != nil {
+			errs[i] = r.ctx.Err()
+			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT req`); err != nil {
+			errs[i] = err
+			continue
+		}
+		tx := &Tx{tx: sqlTx, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
+		err := safeCall(r.fn, tx)
+		if err != nil {
+			errs[i] = err
+			if _, rbErr := sqlTx.ExecContext(ctx, `ROLLBACK TO req`); rbErr != nil {
+				s.log.Error("rollback to savepoint", "err", rbErr)
+			}
+		} else {
+			events = append(events, tx.events...)
+		}
+		if _, err := sqlTx.ExecContext(ctx, `RELEASE req`); err != nil {
+			s.log.Error("release savepoint", "err", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, r := range batch {
+			r.result <- fmt.Errorf("commit: %w", err)
+		}
+		return
+	}
+	if len(events) > 0 {
+		s.pubMu.RLock()
+		pub := s.publish
+		s.pubMu.RUnlock()
+		if pub != nil {
+			pub(events)
+		}
+	}
+	for i, r := range batch {
+		r.result <- errs[i]
+	}
+}
+
+func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in write: %v", p)
+		}
+	}()
+	return fn(tx)
+}
+
+// Tx is one write request's view of the batch transaction.
+type Tx struct {
+	tx     *sql.Tx
+	ctx    context.Context
+	now    time.Time
+	events []*livedesk.Event
+}
+
+// Now is the time of this write.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, q, args...)
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, q, args...)
+}
+
+// Emit stores an event; it is published after the commit and gets its cursor now.
+func (tx *Tx) Emit(e *livedesk.Event) error {
+	var vp any
+	if e.VisitorPayload != nil {
+		vp = string(e.VisitorPayload)
+	}
+	err := tx.queryRow(`INSERT INTO events(account_id, type, operator_id, operator2_id, staff, all_operators,
+		visitor_id, payload, visitor_payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		e.AccountID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
+		nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("emit %s: %w", e.Type, err)
+	}
+	tx.events = append(tx.events, e)
+	return nil
+}
+
+func nullID(id livedesk.ID) any {
+	if id == 0 {
+		return nil
+	}
+	return int64(id)
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func fromNullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}
+
+// notFound maps sql.ErrNoRows to a not_found error naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return livedesk.NotFound(what)
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
