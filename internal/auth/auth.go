@@ -43,7 +43,9 @@ func CheckPassword(hash, password string) bool {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("livedesk-dummy-password"), bcrypt.MinCost)
 
 // BurnPasswordCheck spends the time of a password check (for unknown emails).
-func BurnPasswordCheck(password string) { _ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) }
+func BurnPasswordCheck(password string) {
+	_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+}
 
 // NewToken returns a random session token and the hash under which it is stored.
 func NewToken() (token, hash string) {

@@ -57,7 +57,9 @@ func (s *Store) Account(ctx context.Context, id livedesk.ID) (*livedesk.Account,
 }
 
 // Account reads an account inside the transaction.
-func (tx *Tx) Account(id livedesk.ID) (*livedesk.Account, error) { return getAccount(tx.ctx, tx.tx, id) }
+func (tx *Tx) Account(id livedesk.ID) (*livedesk.Account, error) {
+	return getAccount(tx.ctx, tx.tx, id)
+}
 
 // AccountIDs lists all accounts (for sweepers).
 func (s *Store) AccountIDs(ctx context.Context) ([]livedesk.ID, error) {
