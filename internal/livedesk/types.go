@@ -15,10 +15,12 @@ type ID int64
 // String formats the id for the API.
 func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
-// ParseID parses an id from the API; anything that is not a positive integer is not found.
+// ParseID parses an id from the API; anything that is not a positive integer in its one
+// canonical spelling (no sign, no leading zeros: the form String writes) is not found, so
+// "01" or "+1" never alias the object "1".
 func ParseID(s string) (ID, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || ID(n).String() != s {
 		return 0, false
 	}
 	return ID(n), true

@@ -53,7 +53,7 @@ func getAccount(ctx context.Context, q querier, id livedesk.ID) (*livedesk.Accou
 
 // Account reads an account.
 func (s *Store) Account(ctx context.Context, id livedesk.ID) (*livedesk.Account, error) {
-	return getAccount(ctx, s.read, id)
+	return getAccount(ctx, s.rq, id)
 }
 
 // Account reads an account inside the transaction.
@@ -63,7 +63,7 @@ func (tx *Tx) Account(id livedesk.ID) (*livedesk.Account, error) {
 
 // AccountIDs lists all accounts (for sweepers).
 func (s *Store) AccountIDs(ctx context.Context) ([]livedesk.ID, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM accounts ORDER BY id`)
+	rows, err := s.rq.QueryContext(ctx, `SELECT id FROM accounts ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (tx *Tx) SetAccountSettings(id livedesk.ID, settings livedesk.Settings) err
 // Meta reads a value of the meta table ("" when absent).
 func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := s.rq.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}
@@ -134,7 +134,7 @@ func (tx *Tx) DeleteExpiredSessions() error {
 // SessionOperator returns the operator of a live session.
 func (s *Store) SessionOperator(ctx context.Context, tokenHash string) (*livedesk.Operator, error) {
 	var id, account livedesk.ID
-	err := s.read.QueryRowContext(ctx, `SELECT operator_id, account_id FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+	err := s.rq.QueryRowContext(ctx, `SELECT operator_id, account_id FROM sessions WHERE token_hash = ? AND expires_at > ?`,
 		tokenHash, ms(s.clock.Now())).Scan(&id, &account)
 	if err != nil {
 		return nil, notFound(err, "session")

@@ -61,7 +61,7 @@ func getConversation(ctx context.Context, q querier, account, id livedesk.ID) (*
 
 // Conversation reads one conversation of the account.
 func (s *Store) Conversation(ctx context.Context, account, id livedesk.ID) (*livedesk.Conversation, error) {
-	return getConversation(ctx, s.read, account, id)
+	return getConversation(ctx, s.rq, account, id)
 }
 
 // Conversation reads one conversation of the account inside the transaction.
@@ -86,7 +86,7 @@ func (tx *Tx) OpenConversationOf(account, visitor, contactPoint livedesk.ID) (*l
 
 // OpenConversationOf returns the visitor's open conversation at the contact point, or not_found.
 func (s *Store) OpenConversationOf(ctx context.Context, account, visitor, contactPoint livedesk.ID) (*livedesk.Conversation, error) {
-	return openConversationOf(ctx, s.read, account, visitor, contactPoint)
+	return openConversationOf(ctx, s.rq, account, visitor, contactPoint)
 }
 
 // LatestConversationOf returns the visitor's newest conversation at any state, or not_found.
@@ -212,7 +212,7 @@ func (s *Store) Conversations(ctx context.Context, f ListFilter) ([]*livedesk.Co
 		args = append(args, f.AfterAt, f.AfterID)
 	}
 	args = append(args, f.Limit)
-	rows, err := s.read.QueryContext(ctx, conversationSelect+where+` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
+	rows, err := s.rq.QueryContext(ctx, conversationSelect+where+` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}

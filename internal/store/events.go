@@ -32,7 +32,7 @@ func scanEvents(rows *sql.Rows) ([]*livedesk.Event, error) {
 
 // OperatorEvents returns up to limit events after the cursor that the operator receives.
 func (s *Store) OperatorEvents(ctx context.Context, account, op livedesk.ID, staff bool, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE id > ? AND account_id = ?
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE id > ? AND account_id = ?
 		AND (all_operators = 1 OR operator_id = ? OR operator2_id = ? OR (staff = 1 AND ?)) ORDER BY id LIMIT ?`,
 		after, account, op, op, staff, limit)
 	if err != nil {
@@ -43,7 +43,7 @@ func (s *Store) OperatorEvents(ctx context.Context, account, op livedesk.ID, sta
 
 // VisitorEvents returns up to limit events after the cursor that the visitor receives.
 func (s *Store) VisitorEvents(ctx context.Context, visitor, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE visitor_id = ? AND id > ?
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE visitor_id = ? AND id > ?
 		AND visitor_payload IS NOT NULL ORDER BY id LIMIT ?`, visitor, after, limit)
 	if err != nil {
 		return nil, err
@@ -54,11 +54,11 @@ func (s *Store) VisitorEvents(ctx context.Context, visitor, after livedesk.ID, l
 // EventBounds returns the oldest kept and the newest event id (0, 0 when none).
 func (s *Store) EventBounds(ctx context.Context) (oldest, newest livedesk.ID, err error) {
 	var lo, hi sql.NullInt64
-	err = s.read.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM events`).Scan(&lo, &hi)
+	err = s.rq.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM events`).Scan(&lo, &hi)
 	if err == nil && !lo.Valid {
 		// Empty log: the sequence may still have advanced; resume from anything is fine.
 		var seq sql.NullInt64
-		_ = s.read.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'events'`).Scan(&seq)
+		_ = s.rq.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'events'`).Scan(&seq)
 		return livedesk.ID(seq.Int64 + 1), livedesk.ID(seq.Int64), nil
 	}
 	return livedesk.ID(lo.Int64), livedesk.ID(hi.Int64), err

@@ -106,7 +106,7 @@ func (s *Store) Messages(ctx context.Context, conversation, before livedesk.ID, 
 	if !withComments {
 		q += ` AND m.kind <> 'comment'`
 	}
-	return queryMessages(ctx, s.read, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+	return queryMessages(ctx, s.rq, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
 }
 
 // VisitorMessages returns a page of everything a visitor can see in all their conversations,
@@ -119,5 +119,5 @@ func (s *Store) VisitorMessages(ctx context.Context, account, visitor, before li
 		q += ` AND m.id < ?`
 		args = append(args, before)
 	}
-	return queryMessages(ctx, s.read, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+	return queryMessages(ctx, s.rq, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
 }

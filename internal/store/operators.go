@@ -58,7 +58,7 @@ func getOperator(ctx context.Context, q querier, account, id livedesk.ID) (*live
 
 // Operator reads one operator of the account.
 func (s *Store) Operator(ctx context.Context, account, id livedesk.ID) (*livedesk.Operator, error) {
-	return getOperator(ctx, s.read, account, id)
+	return getOperator(ctx, s.rq, account, id)
 }
 
 // Operator reads one operator of the account inside the transaction.
@@ -68,7 +68,7 @@ func (tx *Tx) Operator(account, id livedesk.ID) (*livedesk.Operator, error) {
 
 // OperatorByEmail finds an operator for login.
 func (s *Store) OperatorByEmail(ctx context.Context, email string) (*livedesk.Operator, error) {
-	o, err := scanOperator(s.read.QueryRowContext(ctx, `SELECT `+operatorCols+` FROM operators WHERE email = ?`,
+	o, err := scanOperator(s.rq.QueryRowContext(ctx, `SELECT `+operatorCols+` FROM operators WHERE email = ?`,
 		strings.ToLower(strings.TrimSpace(email))))
 	if err != nil {
 		return nil, notFound(err, "operator")
@@ -95,7 +95,7 @@ func listOperators(ctx context.Context, q querier, where string, args ...any) ([
 
 // Operators lists the operators of an account by name.
 func (s *Store) Operators(ctx context.Context, account livedesk.ID) ([]*livedesk.Operator, error) {
-	return listOperators(ctx, s.read, `account_id = ? ORDER BY name, id`, account)
+	return listOperators(ctx, s.rq, `account_id = ? ORDER BY name, id`, account)
 }
 
 // RoutingCandidates lists the account's available operators below their limit.

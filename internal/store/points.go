@@ -46,20 +46,20 @@ func (tx *Tx) UpdateContactPoint(c *livedesk.ContactPoint) error {
 
 // ContactPoint reads one contact point of the account.
 func (s *Store) ContactPoint(ctx context.Context, account, id livedesk.ID) (*livedesk.ContactPoint, error) {
-	c, err := scanContactPoint(s.read.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points
+	c, err := scanContactPoint(s.rq.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points
 		WHERE id = ? AND account_id = ?`, id, account))
 	return c, notFound(err, "contact point")
 }
 
 // ContactPointByKey finds the contact point of a widget key.
 func (s *Store) ContactPointByKey(ctx context.Context, key string) (*livedesk.ContactPoint, error) {
-	c, err := scanContactPoint(s.read.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE key = ?`, key))
+	c, err := scanContactPoint(s.rq.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE key = ?`, key))
 	return c, notFound(err, "contact point")
 }
 
 // ContactPoints lists an account's contact points.
 func (s *Store) ContactPoints(ctx context.Context, account livedesk.ID) ([]*livedesk.ContactPoint, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE account_id = ? ORDER BY id`, account)
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE account_id = ? ORDER BY id`, account)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func getVisitor(ctx context.Context, q querier, account, id livedesk.ID) (*lived
 
 // Visitor reads a visitor of the account.
 func (s *Store) Visitor(ctx context.Context, account, id livedesk.ID) (*livedesk.Visitor, error) {
-	return getVisitor(ctx, s.read, account, id)
+	return getVisitor(ctx, s.rq, account, id)
 }
 
 // Visitor reads a visitor of the account inside the transaction.
@@ -149,7 +149,7 @@ func (tx *Tx) DeleteCategory(account, id livedesk.ID) error {
 
 // Categories lists an account's live categories in order.
 func (s *Store) Categories(ctx context.Context, account livedesk.ID) ([]livedesk.Category, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, position FROM conversation_categories
+	rows, err := s.rq.QueryContext(ctx, `SELECT id, name, position FROM conversation_categories
 		WHERE account_id = ? AND deleted = 0 ORDER BY position, name, id`, account)
 	if err != nil {
 		return nil, err

@@ -44,6 +44,8 @@ type Options struct {
 type Store struct {
 	read   *sql.DB
 	write  *sql.DB
+	rq     reader
+	wc     *stmtCache
 	clock  livedesk.Clock
 	log    *slog.Logger
 	reqs   chan *writeReq
@@ -90,8 +92,12 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// The writer goroutine runs one transaction at a time. The second connection only
+	// prepares statements for the statement cache while a transaction holds the first;
+	// Tx.StmtContext then prepares them once more on the transaction's connection and
+	// keeps them there.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxLifetime(0)
 	if err := w.Ping(); err != nil {
 		w.Close()
@@ -113,6 +119,8 @@ func Open(opts Options) (*Store, error) {
 		reqs: make(chan *writeReq, 4096), done: make(chan struct{}), closed: make(chan struct{}),
 		maxBatch: opts.MaxBatch,
 	}
+	s.rq = reader{newStmtCache(r)}
+	s.wc = newStmtCache(w)
 	go s.writer()
 	return s, nil
 }
@@ -125,7 +133,7 @@ func Migrate(ctx context.Context, path string) ([]string, error) {
 	}
 	defer s.Close()
 	var names []string
-	rows, err := s.read.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+	rows, err := s.rq.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +212,8 @@ func (s *Store) Now() time.Time { return s.clock.Now() }
 func (s *Store) Close() error {
 	s.once.Do(func() { close(s.done) })
 	<-s.closed
+	s.rq.c.close()
+	s.wc.close()
 	err1 := s.read.Close()
 	err2 := s.write.Close()
 	return errors.Join(err1, err2)
@@ -285,7 +295,7 @@ func (s *Store) runBatch(batch []*writeReq) {
 			errs[i] = err
 			continue
 		}
-		tx := &Tx{tx: sqlTx, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
+		tx := &Tx{tx: txq{sqlTx, s.wc}, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
 		err := safeCall(r.fn, tx)
 		if err != nil {
 			errs[i] = err
@@ -329,7 +339,7 @@ func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
 
 // Tx is one write request's view of the batch transaction.
 type Tx struct {
-	tx     *sql.Tx
+	tx     txq
 	ctx    context.Context
 	now    time.Time
 	events []*livedesk.Event
