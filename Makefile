@@ -2,24 +2,37 @@
 GO ?= go
 BIN := bin/livedesk
 
-.PHONY: run test build vet bench clean
+.PHONY: run test test-go test-web build web vet bench clean
 
-## run: build and start livedesk with a demo account on http://127.0.0.1:8080
+## run: build everything and start livedesk with a demo account on http://127.0.0.1:8080
 run: build
 	$(BIN) serve --demo --data ./data
 
-## build: the single binary
-build:
+## build: the single binary, with the front ends embedded
+build: web
 	$(GO) build -o $(BIN) ./cmd/livedesk
 
-## test: vet and every test with the race detector
-test:
+## web: build the front ends (operator app, widget) into web/dist for go:embed
+web: web/node_modules
+	cd web && npm run build
+
+web/node_modules: web/package.json web/package-lock.json
+	cd web && npm ci
+	@touch web/node_modules
+
+## test: every test — Go (vet, race detector) and web (types, unit, end-to-end in Chromium)
+test: test-go test-web
+
+test-go: web
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+test-web: build
+	cd web && npm run typecheck && npm test && npm run e2e
 
 ## bench: the load generator against a fresh server (see docs/benchmarks.md)
 bench: build
 	$(BIN) bench
 
 clean:
-	rm -rf bin data
+	rm -rf bin data web/dist/operator web/dist/widget

@@ -23,6 +23,7 @@ import (
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/store"
+	"livedesk/web"
 )
 
 // Version is the version reported by /healthz.
@@ -91,7 +92,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
 			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
 	)
-	a.API = httpapi.New(httpapi.Config{BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version},
+	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version},
 		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)
 	return a, nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -67,6 +68,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	LoginAttempts   int
 	Version         string
+	// Assets are the built front ends (package web); nil serves a "not built" page.
+	Assets fs.FS
 }
 
 // Server serves the API.
@@ -110,9 +113,7 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 	for _, rt := range s.Routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, livedesk.Errorf(livedesk.CodeNotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
+	s.mux.Handle("/", static{assets: cfg.Assets})
 	return s
 }
 

@@ -1,0 +1,7 @@
+import { render } from 'preact';
+
+function App() {
+  return <main>livedesk</main>;
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,2 @@
+// The visitor widget entry point; the widget itself arrives with its issue.
+export {};

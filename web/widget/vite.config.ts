@@ -1,0 +1,18 @@
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { fileURLToPath } from 'node:url';
+
+// The visitor widget: one self-contained script, served by livedesk at /widget.js.
+export default defineConfig({
+  plugins: [preact()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/widget', import.meta.url)),
+    emptyOutDir: true,
+    lib: {
+      entry: fileURLToPath(new URL('./src/main.ts', import.meta.url)),
+      formats: ['iife'],
+      name: 'LivedeskWidget',
+      fileName: () => 'widget.js',
+    },
+  },
+});
