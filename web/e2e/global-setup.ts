@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, DATA_FILE } from './support';
+import { PORT } from './playwright.config';
+
+// Starts livedesk on a fresh data directory for the whole run and stops it afterwards.
+export default async function globalSetup() {
+  const data = mkdtempSync(join(tmpdir(), 'livedesk-e2e-'));
+  writeFileSync(DATA_FILE, data);
+  const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${PORT}`, '--demo', '--bcrypt-cost', '4',
+    '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${PORT}/readyz`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (proc.exitCode !== null) throw new Error(`livedesk exited with ${proc.exitCode}`);
+    if (Date.now() > deadline) throw new Error('livedesk did not become ready');
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return async () => {
+    proc.kill('SIGTERM');
+    await new Promise((res) => proc.once('exit', res));
+    rmSync(data, { recursive: true, force: true });
+    rmSync(DATA_FILE, { force: true });
+  };
+}

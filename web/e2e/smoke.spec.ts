@@ -1,0 +1,10 @@
+import { expect, test } from '@playwright/test';
+import { api, createAccount } from './support';
+
+test('server answers and an isolated account can log in', async ({ page }) => {
+  const acc = await createAccount();
+  const me = await api('GET', '/api/v1/me', undefined, acc.adminToken);
+  expect(me.operator?.email ?? me.email).toBe(acc.adminEmail);
+  const res = await page.goto('/');
+  expect(res?.status()).toBe(200);
+});
