@@ -1,9 +1,14 @@
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 // End-to-end tests run against the real binary (bin/livedesk, built by `make build`) in
 // Debian's Chromium. The server is started once per run on a fresh data directory; each
 // test makes its own account (support.ts) so that tests never share state.
-export const PORT = Number(process.env.LIVEDESK_E2E_PORT || 18480);
+// The port is picked by the kernel (listen on port 0) once, in the runner process; workers
+// inherit it through the environment.
+process.env.LIVEDESK_E2E_PORT ||= execFileSync(process.execPath, ['-e',
+  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"]).toString();
+export const PORT = Number(process.env.LIVEDESK_E2E_PORT);
 
 export default defineConfig({
   testDir: '.',
