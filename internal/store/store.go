@@ -86,7 +86,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	dsn := func(extra string) string {
 		return "file:" + opts.Path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-			"&_pragma=synchronous(" + opts.Synchronous + ")&_txlock=immediate" + extra
+			"&_pragma=synchronous(" + opts.Synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_txlock=immediate" + extra
 	}
 	w, err := sql.Open("sqlite", dsn(""))
 	if err != nil {
