@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -38,6 +39,7 @@ type App struct {
 	Hub    *realtime.Hub
 	API    *httpapi.Server
 	server *http.Server
+	debug  *http.Server
 	ln     net.Listener
 
 	stop chan struct{}
@@ -127,7 +129,36 @@ func (a *App) Start() error {
 		defer a.wg.Done()
 		a.sweep()
 	}()
+	if a.cfg.DebugListen != "" {
+		if err := a.startDebug(); err != nil {
+			return err
+		}
+	}
 	a.log.Info("livedesk listening", "url", a.URL(), "data", a.cfg.Data)
+	return nil
+}
+
+// startDebug serves Go's pprof profiles on their own listener, away from the public API.
+func (a *App) startDebug() error {
+	ln, err := net.Listen("tcp", a.cfg.DebugListen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", a.cfg.DebugListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	a.debug = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.debug.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("debug server", "err", err)
+		}
+	}()
+	a.log.Info("pprof listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return nil
 }
 
@@ -189,6 +220,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 		if err := a.server.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if a.debug != nil {
+		a.debug.Close()
 	}
 	a.Hub.CloseAll()
 	close(a.stop)

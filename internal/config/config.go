@@ -29,6 +29,8 @@ type Config struct {
 	SecureCookies  bool
 	SendQueue      int
 	ShutdownWait   time.Duration
+	// DebugListen is where Go's pprof profiles are served (empty: nowhere). Keep it on loopback.
+	DebugListen string
 }
 
 // Default returns the defaults.
@@ -50,6 +52,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.LogLevel, "log-level", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "text or json")
 	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
+	str(&c.DebugListen, "debug-listen", "address for Go pprof profiles, e.g. 127.0.0.1:6060 (empty: off)")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "demo", fmt.Sprint(c.Demo)) == "true", "seed a demo account on an empty database")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr(getenv, "secure-cookies", fmt.Sprint(c.SecureCookies)) == "true", "mark cookies Secure (behind HTTPS)")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoi(envOr(getenv, "bcrypt-cost", fmt.Sprint(c.BcryptCost)), c.BcryptCost), "bcrypt cost of new passwords")

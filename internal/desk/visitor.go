@@ -144,16 +144,22 @@ func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, v *livedesk.Visitor
 	if err := tx.TouchLastMessage(c.ID, preview(m.Text), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
 		return err
 	}
-	if isNew {
-		if err := drain(tx, cp.AccountID); err != nil {
-			return err
-		}
+	if !isNew {
+		// The conversation was read in this transaction; apply the update above to it
+		// instead of reading it again (this is the hottest write path).
+		c.LastMessage = &livedesk.LastMessage{Text: preview(m.Text), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
+		c.LastMessageAt = m.CreatedAt
+		c.UnreadCount++
+		return emitMessage(tx, c, m, 0)
+	}
+	if err := drain(tx, cp.AccountID); err != nil {
+		return err
 	}
 	c, err = tx.Conversation(cp.AccountID, c.ID)
 	if err != nil {
 		return err
 	}
-	if isNew && c.State == livedesk.StateQueued {
+	if c.State == livedesk.StateQueued {
 		if err := emitConversation(tx, livedesk.EventConversationQueued, c, 0); err != nil {
 			return err
 		}

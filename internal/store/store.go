@@ -286,26 +286,27 @@ func (s *Store) runBatch(batch []*writeReq) {
 		}
 		return
 	}
+	q := txq{sqlTx, s.wc}
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT req`); err != nil {
+		if _, err := q.ExecContext(ctx, `SAVEPOINT req`); err != nil {
 			errs[i] = err
 			continue
 		}
-		tx := &Tx{tx: txq{sqlTx, s.wc}, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
+		tx := &Tx{tx: q, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
 		err := safeCall(r.fn, tx)
 		if err != nil {
 			errs[i] = err
-			if _, rbErr := sqlTx.ExecContext(ctx, `ROLLBACK TO req`); rbErr != nil {
+			if _, rbErr := q.ExecContext(ctx, `ROLLBACK TO req`); rbErr != nil {
 				s.log.Error("rollback to savepoint", "err", rbErr)
 			}
 		} else {
 			events = append(events, tx.events...)
 		}
-		if _, err := sqlTx.ExecContext(ctx, `RELEASE req`); err != nil {
+		if _, err := q.ExecContext(ctx, `RELEASE req`); err != nil {
 			s.log.Error("release savepoint", "err", err)
 		}
 	}
