@@ -169,7 +169,7 @@ func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 func (a *App) sweep() {
 	tick := time.NewTicker(a.cfg.SweepInterval)
 	defer tick.Stop()
-	var lastBeat, lastPrune time.Time
+	var lastBeat, lastPrune, lastPing time.Time
 	ctx := context.Background()
 	for {
 		select {
@@ -178,6 +178,10 @@ func (a *App) sweep() {
 		case now := <-tick.C:
 			if err := a.Desk.ExpireTransfers(ctx); err != nil {
 				a.log.Error("expire transfers", "err", err)
+			}
+			if now.Sub(lastPing) >= a.Hub.PingInterval() {
+				lastPing = now
+				a.Hub.PingAll()
 			}
 			if now.Sub(lastBeat) >= 15*time.Second {
 				lastBeat = now

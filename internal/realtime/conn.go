@@ -27,13 +27,16 @@ type conn struct {
 	live    bool
 	pending []pendingFrame // live events held while replaying
 	replayQ [][]byte       // replay frames, written before going live
-	// replayBacklog is handed to the writer in one piece when the connection goes live.
-	replayBacklog [][]byte
-	lastID        livedesk.ID // highest cursor queued to this connection
-	send          chan []byte
-	closed        bool
-	done          chan struct{}
-	reason        string
+	lastID  livedesk.ID    // highest cursor queued to this connection
+	// queue holds frames for the socket. There is no writer goroutine while it is empty:
+	// flush runs only while there is something to write, so an idle connection costs one
+	// goroutine (the reader) and no queue memory.
+	queue    [][]byte
+	pingDue  bool
+	flushing bool
+	closed   bool
+	done     chan struct{}
+	reason   string
 }
 
 type pendingFrame struct {
@@ -42,7 +45,7 @@ type pendingFrame struct {
 }
 
 func (h *Hub) newConn(ws *websocket.Conn) *conn {
-	return &conn{hub: h, ws: ws, send: make(chan []byte, h.opts.SendQueue), done: make(chan struct{})}
+	return &conn{hub: h, ws: ws, done: make(chan struct{})}
 }
 
 // deliver queues a live frame (id 0: ephemeral). A full queue closes the connection: the
@@ -69,12 +72,31 @@ func (c *conn) deliver(id livedesk.ID, frame []byte) {
 }
 
 func (c *conn) enqueueLocked(frame []byte) {
-	select {
-	case c.send <- frame:
-		c.hub.Metrics.Delivered.Add(1)
-	default:
+	if len(c.queue) >= c.hub.opts.SendQueue {
 		c.hub.Metrics.SlowDropped.Add(1)
 		c.closeLocked("slow consumer: reconnect with your cursor")
+		return
+	}
+	c.queue = append(c.queue, frame)
+	c.hub.Metrics.Delivered.Add(1)
+	c.kickLocked()
+}
+
+// kickLocked starts the flush goroutine unless it is running.
+func (c *conn) kickLocked() {
+	if !c.flushing {
+		c.flushing = true
+		go c.flush()
+	}
+}
+
+// ping asks the writer to send a ping control frame.
+func (c *conn) ping() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.closed {
+		c.pingDue = true
+		c.kickLocked()
 	}
 }
 
@@ -90,23 +112,23 @@ func (c *conn) replayFrame(frame []byte) {
 func (c *conn) goLive(last livedesk.ID, ready []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	replay := c.replayQ
+	if c.closed {
+		return
+	}
+	// Nothing live was queued before this point, and the replay may be longer than the
+	// queue's bound: it goes in whole.
+	c.queue = append(c.replayQ, ready)
 	c.replayQ = nil
 	c.live = true
 	c.lastID = last
-	// The replay may be longer than the queue: the writer takes it as one backlog.
-	c.replayBacklog = append(replay, ready)
 	for _, p := range c.pending {
 		if p.id > c.lastID {
 			c.lastID = p.id
-			c.replayBacklog = append(c.replayBacklog, p.frame)
+			c.queue = append(c.queue, p.frame)
 		}
 	}
 	c.pending = nil
-	select {
-	case c.send <- nil: // wake the writer to flush the backlog
-	default:
-	}
+	c.kickLocked()
 }
 
 func (c *conn) close(reason string) {
@@ -121,50 +143,48 @@ func (c *conn) closeLocked(reason string) {
 	}
 	c.closed = true
 	c.reason = reason
+	c.queue = nil
 	close(c.done)
+	c.kickLocked() // the writer says goodbye and closes the socket
 }
 
-// writer owns all writes to the socket.
-func (c *conn) writer() {
-	ping := time.NewTicker(c.hub.opts.PingInterval)
-	defer ping.Stop()
-	defer c.ws.Close()
+// flush owns all writes to the socket while it runs: it writes what is queued and exits when
+// the queue is empty. Once the connection is closed it sends the close frame, closes the
+// socket and never runs again (flushing stays set).
+func (c *conn) flush() {
 	write := func(b []byte) bool {
 		c.ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
 		return c.ws.WriteMessage(websocket.TextMessage, b) == nil
 	}
 	for {
-		select {
-		case f := <-c.send:
-			c.mu.Lock()
-			backlog := c.replayBacklog
-			c.replayBacklog = nil
+		c.mu.Lock()
+		q, ping, closed, reason := c.queue, c.pingDue, c.closed, c.reason
+		c.queue, c.pingDue = nil, false
+		if len(q) == 0 && !ping && !closed {
+			c.flushing = false
 			c.mu.Unlock()
-			for _, b := range backlog {
-				if !write(b) {
-					c.close("write failed")
-					return
-				}
-			}
-			if f != nil && !write(f) {
-				c.close("write failed")
-				return
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
-				c.close("ping failed")
-				return
-			}
-		case <-c.done:
-			c.mu.Lock()
-			reason := c.reason
-			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		if closed {
 			code := websocket.CloseNormalClosure
 			if reason != "" && reason != "client closed" {
 				code = websocket.CloseTryAgainLater
 			}
 			c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+			c.ws.Close()
 			return
+		}
+		for _, b := range q {
+			if !write(b) {
+				c.close("write failed")
+				break
+			}
+		}
+		if ping {
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
+				c.close("ping failed")
+			}
 		}
 	}
 }
@@ -253,8 +273,8 @@ type Client struct {
 	ContactPointID livedesk.ID
 }
 
-// Serve upgrades the request and runs the connection until it closes. The cursor query
-// parameter resumes from the last event the client saw.
+// Serve upgrades the request, replays what the client missed (the cursor query parameter is
+// the last event it saw) and hands the connection to its reader goroutine.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 	var cursor livedesk.ID
 	raw := r.URL.Query().Get("cursor")
@@ -274,12 +294,15 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 	c := h.newConn(ws)
 	c.accountID, c.operatorID, c.role, c.name, c.visitorID, c.cpID = cl.AccountID, cl.OperatorID, cl.Role, cl.Name, cl.VisitorID, cl.ContactPointID
 	h.add(c)
-	defer h.remove(c)
-	go c.writer()
 	if err := h.replay(r.Context(), c, cursor, hasCursor); err != nil {
 		h.log.Error("replay", "err", err)
 		c.close("replay failed")
 	}
-	c.reader()
-	<-c.done
+	// The reader gets a fresh goroutine with a small stack; this one, grown by the
+	// handshake and the replay's queries, ends here. The hub owns the reader: CloseAll
+	// closes the socket, which ends it.
+	go func() {
+		defer h.remove(c)
+		c.reader()
+	}()
 }

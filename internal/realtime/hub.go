@@ -112,6 +112,26 @@ func (h *Hub) Publish(events []*livedesk.Event) {
 	}
 }
 
+// PingAll pings every connection; call it every PingInterval. Clients that do not answer
+// within three intervals are dropped by their reader.
+func (h *Hub) PingAll() {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, set := range h.operators {
+		for c := range set {
+			c.ping()
+		}
+	}
+	for _, set := range h.visitors {
+		for c := range set {
+			c.ping()
+		}
+	}
+}
+
+// PingInterval is how often PingAll should run.
+func (h *Hub) PingInterval() time.Duration { return h.opts.PingInterval }
+
 // Online reports whether the operator has a live connection on this node.
 func (h *Hub) Online(id livedesk.ID) bool {
 	h.mu.RLock()
