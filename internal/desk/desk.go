@@ -84,11 +84,17 @@ func emitConversation(tx *store.Tx, typ string, c *livedesk.Conversation, extra 
 // emitMessage emits message.created to the operators of the conversation and, unless it is a
 // comment, to the visitor.
 func emitMessage(tx *store.Tx, c *livedesk.Conversation, m *livedesk.Message, extra livedesk.ID) error {
+	// Structs, not maps: this runs on the writer for every message.
 	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventMessageCreated, OperatorID: c.AssigneeID,
-		Operator2ID: extra, Staff: true, Payload: mustJSON(map[string]any{"message": m, "conversation": c})}
+		Operator2ID: extra, Staff: true, Payload: mustJSON(struct {
+			Conversation *livedesk.Conversation `json:"conversation"`
+			Message      *livedesk.Message      `json:"message"`
+		}{c, m})}
 	if m.Kind != livedesk.KindComment {
 		e.VisitorID = c.Visitor.ID
-		e.VisitorPayload = mustJSON(map[string]any{"message": m})
+		e.VisitorPayload = mustJSON(struct {
+			Message *livedesk.Message `json:"message"`
+		}{m})
 	}
 	return tx.Emit(e)
 }
