@@ -44,7 +44,8 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 			}
 		}
 		err = d.Store().Write(ctx, func(tx *store.Tx) error {
-			return tx.CreateContactPoint(&livedesk.ContactPoint{AccountID: acct.ID, Name: "Сайт demo.livedesk", Channel: livedesk.ChannelWebchat, Key: DemoWidgetKey})
+			return tx.CreateContactPoint(&livedesk.ContactPoint{AccountID: acct.ID, Name: "Сайт demo.livedesk", Channel: livedesk.ChannelWebchat, Key: DemoWidgetKey,
+				Settings: []byte(`{"color":"#8a4b12","title":"Чайная лавка «Самовар»","greeting":"Здравствуйте! Поможем выбрать чай и ответим про доставку.","ask_email":true}`)})
 		})
 		if err != nil {
 			return err
@@ -54,7 +55,7 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 livedesk demo is ready: http://%s
   admin:      %s / %s
   operators:  anna@demo.livedesk.local, boris@demo.livedesk.local, vera@demo.livedesk.local (supervisor) / %s
-  visitor:    http://%s/widget-test?key=%s
+  demo site:  http://%s/demo (the widget installed for key %s)
 `, listen, DemoAdminEmail, DemoPassword, DemoPassword, listen, DemoWidgetKey)
 	return nil
 }

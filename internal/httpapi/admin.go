@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"livedesk/internal/desk"
@@ -44,9 +43,25 @@ func (s *Server) adminUpdateOperator(w http.ResponseWriter, r *http.Request, c *
 	if id == c.op.ID && in.Role != nil && *in.Role != livedesk.RoleAdmin {
 		return livedesk.Errorf(livedesk.CodeConflict, "you cannot take the admin role from yourself")
 	}
+	if id == c.op.ID && in.Deactivated != nil && *in.Deactivated {
+		return livedesk.Errorf(livedesk.CodeConflict, "you cannot deactivate yourself")
+	}
+	before, err := s.store.Operator(r.Context(), c.op.AccountID, id)
+	if err != nil {
+		return err
+	}
 	op, err := s.desk.UpdateOperator(r.Context(), c.op.AccountID, id, in)
 	if err != nil {
 		return err
+	}
+	switch {
+	case op.Deactivated && !before.Deactivated:
+		// Their sessions are gone: the reconnect is refused.
+		s.hub.CloseOperator(op.ID, "your operator account was deactivated")
+	case op.Role != before.Role:
+		// Open WebSockets were authorised with the old role (what they receive depends on
+		// it): close them, so the client reconnects with the new rights.
+		s.hub.CloseOperator(op.ID, "your role changed: connect again")
 	}
 	return writeJSON(w, 200, op)
 }
@@ -64,6 +79,11 @@ func (s *Server) adminCreateContactPoint(w http.ResponseWriter, r *http.Request,
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
+	settings, err := desk.CheckContactPointSettings(in.Settings)
+	if err != nil {
+		return err
+	}
+	in.Settings = settings
 	cp, err := s.desk.CreateContactPoint(r.Context(), c.op.AccountID, in)
 	if err != nil {
 		return err
@@ -77,6 +97,22 @@ func (s *Server) adminContactPoint(w http.ResponseWriter, r *http.Request, c *ca
 		return err
 	}
 	cp, err := s.store.ContactPoint(r.Context(), c.op.AccountID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, cp)
+}
+
+func (s *Server) adminUpdateContactPoint(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "contact point")
+	if err != nil {
+		return err
+	}
+	var in desk.ContactPointPatch
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	cp, err := s.desk.UpdateContactPoint(r.Context(), c.op.AccountID, id, in)
 	if err != nil {
 		return err
 	}
@@ -103,14 +139,11 @@ func (s *Server) adminUpdateCategory(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Name     string `json:"name"`
-		Position int    `json:"position"`
-	}
-	if err := s.readJSON(w, r, &in); err != nil {
+	var in desk.CategoryPatch
+	if err := s.readPatch(w, r, &in); err != nil {
 		return err
 	}
-	cat, err := s.desk.UpdateCategory(r.Context(), c.op.AccountID, livedesk.Category{ID: id, Name: in.Name, Position: in.Position})
+	cat, err := s.desk.UpdateCategory(r.Context(), c.op.AccountID, id, in)
 	if err != nil {
 		return err
 	}
@@ -138,8 +171,8 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, c *call) 
 }
 
 func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request, c *call) error {
-	var patch json.RawMessage
-	if err := s.readJSON(w, r, &patch); err != nil {
+	var patch desk.SettingsPatch
+	if err := s.readPatch(w, r, &patch); err != nil {
 		return err
 	}
 	settings, err := s.desk.UpdateAccountSettings(r.Context(), c.op.AccountID, patch)

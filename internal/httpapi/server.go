@@ -15,6 +15,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +60,7 @@ type call struct {
 	token   string // operator session token
 	visitor auth.VisitorClaims
 	cp      *livedesk.ContactPoint
+	at      time.Time // when the request arrived, before it was authenticated
 }
 
 // Config is what the API needs besides its collaborators.
@@ -113,8 +116,25 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 	for _, rt := range s.Routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	s.mux.Handle("/", static{assets: cfg.Assets})
+	s.mux.Handle("/", static{assets: cfg.Assets, allowed: s.allowedMethods})
 	return s
+}
+
+// allowedMethods asks the route table which methods it has for the request's path: the mux
+// matches the path with each method in turn, exactly as it would route it. GET implies HEAD.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+			if m == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
+		}
+	}
+	return out
 }
 
 // ServeHTTP serves the API.
@@ -155,6 +175,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/admin/contact-points", Admin, "list contact points", s.adminContactPoints},
 		{"POST", "/api/v1/admin/contact-points", Admin, "create a contact point", s.adminCreateContactPoint},
 		{"GET", "/api/v1/admin/contact-points/{id}", Admin, "one contact point", s.adminContactPoint},
+		{"PATCH", "/api/v1/admin/contact-points/{id}", Admin, "change a contact point's name or widget settings", s.adminUpdateContactPoint},
 		{"GET", "/api/v1/admin/conversation-categories", Admin, "list categories", s.categories},
 		{"POST", "/api/v1/admin/conversation-categories", Admin, "create a category", s.adminCreateCategory},
 		{"PATCH", "/api/v1/admin/conversation-categories/{id}", Admin, "change a category", s.adminUpdateCategory},
@@ -163,11 +184,19 @@ func (s *Server) Routes() []Route {
 		{"PATCH", "/api/v1/admin/settings", Admin, "change account settings", s.adminUpdateSettings},
 		{"GET", "/api/v1/admin/monitor", Staff, "live operators, queue and load", s.adminMonitor},
 
+		{"GET", "/api/v1/widget/{key}/config", Public, "widget appearance and whether an operator is online", s.widgetConfig},
+		{"OPTIONS", "/api/v1/widget/{key}/config", Public, "CORS preflight", s.widgetPreflight},
 		{"POST", "/api/v1/widget/{key}/session", Public, "start or resume a visitor session", s.widgetSession},
+		{"OPTIONS", "/api/v1/widget/{key}/session", Public, "CORS preflight", s.widgetPreflight},
 		{"GET", "/api/v1/widget/messages", Visitor, "visitor history", s.widgetMessages},
 		{"POST", "/api/v1/widget/messages", Visitor, "visitor message", s.widgetSend},
+		{"OPTIONS", "/api/v1/widget/messages", Public, "CORS preflight", s.widgetPreflight},
+		{"POST", "/api/v1/widget/offline", Visitor, "offline form: a message while no operator is online", s.widgetOffline},
+		{"OPTIONS", "/api/v1/widget/offline", Public, "CORS preflight", s.widgetPreflight},
 		{"POST", "/api/v1/widget/close", Visitor, "visitor closes the conversation", s.widgetClose},
+		{"OPTIONS", "/api/v1/widget/close", Public, "CORS preflight", s.widgetPreflight},
 		{"GET", "/api/v1/widget/ws", Visitor, "visitor WebSocket", s.visitorWS},
+		{"GET", "/demo", Public, "demo site with the widget installed", s.demoPage},
 	}
 }
 
@@ -178,7 +207,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		c := &call{}
+		if strings.HasPrefix(rt.Path, "/api/v1/widget/") {
+			widgetCORS(w, r)
+		}
+		c := &call{at: start}
 		err := s.authenticate(r, rt.Access, c)
 		if err == nil {
 			err = rt.handle(sw, r, c)
@@ -329,8 +361,10 @@ func statusOf(code livedesk.Code) int {
 	case livedesk.CodeNotFound:
 		return http.StatusNotFound
 	case livedesk.CodeConflict, livedesk.CodeLimitReached, livedesk.CodeTargetUnavailable,
-		livedesk.CodeTransferNotPending, livedesk.CodeConversationClosed:
+		livedesk.CodeTransferNotPending, livedesk.CodeConversationClosed, livedesk.CodeClientIDReused:
 		return http.StatusConflict
+	case livedesk.CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case livedesk.CodeGone:
 		return http.StatusGone
 	case livedesk.CodeTooLarge, livedesk.CodeTooManyFiles:
@@ -367,43 +401,144 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 // readJSON decodes a JSON body strictly: bounded size, valid UTF-8, one object, no unknown
 // fields, right types. Every failure is a clear invalid_input (or too_large).
 func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, v)
+}
+
+// readPatch reads the body of a partial update into v, whose fields are pointers: an absent
+// field stays nil and keeps its value. An explicit null is refused, since no field that a
+// PATCH of livedesk changes can be cleared.
+func (s *Server) readPatch(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeStrict(body, v); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "the body must be a JSON object")
+	}
+	names := make([]string, 0, len(fields))
+	for k, raw := range fields {
+		if string(bytes.TrimSpace(raw)) == "null" {
+			names = append(names, k)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "field %q cannot be null; leave it out to keep its value", names[0])
+	}
+	return nil
+}
+
+// readBody reads a request body: bounded size, valid UTF-8; an empty body reads as {}.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return livedesk.Errorf(livedesk.CodeTooLarge, "the request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+			return nil, livedesk.Errorf(livedesk.CodeTooLarge, "the request body is larger than %d bytes", s.cfg.MaxBodyBytes)
 		}
-		return livedesk.Errorf(livedesk.CodeInvalidInput, "could not read the request body")
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "could not read the request body")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
 	if !utf8.Valid(body) {
-		return livedesk.Errorf(livedesk.CodeInvalidInput, "the request body is not valid UTF-8")
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "the request body is not valid UTF-8")
 	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON value into v, refusing unknown fields, and turns every
+// decoding failure into an invalid_input message for people: JSON words ("a whole number",
+// "a string"), never Go type names or the decoder's own wording.
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		var se *json.SyntaxError
-		var le *livedesk.Error
-		switch {
-		case errors.As(err, &le):
-			return le
-		case errors.As(err, &te):
-			return livedesk.Errorf(livedesk.CodeInvalidInput, "field %q must be %s, not %s", te.Field, te.Type.String(), te.Value)
-		case errors.As(err, &se):
-			return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON at byte %d", se.Offset)
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return livedesk.Errorf(livedesk.CodeInvalidInput, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-		default:
-			return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON: %v", err)
-		}
+		return jsonInputError(err)
 	}
 	if dec.More() {
 		return livedesk.Errorf(livedesk.CodeInvalidInput, "the body must hold one JSON value")
 	}
 	return nil
+}
+
+func jsonInputError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var le *livedesk.Error
+	switch {
+	case errors.As(err, &le):
+		return le
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return livedesk.Errorf(livedesk.CodeInvalidInput, "the body must be a JSON object, not %s", jsonValueWord(te.Value))
+		}
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "field %q must be %s, not %s", te.Field, jsonTypeWord(te.Type), jsonValueWord(te.Value))
+	case errors.As(err, &se):
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON at byte %d", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON: the body ends too early")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	default:
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "malformed JSON")
+	}
+}
+
+// jsonTypeWord names the JSON value a Go type accepts.
+func jsonTypeWord(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	default:
+		return "another type"
+	}
+}
+
+// jsonValueWord names the JSON value the client sent, as UnmarshalTypeError.Value gives it
+// ("string", "number", "number 2.5", "bool", "array", "object").
+func jsonValueWord(v string) string {
+	switch {
+	case v == "string":
+		return "a string"
+	case v == "number":
+		return "a number"
+	case strings.HasPrefix(v, "number "):
+		return strings.TrimPrefix(v, "number ")
+	case v == "bool":
+		return "true or false"
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	default:
+		return "another type"
+	}
 }
 
 // pathID reads an id path parameter; a malformed id is simply not found.

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 
 	"livedesk/internal/auth"
 	"livedesk/internal/desk"
@@ -9,13 +11,85 @@ import (
 	"livedesk/internal/realtime"
 )
 
-func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) error {
+// widgetCORS lets pages of other sites call the visitor API: it runs before authentication
+// on every /api/v1/widget/ route, so that even an error (a 401 for an expired token, a 403 for
+// a site that is not allowed) is readable by the widget. Visitor endpoints carry no cookies,
+// only the bearer visitor token, so no credentials are allowed. Which sites may really use a
+// contact point is checked by checkOrigin once the contact point is known.
+func widgetCORS(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return
+	}
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Add("Vary", "Origin")
+	if r.Method == http.MethodOptions {
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		h.Set("Access-Control-Max-Age", "600")
+	}
+}
+
+// widgetPreflight answers CORS preflight requests of the visitor API (the headers are set by
+// widgetCORS). A preflight carries no token, so it cannot be refused per contact point; the
+// request that follows is.
+func (s *Server) widgetPreflight(w http.ResponseWriter, r *http.Request, c *call) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// checkOrigin refuses a browser request from a site that is not among the contact point's
+// allowed origins. Requests without an Origin header (not from a browser page) and pages of
+// livedesk itself (the demo site) are always allowed.
+func checkOrigin(r *http.Request, cp *livedesk.ContactPoint) error {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	if u, err := url.Parse(origin); err == nil && u.Host == r.Host {
+		return nil
+	}
+	if !desk.ParseWidgetSettings(cp).AllowsOrigin(origin) {
+		return livedesk.Errorf(livedesk.CodeForbidden, "the widget of this contact point is not allowed on %s", origin)
+	}
+	return nil
+}
+
+// webchatPoint finds the webchat contact point of the {key} path parameter and checks the
+// caller's origin.
+func (s *Server) webchatPoint(r *http.Request) (*livedesk.ContactPoint, error) {
 	cp, err := s.store.ContactPointByKey(r.Context(), r.PathValue("key"))
+	if err != nil {
+		return nil, err
+	}
+	if cp.Channel != livedesk.ChannelWebchat {
+		return nil, livedesk.NotFound("contact point")
+	}
+	return cp, checkOrigin(r, cp)
+}
+
+// publicPoint is what every visitor may know of a contact point: its name and appearance.
+func publicPoint(cp *livedesk.ContactPoint) map[string]any {
+	return map[string]any{"id": cp.ID, "name": cp.Name, "settings": desk.ParseWidgetSettings(cp).Appearance()}
+}
+
+func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request, c *call) error {
+	cp, err := s.webchatPoint(r)
 	if err != nil {
 		return err
 	}
-	if cp.Channel != livedesk.ChannelWebchat {
-		return livedesk.NotFound("contact point")
+	online, err := s.store.AnyOperatorOnline(r.Context(), cp.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]any{"contact_point": publicPoint(cp), "online": online})
+}
+
+func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) error {
+	cp, err := s.webchatPoint(r)
+	if err != nil {
+		return err
 	}
 	var in struct {
 		desk.VisitorProfile
@@ -35,21 +109,34 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
+	online, err := s.store.AnyOperatorOnline(r.Context(), cp.AccountID)
+	if err != nil {
+		return err
+	}
 	token := s.tokens.Sign(auth.VisitorClaims{AccountID: cp.AccountID, ContactPointID: cp.ID, VisitorID: v.ID})
-	out := map[string]any{"visitor_token": token, "visitor": v,
-		"contact_point": map[string]any{"id": cp.ID, "name": cp.Name, "settings": cp.Settings}}
+	out := map[string]any{"visitor_token": token, "visitor": v, "contact_point": publicPoint(cp), "online": online}
 	if conv, err := s.store.OpenConversationOf(r.Context(), cp.AccountID, v.ID, cp.ID); err == nil {
-		out["conversation"] = visitorConversation(conv)
+		out["conversation"] = s.visitorConversation(r.Context(), conv)
 	}
 	return writeJSON(w, 200, out)
 }
 
-// visitorConversation is what a visitor may know of their conversation.
-func visitorConversation(c *livedesk.Conversation) map[string]any {
-	return map[string]any{"id": c.ID, "state": c.State, "visitor_closed": c.VisitorClosed, "created_at": c.CreatedAt}
+// visitorConversation is what a visitor may know of their conversation: its state and, once
+// assigned, the operator's name.
+func (s *Server) visitorConversation(ctx context.Context, c *livedesk.Conversation) map[string]any {
+	out := map[string]any{"id": c.ID, "state": c.State, "visitor_closed": c.VisitorClosed, "created_at": c.CreatedAt}
+	if c.AssigneeID != 0 && c.State == livedesk.StateAssigned {
+		if op, err := s.store.Operator(ctx, c.AccountID, c.AssigneeID); err == nil {
+			out["operator"] = map[string]any{"id": op.ID, "name": op.Name}
+		}
+	}
+	return out
 }
 
 func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
 	limit, err := pageLimit(r, 50, 200)
 	if err != nil {
 		return err
@@ -69,6 +156,9 @@ func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call)
 }
 
 func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
 	var in desk.MessageInput
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
@@ -80,17 +170,37 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) err
 	return writeJSON(w, http.StatusCreated, m)
 }
 
+func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
+	var in desk.OfflineInput
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.desk.VisitorOffline(r.Context(), c.cp, c.visitor.VisitorID, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
 func (s *Server) widgetClose(w http.ResponseWriter, r *http.Request, c *call) error {
+	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
 	conv, err := s.desk.VisitorClose(r.Context(), c.cp, c.visitor.VisitorID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, visitorConversation(conv))
+	return writeJSON(w, 200, s.visitorConversation(r.Context(), conv))
 }
 
 func (s *Server) visitorWS(w http.ResponseWriter, r *http.Request, c *call) error {
-	s.hub.Serve(w, r, realtime.Client{AccountID: c.visitor.AccountID, VisitorID: c.visitor.VisitorID, ContactPointID: c.cp.ID})
-	return nil
+	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
+	return s.hub.Serve(w, r, realtime.Client{AccountID: c.visitor.AccountID, VisitorID: c.visitor.VisitorID, ContactPointID: c.cp.ID})
 }
 
 func (s *Server) widgetTestPage(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -51,6 +51,22 @@ func (s *Store) ContactPoint(ctx context.Context, account, id livedesk.ID) (*liv
 	return c, notFound(err, "contact point")
 }
 
+// ContactPoint reads one contact point of the account inside the transaction.
+func (tx *Tx) ContactPoint(account, id livedesk.ID) (*livedesk.ContactPoint, error) {
+	c, err := scanContactPoint(tx.queryRow(`SELECT `+contactPointCols+` FROM contact_points
+		WHERE id = ? AND account_id = ?`, id, account))
+	return c, notFound(err, "contact point")
+}
+
+// AnyOperatorOnline reports whether an operator of the account is online: in any status but
+// offline. The widget shows its offline form when nobody is.
+func (s *Store) AnyOperatorOnline(ctx context.Context, account livedesk.ID) (bool, error) {
+	var online bool
+	err := s.rq.QueryRowContext(ctx, `SELECT EXISTS(SELECT 1 FROM operators WHERE account_id = ? AND status <> 'offline')`,
+		account).Scan(&online)
+	return online, err
+}
+
 // ContactPointByKey finds the contact point of a widget key.
 func (s *Store) ContactPointByKey(ctx context.Context, key string) (*livedesk.ContactPoint, error) {
 	c, err := scanContactPoint(s.rq.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE key = ?`, key))

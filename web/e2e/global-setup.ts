@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, DATA_FILE } from './support';
+import { BIN } from './support';
 import { PORT } from './playwright.config';
 
 // Starts livedesk on a fresh data directory for the whole run and stops it afterwards.
 export default async function globalSetup() {
   const data = mkdtempSync(join(tmpdir(), 'livedesk-e2e-'));
-  writeFileSync(DATA_FILE, data);
+  // Workers are started after global setup and inherit its environment.
+  process.env.LIVEDESK_E2E_DATA = data;
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${PORT}`, '--demo', '--bcrypt-cost', '4',
     '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 20_000;
@@ -25,6 +26,5 @@ export default async function globalSetup() {
     proc.kill('SIGTERM');
     await new Promise((res) => proc.once('exit', res));
     rmSync(data, { recursive: true, force: true });
-    rmSync(DATA_FILE, { force: true });
   };
 }

@@ -1,0 +1,711 @@
+// The widget's state and its conversation with the server, without any UI: the session,
+// the WebSocket with reconnect/resume, the history, and the outbox of the visitor's messages.
+// Everything the UI shows is in Chat.state; the UI calls the methods.
+
+import { Api, ApiError, type Appearance, type FetchFn, type Message, type Profile, type Visitor, type VisitorConversation } from './api';
+
+/** Delivery state of the visitor's own message. */
+export type Delivery = 'sending' | 'queued' | 'sent' | 'failed';
+
+/** One line of the chat as the UI shows it. */
+export interface ChatMessage {
+  /** Stable key: "m:<id>" once stored, "c:<client_id>" while pending. */
+  key: string;
+  id?: string;
+  clientId?: string;
+  conversationId?: string;
+  author: 'visitor' | 'operator' | 'system';
+  name: string;
+  text: string;
+  at: string;
+  delivery?: Delivery;
+  error?: string;
+}
+
+export type Connection = 'idle' | 'connecting' | 'online' | 'offline';
+
+export interface ChatState {
+  /** The contact point's config has been loaded. */
+  ready: boolean;
+  appearance: Appearance | null;
+  /** Some operator of the account is online. */
+  online: boolean;
+  visitor: Visitor | null;
+  /** The visitor's open conversation, if any. */
+  conversation: VisitorConversation | null;
+  messages: ChatMessage[];
+  hasOlder: boolean;
+  connection: Connection;
+  /** Name of the operator who is typing now. */
+  typing: string | null;
+  unread: number;
+  open: boolean;
+  /** The introduction was given or skipped. */
+  introDone: boolean;
+  /** The conversation was closed (by the visitor or the operator) and no new one started. */
+  closed: boolean;
+  /** The offline form was sent in this page. */
+  offlineSent: boolean;
+  /** A problem that stops the widget (e.g. this site is not allowed). */
+  fatal: string | null;
+}
+
+interface OutboxItem {
+  clientId: string;
+  text: string;
+  at: string;
+}
+
+/** The subset of the WebSocket API the widget uses (a fake one in tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: any) => void) | null;
+  onmessage: ((ev: any) => void) | null;
+  onclose: ((ev: any) => void) | null;
+  onerror: ((ev: any) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ChatDeps {
+  base: string;
+  key: string;
+  fetch: FetchFn;
+  WebSocket: new (url: string) => SocketLike;
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  random?: () => number;
+}
+
+/** Backoff of reconnects and send retries: 0.5 s doubling to 30 s, with jitter (50–100 %). */
+export function backoff(attempt: number, random: () => number): number {
+  const base = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+/** Compares two ids (digit strings) as numbers. */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function newClientId(random: () => number): string {
+  const c = (globalThis as any).crypto;
+  if (c?.randomUUID) return 'w-' + c.randomUUID();
+  let s = 'w-';
+  for (let i = 0; i < 24; i++) s += Math.floor(random() * 36).toString(36);
+  return s;
+}
+
+const OPEN = 1;
+const PING_EVERY = 25_000;
+const PONG_WAIT = 10_000;
+const TYPING_SHOWN = 6_000;
+const TYPING_EVERY = 3_000;
+
+export class Chat {
+  state: ChatState = {
+    ready: false, appearance: null, online: true, visitor: null, conversation: null, messages: [], hasOlder: false,
+    connection: 'idle', typing: null, unread: 0, open: false, introDone: false, closed: false, offlineSent: false, fatal: null,
+  };
+
+  private readonly api: Api;
+  private readonly random: () => number;
+  private readonly listeners = new Set<() => void>();
+  private readonly byId = new Map<string, ChatMessage>();
+  private readonly pending = new Map<string, ChatMessage>();
+  private readonly closedIds = new Set<string>();
+  private outbox: OutboxItem[] = [];
+  private profile: Profile = {};
+  private ws: SocketLike | null = null;
+  private cursor = '';
+  private needsHistory = true;
+  private attempts = 0;
+  private sendAttempts = 0;
+  private sending = false;
+  private flushAgain = false;
+  private sessionPromise: Promise<void> | null = null;
+  private olderCursor: string | null = null;
+  private offlineClientId = '';
+  private lastTypingSent = 0;
+  private lastConfigAt = 0;
+  private stopped = false;
+  /** The socket has passed ready/resync: every new event reaches it live. */
+  private live = false;
+  private readyWaiters: (() => void)[] = [];
+  /** Bumped on every change of the conversation learned from events or answers. */
+  private convVersion = 0;
+  private timers: Record<'reconnect' | 'retry' | 'ping' | 'pong' | 'typing', ReturnType<typeof setTimeout> | undefined> = {
+    reconnect: undefined, retry: undefined, ping: undefined, pong: undefined, typing: undefined,
+  };
+
+  constructor(private readonly deps: ChatDeps) {
+    this.api = new Api(deps.base, deps.key, deps.fetch);
+    this.random = deps.random ?? Math.random;
+    this.state.introDone = this.load('intro') === '1';
+    try {
+      const saved = JSON.parse(this.load('outbox') || '[]');
+      if (Array.isArray(saved)) this.outbox = saved.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string');
+    } catch { /* a broken outbox is dropped */ }
+    for (const o of this.outbox) {
+      this.pending.set(o.clientId, { key: 'c:' + o.clientId, clientId: o.clientId, author: 'visitor', name: '', text: o.text, at: o.at, delivery: 'sending' });
+    }
+    this.rebuild();
+  }
+
+  // ---- state plumbing ----
+
+  /** Calls fn after every change of state; returns the unsubscribe function. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<ChatState>) {
+    if ('conversation' in patch) this.convVersion++;
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  private rebuild(extra: Partial<ChatState> = {}) {
+    const stored = [...this.byId.values()].sort((a, b) => compareIds(a.id!, b.id!));
+    this.set({ ...extra, messages: [...stored, ...this.pending.values()] });
+  }
+
+  private storageKey(name: string) {
+    return 'livedesk:' + this.deps.key + ':' + name;
+  }
+  private load(name: string): string | null {
+    try { return this.deps.storage.getItem(this.storageKey(name)); } catch { return null; }
+  }
+  private save(name: string, value: string | null) {
+    try {
+      if (value === null) this.deps.storage.removeItem(this.storageKey(name));
+      else this.deps.storage.setItem(this.storageKey(name), value);
+    } catch { /* storage full or blocked: the widget still works for this page */ }
+  }
+  private saveOutbox() {
+    this.save('outbox', this.outbox.length ? JSON.stringify(this.outbox) : null);
+  }
+
+  private timer(name: keyof Chat['timers'], ms: number | null, fn?: () => void) {
+    if (this.timers[name] !== undefined) clearTimeout(this.timers[name]);
+    this.timers[name] = ms === null || !fn ? undefined : setTimeout(() => { this.timers[name] = undefined; fn(); }, ms);
+  }
+
+  // ---- life cycle ----
+
+  /** Loads the config; a returning visitor (or one with unsent messages) resumes the session. */
+  async start(): Promise<void> {
+    await this.refreshConfig(true);
+    if (this.state.fatal) return;
+    if (this.load('token') || this.outbox.length) {
+      await this.ensureSession().catch(() => { /* retried by the outbox and on open */ });
+      if (this.outbox.length) void this.flush();
+    }
+  }
+
+  /** Stops timers and the socket (tests, page unload). */
+  stop() {
+    this.stopped = true;
+    for (const k of Object.keys(this.timers) as (keyof Chat['timers'])[]) this.timer(k, null);
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000, 'client closed');
+  }
+
+  private async refreshConfig(force = false) {
+    const now = Date.now();
+    if (!force && now - this.lastConfigAt < 15_000) return;
+    this.lastConfigAt = now;
+    try {
+      const cfg = await this.api.config();
+      this.set({ ready: true, appearance: cfg.contact_point.settings, online: cfg.online });
+    } catch (e) {
+      this.handleFatal(e);
+    }
+  }
+
+  private handleFatal(e: unknown): boolean {
+    if (e instanceof ApiError && (e.status === 403 || e.status === 404)) {
+      this.set({ fatal: e.message });
+      this.stop();
+      return true;
+    }
+    return false;
+  }
+
+  /** Makes sure a visitor session exists (one request at a time). */
+  ensureSession(): Promise<void> {
+    if (this.api.token) return Promise.resolve();
+    if (!this.sessionPromise) {
+      this.sessionPromise = this.startSession().finally(() => { this.sessionPromise = null; });
+    }
+    return this.sessionPromise;
+  }
+
+  private async startSession() {
+    const stored = this.load('token') || '';
+    let s;
+    try {
+      s = await this.api.session(stored, this.profile);
+    } catch (e) {
+      this.handleFatal(e);
+      throw e;
+    }
+    this.profile = {};
+    if (this.state.visitor && this.state.visitor.id !== s.visitor.id) this.forgetHistory();
+    this.api.token = s.visitor_token;
+    this.save('token', s.visitor_token);
+    const conv = s.conversation ?? null;
+    this.set({
+      ready: true, visitor: s.visitor, appearance: s.contact_point.settings, online: s.online, conversation: conv,
+      introDone: this.state.introDone || !!s.visitor.name,
+    });
+    this.connect();
+  }
+
+  /** The token stopped working (the server's secret changed): start over as a new visitor. */
+  private async resetSession() {
+    this.save('token', null);
+    this.api.token = '';
+    this.forgetHistory();
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000, 'client closed');
+    await this.ensureSession();
+  }
+
+  private forgetHistory() {
+    this.byId.clear();
+    this.closedIds.clear();
+    this.cursor = '';
+    this.needsHistory = true;
+    this.olderCursor = null;
+    this.rebuild({ hasOlder: false, conversation: null });
+  }
+
+  // ---- WebSocket ----
+
+  private connect() {
+    if (this.ws || this.stopped || !this.api.token) return;
+    this.timer('reconnect', null);
+    this.set({ connection: 'connecting' });
+    let ws: SocketLike;
+    try {
+      ws = new this.deps.WebSocket(this.api.wsURL(this.cursor));
+    } catch {
+      this.scheduleReconnect(false);
+      return;
+    }
+    this.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.ping();
+    };
+    ws.onmessage = (ev) => {
+      if (this.ws !== ws) return;
+      let f: any;
+      try { f = JSON.parse(String(ev.data)); } catch { return; }
+      this.onFrame(f);
+    };
+    ws.onerror = () => { /* onclose follows */ };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.setLive(false);
+      this.timer('ping', null);
+      this.timer('pong', null);
+      this.set({ connection: 'offline', typing: null });
+      this.scheduleReconnect(opened);
+    };
+  }
+
+  private scheduleReconnect(opened: boolean) {
+    if (this.stopped) return;
+    const n = this.attempts++;
+    this.timer('reconnect', backoff(n, this.random), () => {
+      // A handshake that keeps failing may be a token the server no longer accepts; the
+      // WebSocket cannot tell, so ask over HTTP.
+      if (!opened && n >= 1) void this.probe();
+      else this.connect();
+    });
+  }
+
+  private async probe() {
+    try {
+      await this.api.messages(undefined, 1);
+      this.connect();
+    } catch (e) {
+      if (this.handleFatal(e)) return;
+      if (e instanceof ApiError && e.status === 401) {
+        await this.resetSession().catch(() => this.scheduleReconnect(false));
+        return;
+      }
+      this.scheduleReconnect(false);
+    }
+  }
+
+  private ping() {
+    this.timer('ping', PING_EVERY, () => {
+      const ws = this.ws;
+      if (!ws || ws.readyState !== OPEN) return;
+      ws.send('{"type":"ping"}');
+      // No pong in time: the connection is dead without knowing it; drop it and resume.
+      this.timer('pong', PONG_WAIT, () => { if (this.ws === ws) this.dropSocket(); });
+      this.ping();
+    });
+  }
+
+  private dropSocket() {
+    const ws = this.ws;
+    if (!ws) return;
+    ws.onclose?.({ code: 4000 });
+    ws.close();
+  }
+
+  /** The browser says the network is gone: close now, resume from the cursor when it is back. */
+  goOffline() {
+    this.dropSocket();
+    this.set({ connection: 'offline' });
+  }
+
+  /** The browser says the network is back: reconnect and send at once. */
+  goOnline() {
+    if (this.stopped) return;
+    this.attempts = 0;
+    this.sendAttempts = 0;
+    if (!this.ws && this.api.token) this.connect();
+    if (this.outbox.length) void this.flush();
+  }
+
+  private setLive(live: boolean) {
+    this.live = live;
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Waits (at most ms) until the socket is live, so that the events of what we are about to
+   * do (the operator joining a new conversation) reach it. Offline, it does not wait.
+   */
+  private waitLive(ms: number): Promise<void> {
+    if (this.live || !this.ws) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => done(), ms);
+      const done = () => { clearTimeout(t); resolve(); };
+      this.readyWaiters.push(done);
+    });
+  }
+
+  private onFrame(f: { type: string; cursor?: string; data?: any }) {
+    if (f.cursor) this.cursor = f.cursor;
+    const d = f.data ?? {};
+    switch (f.type) {
+      case 'ready':
+        this.attempts = 0;
+        this.set({ connection: 'online' });
+        if (this.needsHistory) {
+          // Fresh start: what happened before this point comes over REST.
+          this.needsHistory = false;
+          void this.loadHistory(false);
+          void this.refreshSession();
+        }
+        this.setLive(true);
+        if (this.outbox.length) void this.flush();
+        break;
+      case 'resync':
+        this.attempts = 0;
+        this.set({ connection: 'online' });
+        this.setLive(true);
+        this.needsHistory = false;
+        void this.loadHistory(true);
+        void this.refreshSession();
+        if (this.outbox.length) void this.flush();
+        break;
+      case 'message.created':
+        if (d.message) this.addServerMessage(d.message, true);
+        break;
+      case 'operator.joined':
+        if (!this.closedIds.has(d.conversation_id)) {
+          this.set({ conversation: { id: d.conversation_id, state: 'assigned', visitor_closed: false, operator: d.operator }, closed: false });
+        }
+        break;
+      case 'conversation.closed':
+        this.closedIds.add(d.conversation_id);
+        if (this.state.conversation?.id === d.conversation_id) this.set({ conversation: null, closed: true, typing: null });
+        break;
+      case 'typing':
+        if (d.author === 'operator') {
+          this.set({ typing: d.name || this.state.conversation?.operator?.name || '' });
+          this.timer('typing', TYPING_SHOWN, () => this.set({ typing: null }));
+        }
+        break;
+      case 'pong':
+        this.timer('pong', null);
+        break;
+    }
+  }
+
+  private async refreshSession() {
+    const version = this.convVersion;
+    try {
+      const s = await this.api.session(this.api.token);
+      const patch: Partial<ChatState> = { visitor: s.visitor, online: s.online, appearance: s.contact_point.settings };
+      // Events that arrived meanwhile are newer than this answer: keep what they said.
+      if (version === this.convVersion) {
+        const c = s.conversation ?? null;
+        patch.conversation = c && this.closedIds.has(c.id) ? null : c;
+      }
+      this.set(patch);
+    } catch { /* the next event or reconnect corrects it */ }
+  }
+
+  // ---- messages ----
+
+  private addServerMessage(m: Message, live: boolean) {
+    if (this.byId.has(m.id)) return;
+    const own = m.author.type === 'visitor';
+    if (own && m.client_id) {
+      this.pending.delete(m.client_id);
+      const i = this.outbox.findIndex((o) => o.clientId === m.client_id);
+      if (i >= 0 && !(this.sending && i === 0)) {
+        this.outbox.splice(i, 1);
+        this.saveOutbox();
+      }
+    }
+    this.byId.set(m.id, {
+      key: 'm:' + m.id, id: m.id, clientId: m.client_id, conversationId: m.conversation_id, author: m.author.type,
+      name: m.author.name, text: m.text, at: m.created_at, delivery: own ? 'sent' : undefined,
+    });
+    const extra: Partial<ChatState> = {};
+    if (live) {
+      const conv = this.state.conversation;
+      if (m.conversation_id && conv?.id !== m.conversation_id && !this.closedIds.has(m.conversation_id)) {
+        // A conversation the widget did not know yet: the visitor's first message opened it.
+        extra.conversation = m.author.type === 'operator'
+          ? { id: m.conversation_id, state: 'assigned', visitor_closed: false, operator: { id: m.author.id ?? '', name: m.author.name } }
+          : { id: m.conversation_id, state: 'queued', visitor_closed: false };
+        extra.closed = false;
+      } else if (conv && m.author.type === 'operator' && !conv.operator) {
+        extra.conversation = { ...conv, state: 'assigned', operator: { id: m.author.id ?? '', name: m.author.name } };
+      }
+      if (m.author.type === 'operator') {
+        extra.typing = null;
+        if (!this.state.open) extra.unread = this.state.unread + 1;
+      }
+    }
+    this.rebuild(extra);
+  }
+
+  private async loadHistory(replace: boolean) {
+    try {
+      const page = await this.api.messages();
+      if (replace) {
+        // Keep what arrived live after the page was read; everything else comes from the page.
+        const newest = page.items[0]?.id ?? '0';
+        for (const [id] of this.byId) if (compareIds(id, newest) <= 0) this.byId.delete(id);
+      }
+      for (const m of page.items) this.addServerMessage(m, false);
+      this.olderCursor = page.next_cursor;
+      this.set({ hasOlder: !!page.next_cursor });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        await this.resetSession().catch(() => {});
+      } else {
+        this.needsHistory = true;
+        this.dropSocket(); // reconnecting without replay loads it again
+      }
+    }
+  }
+
+  /** Loads the next older page of the history. */
+  async loadOlder(): Promise<void> {
+    if (!this.olderCursor) return;
+    try {
+      const page = await this.api.messages(this.olderCursor);
+      for (const m of page.items) this.addServerMessage(m, false);
+      this.olderCursor = page.next_cursor;
+      this.set({ hasOlder: !!page.next_cursor });
+    } catch { /* the button stays */ }
+  }
+
+  /** Queues a message of the visitor and sends it. */
+  send(text: string) {
+    text = text.trim();
+    if (!text) return;
+    const clientId = newClientId(this.random);
+    const at = new Date().toISOString();
+    this.outbox.push({ clientId, text, at });
+    this.saveOutbox();
+    this.pending.set(clientId, {
+      key: 'c:' + clientId, clientId, author: 'visitor', name: this.state.visitor?.display_name ?? '', text, at, delivery: 'sending',
+    });
+    if (!this.state.introDone) this.save('intro', '1');
+    this.rebuild({ introDone: true, closed: false });
+    void this.flush();
+  }
+
+  /** Sends a failed message again, with the same client id (the server never stores it twice). */
+  retry(clientId: string) {
+    const p = this.pending.get(clientId);
+    if (!p || p.delivery !== 'failed') return;
+    this.outbox.push({ clientId, text: p.text, at: p.at });
+    this.saveOutbox();
+    this.setDelivery(clientId, 'sending');
+    void this.flush();
+  }
+
+  private setDelivery(clientId: string, delivery: Delivery, error?: string) {
+    const p = this.pending.get(clientId);
+    if (!p || (p.delivery === delivery && p.error === error)) return;
+    this.pending.set(clientId, { ...p, delivery, error });
+    this.rebuild();
+  }
+
+  /** Sends the outbox in order; transient failures keep it for a later retry. */
+  private async flush(): Promise<void> {
+    if (this.sending) {
+      this.flushAgain = true;
+      return;
+    }
+    this.sending = true;
+    let renewed = false;
+    try {
+      await this.ensureSession();
+      await this.waitLive(5000);
+      while (this.outbox.length && !this.stopped) {
+        const item = this.outbox[0];
+        if (!this.pending.has(item.clientId)) { // already arrived over the WebSocket
+          this.outbox.shift();
+          this.saveOutbox();
+          continue;
+        }
+        this.setDelivery(item.clientId, 'sending');
+        try {
+          const m = await this.api.send(item.clientId, item.text);
+          this.sendAttempts = 0;
+          if (this.outbox[0] === item) this.outbox.shift();
+          this.saveOutbox();
+          this.addServerMessage(m, true);
+        } catch (e) {
+          const err = e instanceof ApiError ? e : new ApiError(0, 'network', String(e));
+          if (err.status === 401 && !renewed) {
+            renewed = true;
+            await this.resetSession();
+            continue;
+          }
+          if (err.transient) throw err;
+          if (this.handleFatal(err)) return;
+          this.outbox.shift();
+          this.saveOutbox();
+          this.setDelivery(item.clientId, 'failed', err.message);
+        }
+      }
+    } catch {
+      for (const o of this.outbox) this.setDelivery(o.clientId, 'queued');
+      if (!this.stopped) this.timer('retry', backoff(this.sendAttempts++ + 1, this.random), () => void this.flush());
+    } finally {
+      this.sending = false;
+      if (this.flushAgain) {
+        this.flushAgain = false;
+        if (this.outbox.length) void this.flush();
+      }
+    }
+  }
+
+  /** Tells the operator the visitor is typing (at most every 3 seconds). */
+  typing() {
+    const now = Date.now();
+    if (!this.ws || this.ws.readyState !== OPEN || !this.state.conversation || now - this.lastTypingSent < TYPING_EVERY) return;
+    this.lastTypingSent = now;
+    this.ws.send('{"type":"typing"}');
+  }
+
+  /** The visitor closes the conversation; the next message starts a new one. */
+  async closeConversation(): Promise<void> {
+    const conv = this.state.conversation;
+    if (!conv) return;
+    await this.ensureSession();
+    try {
+      await this.api.close();
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    this.closedIds.add(conv.id);
+    this.set({ conversation: null, closed: true, typing: null });
+  }
+
+  /** Name, email, phone from the introduction form or the host page (Livedesk.identify). */
+  async identify(p: Profile): Promise<void> {
+    const clean: Profile = {};
+    for (const k of ['name', 'email', 'phone'] as const) {
+      const v = p[k];
+      if (typeof v === 'string' && v.trim()) clean[k] = v.trim().slice(0, k === 'email' ? 254 : k === 'phone' ? 40 : 100);
+    }
+    if (!Object.keys(clean).length) return;
+    if (clean.name) {
+      this.save('intro', '1');
+      this.set({ introDone: true });
+    }
+    if (!this.api.token && !this.load('token')) {
+      // No session yet: it is created with these fields when the visitor first writes.
+      this.profile = { ...this.profile, ...clean };
+      if (!this.state.visitor?.id) {
+        const v = { ...this.state.visitor, ...this.profile };
+        this.set({ visitor: { id: '', ...v, name: v.name ?? '', display_name: v.name || this.state.visitor?.display_name || '' } });
+      }
+      return;
+    }
+    this.profile = { ...this.profile, ...clean };
+    await this.ensureSession();
+    if (!Object.keys(this.profile).length) return; // the new session took them
+    const s = await this.api.session(this.api.token, this.profile);
+    this.profile = {};
+    this.set({ visitor: s.visitor });
+  }
+
+  /** The visitor skipped the introduction. */
+  skipIntro() {
+    this.save('intro', '1');
+    this.set({ introDone: true });
+  }
+
+  /**
+   * The offline form: name, contact (an email if it has "@", else a phone) and the message.
+   * Throws ApiError for the form to show; a retry reuses the client id.
+   */
+  async sendOffline(name: string, contact: string, text: string): Promise<void> {
+    this.offlineClientId ||= newClientId(this.random);
+    contact = contact.trim();
+    const profile: Profile = contact.includes('@') ? { email: contact } : { phone: contact };
+    if (name.trim()) profile.name = name.trim();
+    await this.ensureSession();
+    const m = await this.api.offline(this.offlineClientId, profile, text.trim());
+    this.offlineClientId = '';
+    this.save('intro', '1');
+    this.set({
+      offlineSent: true, introDone: true,
+      visitor: this.state.visitor && profile.name ? { ...this.state.visitor, name: profile.name, display_name: profile.name } : this.state.visitor,
+    });
+    this.addServerMessage(m, true);
+  }
+
+  /** Opens the chat window. */
+  open() {
+    if (this.state.open) return;
+    this.set({ open: true, unread: 0 });
+    if (!this.state.conversation) void this.refreshConfig();
+    if (this.load('token') && !this.api.token) void this.ensureSession().catch(() => {});
+  }
+
+  /** Closes the chat window (not the conversation). */
+  close() {
+    if (this.state.open) this.set({ open: false });
+  }
+
+  /** Re-reads whether anyone is online (the window polls while it shows the offline form). */
+  pollOnline() {
+    void this.refreshConfig();
+  }
+}
