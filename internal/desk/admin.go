@@ -115,6 +115,9 @@ type OperatorPatch struct {
 	Name  *string        `json:"name"`
 	Role  *livedesk.Role `json:"role"`
 	Limit *int           `json:"limit"`
+	// Deactivated true ends the operator's sessions and sets them offline; false lets them
+	// log in again.
+	Deactivated *bool `json:"deactivated"`
 }
 
 // UpdateOperator changes name, role or limit; a raised limit drains the queue at once.
@@ -144,6 +147,22 @@ func (d *Desk) UpdateOperator(ctx context.Context, account, id livedesk.ID, p Op
 		}
 		if err := tx.UpdateOperator(op); err != nil {
 			return err
+		}
+		if p.Deactivated != nil && *p.Deactivated != op.Deactivated {
+			if err := tx.SetOperatorDeactivated(account, id, *p.Deactivated); err != nil {
+				return err
+			}
+			op.Deactivated = *p.Deactivated
+			if op.Deactivated && op.Status != livedesk.StatusOffline {
+				// Offline like anyone gone: offers to them are cancelled, and their webchat
+				// conversations return to the queue after the offline requeue delay.
+				if err := changeStatus(tx, op, livedesk.StatusOffline, "receiver_offline"); err != nil {
+					return err
+				}
+				if op, err = tx.Operator(account, id); err != nil {
+					return err
+				}
+			}
 		}
 		if err := emitOperator(tx, account, id); err != nil {
 			return err
@@ -184,10 +203,23 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 	return cp, err
 }
 
+// maxCategoryPosition bounds a category's position (either sign).
+const maxCategoryPosition = 1000000
+
+func checkPosition(p int) error {
+	if p < -maxCategoryPosition || p > maxCategoryPosition {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "position must be between %d and %d", -maxCategoryPosition, maxCategoryPosition)
+	}
+	return nil
+}
+
 // CreateCategory adds a conversation category.
 func (d *Desk) CreateCategory(ctx context.Context, account livedesk.ID, c livedesk.Category) (*livedesk.Category, error) {
 	name, err := checkName("name", c.Name, 100)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkPosition(c.Position); err != nil {
 		return nil, err
 	}
 	c.Name = name
@@ -195,15 +227,33 @@ func (d *Desk) CreateCategory(ctx context.Context, account livedesk.ID, c livede
 	return &c, err
 }
 
-// UpdateCategory renames or moves a conversation category.
-func (d *Desk) UpdateCategory(ctx context.Context, account livedesk.ID, c livedesk.Category) (*livedesk.Category, error) {
-	name, err := checkName("name", c.Name, 100)
-	if err != nil {
-		return nil, err
+// CategoryPatch is a partial change of a conversation category: nil fields keep their value.
+type CategoryPatch struct {
+	Name     *string `json:"name"`
+	Position *int    `json:"position"`
+}
+
+// UpdateCategory renames or moves a conversation category; only the fields given change.
+func (d *Desk) UpdateCategory(ctx context.Context, account, id livedesk.ID, p CategoryPatch) (*livedesk.Category, error) {
+	if p.Name != nil {
+		name, err := checkName("name", *p.Name, 100)
+		if err != nil {
+			return nil, err
+		}
+		p.Name = &name
 	}
-	c.Name = name
-	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCategory(account, &c) })
-	return &c, err
+	if p.Position != nil {
+		if err := checkPosition(*p.Position); err != nil {
+			return nil, err
+		}
+	}
+	var out *livedesk.Category
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.PatchCategory(account, id, p.Name, p.Position)
+		return err
+	})
+	return out, err
 }
 
 // DeleteCategory removes a conversation category from the choice.
@@ -211,8 +261,18 @@ func (d *Desk) DeleteCategory(ctx context.Context, account, id livedesk.ID) erro
 	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteCategory(account, id) })
 }
 
-// UpdateSettings replaces account settings after validation.
-func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, patch json.RawMessage) (*livedesk.Settings, error) {
+// SettingsPatch is a partial change of account settings: nil fields keep their value.
+type SettingsPatch struct {
+	DefaultLimit        *int  `json:"default_limit"`
+	TransferTimeoutSec  *int  `json:"transfer_timeout_seconds"`
+	OfflineRequeueSec   *int  `json:"offline_requeue_seconds"`
+	FileRetentionDays   *int  `json:"file_retention_days"`
+	AutocompleteDefault *bool `json:"autocomplete_quick_messages"`
+}
+
+// UpdateAccountSettings applies a partial change to the account settings; the result must
+// validate as a whole, else nothing changes.
+func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, p SettingsPatch) (*livedesk.Settings, error) {
 	var out livedesk.Settings
 	err := d.store.Write(ctx, func(tx *store.Tx) error {
 		acct, err := tx.Account(account)
@@ -220,10 +280,17 @@ func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, p
 			return err
 		}
 		s := acct.Settings
-		dec := json.NewDecoder(strings.NewReader(string(patch)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&s); err != nil {
-			return livedesk.Errorf(livedesk.CodeInvalidInput, "settings: %v", err)
+		for _, f := range []struct {
+			from *int
+			to   *int
+		}{{p.DefaultLimit, &s.DefaultLimit}, {p.TransferTimeoutSec, &s.TransferTimeoutSec},
+			{p.OfflineRequeueSec, &s.OfflineRequeueSec}, {p.FileRetentionDays, &s.FileRetentionDays}} {
+			if f.from != nil {
+				*f.to = *f.from
+			}
+		}
+		if p.AutocompleteDefault != nil {
+			s.AutocompleteDefault = *p.AutocompleteDefault
 		}
 		if err := s.Validate(); err != nil {
 			return err
@@ -245,6 +312,9 @@ func (d *Desk) Login(ctx context.Context, email, password string, ttlHours int) 
 	}
 	if !auth.CheckPassword(op.PasswordHash, password) {
 		return nil, "", bad
+	}
+	if op.Deactivated {
+		return nil, "", livedesk.Errorf(livedesk.CodeForbidden, "this operator has been deactivated; ask an admin of your account")
 	}
 	token, hash := auth.NewToken()
 	err = d.store.Write(ctx, func(tx *store.Tx) error {

@@ -149,11 +149,9 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		if err != nil {
 			return err
 		}
-		if in.ClientID != "" {
-			if m, err := tx.MessageByClientID(livedesk.AuthorOperator, op.ID, in.ClientID); err == nil {
-				out = m
-				return nil
-			}
+		if m, err := repeatedSend(tx, op.ID, in.ClientID, conversation, false); m != nil || err != nil {
+			out = m
+			return err
 		}
 		c, err := ownConversation(tx, op, conversation)
 		if err != nil {
@@ -204,11 +202,9 @@ func (d *Desk) AddComment(ctx context.Context, account, opID, conversation lived
 		if err != nil {
 			return err
 		}
-		if clientID != "" {
-			if m, err := tx.MessageByClientID(livedesk.AuthorOperator, op.ID, clientID); err == nil {
-				out = m
-				return nil
-			}
+		if m, err := repeatedSend(tx, op.ID, clientID, conversation, true); m != nil || err != nil {
+			out = m
+			return err
 		}
 		c, err := ownConversation(tx, op, conversation)
 		if err != nil {
@@ -350,6 +346,9 @@ func (d *Desk) Offer(ctx context.Context, account, opID, conversation, to livede
 		target, err := tx.Operator(account, to)
 		if err != nil {
 			return err
+		}
+		if target.Deactivated {
+			return livedesk.Errorf(livedesk.CodeTargetUnavailable, "%s has been deactivated", target.Name)
 		}
 		if target.ID == c.AssigneeID {
 			return livedesk.Errorf(livedesk.CodeInvalidInput, "the conversation is already assigned to %s", target.Name)

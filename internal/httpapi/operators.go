@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"livedesk/internal/auth"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
@@ -45,6 +46,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := s.desk.Logout(r.Context(), c.token); err != nil {
 		return err
 	}
+	// The session's WebSockets end with it.
+	s.hub.CloseSession(auth.HashToken(c.token), "logged out")
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -350,6 +353,6 @@ func (s *Server) categories(w http.ResponseWriter, r *http.Request, c *call) err
 }
 
 func (s *Server) operatorWS(w http.ResponseWriter, r *http.Request, c *call) error {
-	s.hub.Serve(w, r, realtime.Client{AccountID: c.op.AccountID, OperatorID: c.op.ID, Role: c.op.Role, Name: c.op.Name})
-	return nil
+	return s.hub.Serve(w, r, realtime.Client{AccountID: c.op.AccountID, OperatorID: c.op.ID, Role: c.op.Role, Name: c.op.Name,
+		Session: auth.HashToken(c.token), AuthAt: c.at})
 }

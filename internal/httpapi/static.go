@@ -13,14 +13,28 @@ import (
 
 // static serves the built front ends from Config.Assets: the visitor widget at /widget.js,
 // the operator app's files under /assets/ and its index.html for every other page path, so
-// that the app's own routes survive a reload. Unknown /api/ paths stay JSON errors.
+// that the app's own routes survive a reload. Unknown /api/ paths stay JSON errors; a path
+// of the route table called with a method it does not have is 405 method_not_allowed with
+// an Allow header.
 type static struct {
 	assets fs.FS
+	// allowed lists the methods the route table has for the request's path (none: the path
+	// is not a route).
+	allowed func(r *http.Request) []string
 }
 
 func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	if strings.HasPrefix(p, "/api/") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		if st.allowed != nil {
+			if methods := st.allowed(r); len(methods) > 0 {
+				allow := strings.Join(methods, ", ")
+				w.Header().Set("Allow", allow)
+				w.Header().Set("X-Content-Type-Options", "nosniff")
+				writeError(w, livedesk.Errorf(livedesk.CodeMethodNotAllowed, "%s %s is not supported; allowed: %s", r.Method, p, allow))
+				return
+			}
+		}
 		writeError(w, livedesk.Errorf(livedesk.CodeNotFound, "no such endpoint: %s %s", r.Method, p))
 		return
 	}

@@ -20,12 +20,17 @@ const (
 	CodeTargetUnavailable  Code = "target_unavailable"
 	CodeTransferNotPending Code = "transfer_not_pending"
 	CodeConversationClosed Code = "conversation_closed"
-	CodeTooLarge           Code = "too_large"
-	CodeTooManyFiles       Code = "too_many_files"
-	CodeGone               Code = "gone"
-	CodeRateLimited        Code = "rate_limited"
-	CodeUnavailable        Code = "unavailable"
-	CodeInternal           Code = "internal"
+	// CodeClientIDReused: a client_id already names a message of another conversation or
+	// kind; the same client_id only repeats the same write.
+	CodeClientIDReused Code = "client_id_reused"
+	// CodeMethodNotAllowed: the path exists, but not with this HTTP method.
+	CodeMethodNotAllowed Code = "method_not_allowed"
+	CodeTooLarge         Code = "too_large"
+	CodeTooManyFiles     Code = "too_many_files"
+	CodeGone             Code = "gone"
+	CodeRateLimited      Code = "rate_limited"
+	CodeUnavailable      Code = "unavailable"
+	CodeInternal         Code = "internal"
 )
 
 // Error is the one error type of livedesk: a code, a human message and an optional cause.

@@ -60,7 +60,9 @@ type Operator struct {
 	OpenCount      int              `json:"open_count"`
 	LastAssignedAt time.Time        `json:"-"`
 	Settings       OperatorSettings `json:"settings"`
-	PasswordHash   string           `json:"-"`
+	// Deactivated operators cannot log in; an admin can reactivate them.
+	Deactivated  bool   `json:"deactivated"`
+	PasswordHash string `json:"-"`
 }
 
 // OperatorBrief is an operator as listed to colleagues (the transfer dialog).

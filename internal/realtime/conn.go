@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"sync"
@@ -22,6 +21,7 @@ type conn struct {
 	name       string
 	visitorID  livedesk.ID
 	cpID       livedesk.ID
+	session    string // hash of the operator's session token
 
 	mu      sync.Mutex
 	live    bool
@@ -31,12 +31,17 @@ type conn struct {
 	// queue holds frames for the socket. There is no writer goroutine while it is empty:
 	// flush runs only while there is something to write, so an idle connection costs one
 	// goroutine (the reader) and no queue memory.
-	queue    [][]byte
+	queue [][]byte
+	// exempt is how many frames at the head of queue (the replay, ready and the live events
+	// held during the replay) do not count against the bound: a long replay must not make
+	// the first live event look like a slow consumer.
+	exempt   int
 	pingDue  bool
 	flushing bool
 	closed   bool
 	done     chan struct{}
 	reason   string
+	typingAt map[livedesk.ID]time.Time // last typing frame considered, by conversation
 }
 
 type pendingFrame struct {
@@ -72,7 +77,7 @@ func (c *conn) deliver(id livedesk.ID, frame []byte) {
 }
 
 func (c *conn) enqueueLocked(frame []byte) {
-	if len(c.queue) >= c.hub.opts.SendQueue {
+	if len(c.queue)-c.exempt >= c.hub.opts.SendQueue {
 		c.hub.Metrics.SlowDropped.Add(1)
 		c.closeLocked("slow consumer: reconnect with your cursor")
 		return
@@ -128,6 +133,7 @@ func (c *conn) goLive(last livedesk.ID, ready []byte) {
 		}
 	}
 	c.pending = nil
+	c.exempt = len(c.queue)
 	c.kickLocked()
 }
 
@@ -159,7 +165,7 @@ func (c *conn) flush() {
 	for {
 		c.mu.Lock()
 		q, ping, closed, reason := c.queue, c.pingDue, c.closed, c.reason
-		c.queue, c.pingDue = nil, false
+		c.queue, c.pingDue, c.exempt = nil, false, 0
 		if len(q) == 0 && !ping && !closed {
 			c.flushing = false
 			c.mu.Unlock()
@@ -224,42 +230,12 @@ func (c *conn) reader() {
 	}
 }
 
-// typing forwards a typing indicator to the other side of the conversation.
-func (h *Hub) typing(c *conn, conversation livedesk.ID) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if c.visitorID != 0 {
-		conv, err := h.store.OpenConversationOf(ctx, c.accountID, c.visitorID, c.cpID)
-		if err != nil {
-			return
-		}
-		data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "visitor", "visitor_id": c.visitorID})
-		frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-		assignee := conv.AssigneeID
-		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == assignee || role.Staff() }, 0, frame, nil)
-		return
-	}
-	conv, err := h.store.Conversation(ctx, c.accountID, conversation)
-	if err != nil || conv.State == livedesk.StateClosed {
-		return
-	}
-	data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "operator", "operator_id": c.operatorID, "name": c.name})
-	frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-	assignee, me := conv.AssigneeID, c.operatorID
-	var visitor livedesk.ID
-	if assignee == me {
-		visitor = conv.Visitor.ID
-	}
-	h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool {
-		return id != me && (id == assignee || role.Staff())
-	}, visitor, frame, c)
-}
-
 var upgrader = websocket.Upgrader{
 	ReadBufferSize:  1024,
 	WriteBufferSize: 1024,
 	WriteBufferPool: &sync.Pool{},
 	CheckOrigin:     func(*http.Request) bool { return true }, // callers check origins before upgrading
+	Error:           upgradeError,
 }
 
 // Client identifies who is connecting.
@@ -271,29 +247,33 @@ type Client struct {
 	VisitorID  livedesk.ID
 	// ContactPointID is the visitor's contact point.
 	ContactPointID livedesk.ID
+	// Session is the hash of the operator's session token (CloseSession closes by it).
+	Session string
+	// AuthAt is when the client was authenticated; a revocation after it refuses the
+	// connection.
+	AuthAt time.Time
 }
 
 // Serve upgrades the request, replays what the client missed (the cursor query parameter is
-// the last event it saw) and hands the connection to its reader goroutine.
-func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
-	var cursor livedesk.ID
-	raw := r.URL.Query().Get("cursor")
-	hasCursor := raw != ""
-	if hasCursor {
-		id, ok := livedesk.ParseID(raw)
-		if !ok && raw != "0" {
-			http.Error(w, `{"error":{"code":"invalid_input","message":"cursor is not valid"}}`, http.StatusBadRequest)
-			return
-		}
-		cursor = id
+// the last event it saw) and hands the connection to its reader goroutine. Before upgrading
+// it checks the cursor and that the request is a WebSocket handshake, and returns a
+// *livedesk.Error for the caller to answer as JSON; after upgrading it returns nil.
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) error {
+	cursor, hasCursor, err := handshake(r)
+	if err != nil {
+		return err
 	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		return // the upgrader answered
+		return nil // the upgrader answered
 	}
 	c := h.newConn(ws)
 	c.accountID, c.operatorID, c.role, c.name, c.visitorID, c.cpID = cl.AccountID, cl.OperatorID, cl.Role, cl.Name, cl.VisitorID, cl.ContactPointID
-	h.add(c)
+	c.session = cl.Session
+	if !h.add(c, cl.AuthAt) {
+		c.close("your access changed: connect again")
+		return nil
+	}
 	if err := h.replay(r.Context(), c, cursor, hasCursor); err != nil {
 		h.log.Error("replay", "err", err)
 		c.close("replay failed")
@@ -305,4 +285,5 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 		defer h.remove(c)
 		c.reader()
 	}()
+	return nil
 }

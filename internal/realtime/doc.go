@@ -9,7 +9,16 @@
 // arrive during the replay are held and sent after it, without duplicates). When the log no
 // longer holds the cursor, the client is sent {"type":"resync"} and must reload its state.
 //
-// Typing indicators are ephemeral: they carry no cursor and are never replayed.
+// Typing indicators are ephemeral: they carry no cursor and are never replayed. A client's
+// typing frame is forwarded only when the sender may write in the conversation (access.go),
+// at most once per connection and conversation per Options.TypingInterval.
+//
+// Handshake problems (a malformed cursor, a request that is not a WebSocket handshake) are
+// returned by Serve before upgrading, for the API to answer as JSON errors. When an
+// operator's rights change (role change, deactivation) or a session logs out, the API calls
+// CloseOperator or CloseSession: the connections close and the client reconnects and
+// authenticates again; a connection that authenticated before the change is refused when it
+// is added.
 //
 // The hub also knows who is connected, which the presence sweeper uses: an operator whose
 // last connection has been gone for the grace period becomes offline.

@@ -21,6 +21,9 @@ type Options struct {
 	MaxReplay int
 	// PingInterval is how often the server pings each connection.
 	PingInterval time.Duration
+	// TypingInterval is the least time between two typing frames of one connection and
+	// conversation that are forwarded; frames in between are dropped.
+	TypingInterval time.Duration
 }
 
 // Metrics are the hub's counters, read by the metrics endpoint.
@@ -42,6 +45,7 @@ type Hub struct {
 	operators map[livedesk.ID]map[*conn]struct{} // by account
 	visitors  map[livedesk.ID]map[*conn]struct{} // by visitor
 	online    map[livedesk.ID]int                // operator id → live connections
+	revoked   map[string]time.Time               // operator or session key → when revoked
 
 	// Metrics are exported counters.
 	Metrics Metrics
@@ -59,6 +63,9 @@ func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
 	}
 	if opts.PingInterval <= 0 {
 		opts.PingInterval = 25 * time.Second
+	}
+	if opts.TypingInterval <= 0 {
+		opts.TypingInterval = 2 * time.Second
 	}
 	return &Hub{opts: opts, store: st, log: log,
 		operators: map[livedesk.ID]map[*conn]struct{}{}, visitors: map[livedesk.ID]map[*conn]struct{}{},
@@ -150,9 +157,14 @@ func (h *Hub) OnlineOperators() []livedesk.ID {
 	return ids
 }
 
-func (h *Hub) add(c *conn) {
+// add registers c; it refuses an operator's connection whose rights were revoked after
+// authAt (see CloseOperator).
+func (h *Hub) add(c *conn, authAt time.Time) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.revokedLocked(c, authAt) {
+		return false
+	}
 	if c.visitorID != 0 {
 		set := h.visitors[c.visitorID]
 		if set == nil {
@@ -170,6 +182,7 @@ func (h *Hub) add(c *conn) {
 		h.online[c.operatorID]++
 	}
 	h.Metrics.Connections.Add(1)
+	return true
 }
 
 func (h *Hub) remove(c *conn) {

@@ -10,7 +10,7 @@ import (
 )
 
 const operatorCols = `id, account_id, name, email, password_hash, role, status, status_at, lim, open_count,
-	last_assigned_at, settings`
+	last_assigned_at, settings, deactivated`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -19,7 +19,7 @@ func scanOperator(sc scanner) (*livedesk.Operator, error) {
 	var statusAt, lastAssigned int64
 	var settings string
 	if err := sc.Scan(&o.ID, &o.AccountID, &o.Name, &o.Email, &o.PasswordHash, &o.Role, &o.Status, &statusAt,
-		&o.Limit, &o.OpenCount, &lastAssigned, &settings); err != nil {
+		&o.Limit, &o.OpenCount, &lastAssigned, &settings, &o.Deactivated); err != nil {
 		return nil, err
 	}
 	o.StatusAt = fromMS(statusAt)
@@ -137,6 +137,19 @@ func (tx *Tx) UpdateOperator(o *livedesk.Operator) error {
 	settings, _ := json.Marshal(o.Settings)
 	_, err := tx.exec(`UPDATE operators SET name = ?, role = ?, lim = ?, settings = ? WHERE id = ? AND account_id = ?`,
 		o.Name, o.Role, o.Limit, string(settings), o.ID, o.AccountID)
+	return err
+}
+
+// SetOperatorDeactivated deactivates (or reactivates) an operator; deactivating also ends
+// every session of theirs.
+func (tx *Tx) SetOperatorDeactivated(account, id livedesk.ID, deactivated bool) error {
+	if _, err := tx.exec(`UPDATE operators SET deactivated = ? WHERE id = ? AND account_id = ?`, deactivated, id, account); err != nil {
+		return err
+	}
+	if !deactivated {
+		return nil
+	}
+	_, err := tx.exec(`DELETE FROM sessions WHERE operator_id = ? AND account_id = ?`, id, account)
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,6 +39,13 @@ type Option func(*config.Config)
 // Start runs livedesk for the test and stops it at cleanup.
 func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
+	return StartWith(t, app.Options{}, opts...)
+}
+
+// StartWith runs livedesk with app options (an injected Clock, for one) and stops it at
+// cleanup.
+func StartWith(t testing.TB, appOpts app.Options, opts ...Option) *Env {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Data = t.TempDir()
@@ -51,7 +59,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a, err := app.New(cfg, log, app.Options{})
+	a, err := app.New(cfg, log, appOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +73,29 @@ func Start(t testing.TB, opts ...Option) *Env {
 		a.Shutdown(ctx)
 	})
 	return e
+}
+
+// Clock is a clock for tests: it starts at the real time and moves only by Advance.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock stopped at the current time.
+func NewClock() *Clock { return &Clock{now: time.Now().UTC()} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 }
 
 type testWriter struct{ t testing.TB }

@@ -1,0 +1,213 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"livedesk/internal/livedesk"
+)
+
+// This file holds what decides who may hold a connection and what it may send: the
+// handshake checks made before upgrading, the closing of connections whose rights changed,
+// and the rules for client typing frames.
+
+// revokeMemory is how long a revocation is remembered, so that a connection that
+// authenticated just before it but is added just after is refused too.
+const revokeMemory = 5 * time.Minute
+
+// handshake validates what can be answered as a JSON error before the upgrade: the cursor
+// and that the request is a WebSocket handshake at all.
+func handshake(r *http.Request) (cursor livedesk.ID, hasCursor bool, err error) {
+	if raw := r.URL.Query().Get("cursor"); raw != "" {
+		id, ok := livedesk.ParseID(raw)
+		if !ok && raw != "0" {
+			return 0, false, livedesk.Errorf(livedesk.CodeInvalidInput, "cursor is not valid: use the cursor of the last frame you received")
+		}
+		cursor, hasCursor = id, true
+	}
+	if !websocket.IsWebSocketUpgrade(r) {
+		return 0, false, livedesk.Errorf(livedesk.CodeInvalidInput, "this endpoint is a WebSocket: send a handshake (Connection: Upgrade, Upgrade: websocket)")
+	}
+	if r.Header.Get("Sec-WebSocket-Version") != "13" {
+		return 0, false, livedesk.Errorf(livedesk.CodeInvalidInput, "Sec-WebSocket-Version must be 13")
+	}
+	if r.Header.Get("Sec-WebSocket-Key") == "" {
+		return 0, false, livedesk.Errorf(livedesk.CodeInvalidInput, "the handshake has no Sec-WebSocket-Key")
+	}
+	return cursor, hasCursor, nil
+}
+
+// upgradeError answers a handshake the upgrader refuses after handshake passed (rare: e.g.
+// a connection that cannot be hijacked) in the API's JSON error format.
+func upgradeError(w http.ResponseWriter, r *http.Request, status int, reason error) {
+	code := livedesk.CodeInvalidInput
+	switch status {
+	case http.StatusForbidden:
+		code = livedesk.CodeForbidden
+	case http.StatusMethodNotAllowed:
+		code = livedesk.CodeMethodNotAllowed
+	case http.StatusInternalServerError:
+		code = livedesk.CodeInternal
+	}
+	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": "WebSocket handshake refused"}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+func operatorKey(id livedesk.ID) string { return "o" + id.String() }
+func sessionKey(hash string) string     { return "s" + hash }
+
+// CloseOperator closes every connection of an operator, after an admin changed their role
+// (or access): the client reconnects and authenticates again with its new rights, or is
+// refused. A connection that authenticated before this call but is not added yet is
+// refused when it is.
+func (h *Hub) CloseOperator(id livedesk.ID, reason string) {
+	h.revoke(operatorKey(id), func(c *conn) bool { return c.visitorID == 0 && c.operatorID == id }, reason)
+}
+
+// CloseSession closes the connections opened with one session (by the hash of its token),
+// after a logout.
+func (h *Hub) CloseSession(tokenHash string, reason string) {
+	if tokenHash == "" {
+		return
+	}
+	h.revoke(sessionKey(tokenHash), func(c *conn) bool { return c.visitorID == 0 && c.session == tokenHash }, reason)
+}
+
+func (h *Hub) revoke(key string, match func(*conn) bool, reason string) {
+	now := time.Now()
+	var victims []*conn
+	h.mu.Lock()
+	if h.revoked == nil {
+		h.revoked = map[string]time.Time{}
+	}
+	for k, at := range h.revoked {
+		if now.Sub(at) > revokeMemory {
+			delete(h.revoked, k)
+		}
+	}
+	h.revoked[key] = now
+	for _, set := range h.operators {
+		for c := range set {
+			if match(c) {
+				victims = append(victims, c)
+			}
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range victims {
+		c.close(reason)
+	}
+}
+
+// revokedLocked reports whether a client that authenticated at authAt lost its rights since.
+// h.mu must be held.
+func (h *Hub) revokedLocked(c *conn, authAt time.Time) bool {
+	if c.visitorID != 0 || authAt.IsZero() {
+		return false
+	}
+	for _, key := range []string{operatorKey(c.operatorID), sessionKey(c.session)} {
+		if at, ok := h.revoked[key]; ok && !authAt.After(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorFrame is a frame telling the client that its frame was refused.
+func errorFrame(code livedesk.Code, message string) []byte {
+	data, _ := json.Marshal(map[string]any{"code": code, "message": message})
+	return encode(Frame{Type: "error", Data: data})
+}
+
+// typingAllowed applies the throttle: at most one typing frame per connection and
+// conversation per TypingInterval is considered; later ones inside the interval are dropped
+// silently.
+func (c *conn) typingAllowed(conversation livedesk.ID, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, ok := c.typingAt[conversation]; ok && now.Sub(last) < c.hub.opts.TypingInterval {
+		return false
+	}
+	if c.typingAt == nil || len(c.typingAt) >= 64 {
+		c.typingAt = map[livedesk.ID]time.Time{}
+	}
+	c.typingAt[conversation] = now
+	return true
+}
+
+// typing forwards a client's typing indicator to the other side of a conversation, when
+// the sender may write there: a visitor in their own open conversation (not one they
+// closed); an operator who may reply in it (its assignee, or a supervisor or admin, not
+// offline, the conversation not closed). Throttled frames are dropped silently; refused
+// ones are answered with an error frame. The visitor sees only the assignee typing.
+func (h *Hub) typing(c *conn, conversation livedesk.ID) {
+	if c.visitorID == 0 && conversation <= 0 {
+		c.deliver(0, errorFrame(livedesk.CodeInvalidInput, "typing needs the conversation_id of a conversation you work in"))
+		return
+	}
+	key := conversation
+	if c.visitorID != 0 {
+		key = 0 // a visitor has one open conversation per contact point
+	}
+	if !c.typingAllowed(key, time.Now()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if c.visitorID != 0 {
+		conv, err := h.store.OpenConversationOf(ctx, c.accountID, c.visitorID, c.cpID)
+		if err != nil {
+			c.deliver(0, errorFrame(livedesk.CodeNotFound, "you have no open conversation"))
+			return
+		}
+		if conv.VisitorClosed {
+			c.deliver(0, errorFrame(livedesk.CodeConversationClosed, "you closed this conversation"))
+			return
+		}
+		data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "visitor", "visitor_id": c.visitorID})
+		frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
+		assignee := conv.AssigneeID
+		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == assignee || role.Staff() }, 0, frame, nil)
+		return
+	}
+	op, err := h.store.Operator(ctx, c.accountID, c.operatorID)
+	if err != nil {
+		c.deliver(0, errorFrame(livedesk.CodeUnauthenticated, "your operator account is gone"))
+		return
+	}
+	if op.Status == livedesk.StatusOffline {
+		c.deliver(0, errorFrame(livedesk.CodeOperatorOffline, "you are offline: choose a status first"))
+		return
+	}
+	conv, err := h.store.Conversation(ctx, c.accountID, conversation)
+	if err != nil {
+		c.deliver(0, errorFrame(livedesk.CodeNotFound, "conversation not found"))
+		return
+	}
+	if conv.State == livedesk.StateClosed {
+		c.deliver(0, errorFrame(livedesk.CodeConversationClosed, "the conversation is closed"))
+		return
+	}
+	me := op.ID
+	if conv.AssigneeID != me && !op.Role.Staff() {
+		c.deliver(0, errorFrame(livedesk.CodeForbidden, "the conversation is assigned to another operator"))
+		return
+	}
+	data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "operator", "operator_id": me, "name": op.Name})
+	frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
+	assignee := conv.AssigneeID
+	var visitor livedesk.ID
+	if assignee == me && !conv.VisitorClosed {
+		visitor = conv.Visitor.ID
+	}
+	h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool {
+		return id != me && (id == assignee || role.Staff())
+	}, visitor, frame, c)
+}
