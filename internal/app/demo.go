@@ -43,6 +43,9 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 				return err
 			}
 		}
+		if err := seedDemoQuickMessages(ctx, d, acct.ID); err != nil {
+			return err
+		}
 		err = d.Store().Write(ctx, func(tx *store.Tx) error {
 			return tx.CreateContactPoint(&livedesk.ContactPoint{AccountID: acct.ID, Name: "Сайт demo.livedesk", Channel: livedesk.ChannelWebchat, Key: DemoWidgetKey,
 				Settings: []byte(`{"color":"#8a4b12","title":"Чайная лавка «Самовар»","greeting":"Здравствуйте! Поможем выбрать чай и ответим про доставку.","ask_email":true}`)})
@@ -57,5 +60,53 @@ livedesk demo is ready: http://%s
   operators:  anna@demo.livedesk.local, boris@demo.livedesk.local, vera@demo.livedesk.local (supervisor) / %s
   demo site:  http://%s/demo (the widget installed for key %s)
 `, listen, DemoAdminEmail, DemoPassword, DemoPassword, listen, DemoWidgetKey)
+	return nil
+}
+
+// demoQuickCategory is a category of the demo account's quick messages.
+type demoQuickCategory struct {
+	category string
+	items    [][2]string // title, text
+}
+
+// demoQuickMessages are the demo account's account-wide quick messages, by category.
+func demoQuickMessages() []demoQuickCategory {
+	return []demoQuickCategory{
+		{"Приветствие", [][2]string{
+			{"Здравствуйте", "Здравствуйте, {visitor_name}! Меня зовут {operator_name}, чем могу помочь?"},
+			{"Минутку", "Одну минуту, уточняю информацию."},
+			{"Спасибо за ожидание", "Спасибо за ожидание! Вот что удалось выяснить:"},
+		}},
+		{"Доставка", [][2]string{
+			{"Сроки доставки", "Доставка по Москве занимает 1–2 дня, по России — 3–7 дней."},
+			{"Самовывоз", "Заказ можно забрать в пункте выдачи СДЭК после СМС с кодом получения."},
+			{"Трек-номер", "Трек-номер придёт в СМС и на почту, как только заказ передадут в доставку."},
+		}},
+		{"Оплата и возврат", [][2]string{
+			{"Способы оплаты", "Оплатить можно картой на сайте, через СБП или наличными при получении."},
+			{"Промокод", "Промокод вводится в корзине, в поле «Промокод», до оплаты заказа."},
+			{"Возврат", "Вернуть товар надлежащего качества можно в течение 14 дней. Деньги вернутся на карту за 3–10 рабочих дней."},
+		}},
+		{"Завершение", [][2]string{
+			{"Что-то ещё?", "Могу ли я помочь чем-то ещё?"},
+			{"До свидания", "Спасибо за обращение, {visitor_name}! Хорошего дня."},
+		}},
+	}
+}
+
+func seedDemoQuickMessages(ctx context.Context, d *desk.Desk, account livedesk.ID) error {
+	for i, c := range demoQuickMessages() {
+		name, pos := c.category, i
+		cat, err := d.SaveQuickCategory(ctx, account, 0, &name, &pos)
+		if err != nil {
+			return err
+		}
+		for k, it := range c.items {
+			title, text, position := it[0], it[1], k
+			if _, err := d.SaveQuickMessage(ctx, account, 0, 0, desk.QuickInput{Title: &title, Text: &text, CategoryID: &cat.ID, Position: &position}); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

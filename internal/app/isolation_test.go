@@ -28,6 +28,9 @@ type isoWorld struct {
 	transferID string          // pending, op → op2
 	queued     string
 	closed     string
+	qmCat      string // quick message category
+	qmShared   string // account-wide quick message
+	qmPersonal string // op's personal quick message
 }
 
 func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
@@ -55,6 +58,13 @@ func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
 
 	w.closed = env.Visitor(w.key, marker+" Closer").Say(marker + " closing").ConversationID
 	w.op.Must("POST", "/api/v1/conversations/"+w.closed+"/close", map[string]any{"category_id": w.catID}, nil)
+
+	var qc, qs, qp struct{ ID string }
+	a.Admin.Must("POST", "/api/v1/admin/quick-message-categories", map[string]any{"name": marker + " quick"}, &qc)
+	a.Admin.Must("POST", "/api/v1/admin/quick-messages", map[string]any{"category_id": qc.ID, "text": marker + " shared answer"}, &qs)
+	w.op.Must("POST", "/api/v1/quick-messages", map[string]any{"text": marker + " my answer"}, &qp)
+	w.op.Must("PUT", "/api/v1/quick-messages/"+qs.ID+"/hotkey", map[string]any{"hotkey": "Alt+KeyQ"}, nil)
+	w.qmCat, w.qmShared, w.qmPersonal = qc.ID, qs.ID, qp.ID
 
 	w.op.SetStatus("pause")
 	w.queued = env.Visitor(w.key, marker+" Waiting").Say(marker + " anyone?").ConversationID
@@ -84,6 +94,8 @@ func isoSnapshot(t *testing.T, w *isoWorld) string {
 	get(w.acct.Admin, "/api/v1/admin/conversation-categories")
 	get(w.acct.Admin, "/api/v1/admin/settings")
 	get(w.visitor, "/api/v1/widget/messages?limit=200")
+	get(w.acct.Admin, "/api/v1/admin/quick-messages")
+	get(w.op, "/api/v1/quick-messages")
 	return strings.Join(parts, "\n")
 }
 
@@ -106,21 +118,28 @@ func TestIsolationRoutes(t *testing.T) {
 	const ghost = "987654321"
 
 	cases := map[string]isoCase{
-		"GET /api/v1/conversations/{id}":                    {path: "/api/v1/conversations/" + a.conv},
-		"GET /api/v1/conversations/{id}/messages":           {path: "/api/v1/conversations/" + a.conv + "/messages"},
-		"POST /api/v1/conversations/{id}/messages":          {path: "/api/v1/conversations/" + a.conv + "/messages", body: map[string]any{"client_id": "x", "text": "hijack"}},
-		"POST /api/v1/conversations/{id}/comments":          {path: "/api/v1/conversations/" + a.conv + "/comments", body: map[string]any{"client_id": "y", "text": "hijack"}},
-		"POST /api/v1/conversations/{id}/read":              {path: "/api/v1/conversations/" + a.conv + "/read"},
-		"POST /api/v1/conversations/{id}/close":             {path: "/api/v1/conversations/" + a.conv + "/close", body: map[string]any{"category_id": b.catID}},
-		"POST /api/v1/conversations/{id}/transfers":         {path: "/api/v1/conversations/" + a.conv + "/transfers", body: map[string]any{"to_operator_id": b.op2.ID}},
-		"POST /api/v1/transfers/{id}/accept":                {path: "/api/v1/transfers/" + a.transferID + "/accept"},
-		"POST /api/v1/transfers/{id}/decline":               {path: "/api/v1/transfers/" + a.transferID + "/decline"},
-		"POST /api/v1/transfers/{id}/cancel":                {path: "/api/v1/transfers/" + a.transferID + "/cancel"},
-		"PATCH /api/v1/admin/operators/{id}":                {path: "/api/v1/admin/operators/" + a.op.ID, body: map[string]any{"name": "Hijacked", "limit": 1}, admin: true},
-		"GET /api/v1/admin/contact-points/{id}":             {path: "/api/v1/admin/contact-points/" + a.cpID, admin: true},
-		"PATCH /api/v1/admin/contact-points/{id}":           {path: "/api/v1/admin/contact-points/" + a.cpID, body: map[string]any{"name": "Hijacked", "settings": map[string]any{"allowed_origins": []string{"https://evil.example"}}}, admin: true},
-		"PATCH /api/v1/admin/conversation-categories/{id}":  {path: "/api/v1/admin/conversation-categories/" + a.catID, body: map[string]any{"name": "Hijacked"}, admin: true},
-		"DELETE /api/v1/admin/conversation-categories/{id}": {path: "/api/v1/admin/conversation-categories/" + a.catID, admin: true},
+		"GET /api/v1/conversations/{id}":                     {path: "/api/v1/conversations/" + a.conv},
+		"GET /api/v1/conversations/{id}/messages":            {path: "/api/v1/conversations/" + a.conv + "/messages"},
+		"POST /api/v1/conversations/{id}/messages":           {path: "/api/v1/conversations/" + a.conv + "/messages", body: map[string]any{"client_id": "x", "text": "hijack"}},
+		"POST /api/v1/conversations/{id}/comments":           {path: "/api/v1/conversations/" + a.conv + "/comments", body: map[string]any{"client_id": "y", "text": "hijack"}},
+		"POST /api/v1/conversations/{id}/read":               {path: "/api/v1/conversations/" + a.conv + "/read"},
+		"POST /api/v1/conversations/{id}/close":              {path: "/api/v1/conversations/" + a.conv + "/close", body: map[string]any{"category_id": b.catID}},
+		"POST /api/v1/conversations/{id}/transfers":          {path: "/api/v1/conversations/" + a.conv + "/transfers", body: map[string]any{"to_operator_id": b.op2.ID}},
+		"POST /api/v1/transfers/{id}/accept":                 {path: "/api/v1/transfers/" + a.transferID + "/accept"},
+		"POST /api/v1/transfers/{id}/decline":                {path: "/api/v1/transfers/" + a.transferID + "/decline"},
+		"POST /api/v1/transfers/{id}/cancel":                 {path: "/api/v1/transfers/" + a.transferID + "/cancel"},
+		"PATCH /api/v1/admin/operators/{id}":                 {path: "/api/v1/admin/operators/" + a.op.ID, body: map[string]any{"name": "Hijacked", "limit": 1}, admin: true},
+		"GET /api/v1/admin/contact-points/{id}":              {path: "/api/v1/admin/contact-points/" + a.cpID, admin: true},
+		"PATCH /api/v1/admin/contact-points/{id}":            {path: "/api/v1/admin/contact-points/" + a.cpID, body: map[string]any{"name": "Hijacked", "settings": map[string]any{"allowed_origins": []string{"https://evil.example"}}}, admin: true},
+		"PATCH /api/v1/admin/conversation-categories/{id}":   {path: "/api/v1/admin/conversation-categories/" + a.catID, body: map[string]any{"name": "Hijacked"}, admin: true},
+		"DELETE /api/v1/admin/conversation-categories/{id}":  {path: "/api/v1/admin/conversation-categories/" + a.catID, admin: true},
+		"PATCH /api/v1/quick-messages/{id}":                  {path: "/api/v1/quick-messages/" + a.qmPersonal, body: map[string]any{"text": "hijack"}},
+		"DELETE /api/v1/quick-messages/{id}":                 {path: "/api/v1/quick-messages/" + a.qmPersonal},
+		"PUT /api/v1/quick-messages/{id}/hotkey":             {path: "/api/v1/quick-messages/" + a.qmShared + "/hotkey", body: map[string]any{"hotkey": "Alt+KeyW"}},
+		"PATCH /api/v1/admin/quick-message-categories/{id}":  {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, body: map[string]any{"name": "Hijacked"}, admin: true},
+		"DELETE /api/v1/admin/quick-message-categories/{id}": {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, admin: true},
+		"PATCH /api/v1/admin/quick-messages/{id}":            {path: "/api/v1/admin/quick-messages/" + a.qmShared, body: map[string]any{"text": "hijack"}, admin: true},
+		"DELETE /api/v1/admin/quick-messages/{id}":           {path: "/api/v1/admin/quick-messages/" + a.qmShared, admin: true},
 	}
 	// Every route with a path parameter has a case here (the widget's {key} is covered by
 	// TestIsolationVisitors); a new {id} route without one fails this test.

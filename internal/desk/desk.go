@@ -18,10 +18,13 @@ import (
 type Desk struct {
 	store *store.Store
 	log   *slog.Logger
+	quick *quickCache
 }
 
 // New returns a Desk.
-func New(st *store.Store, log *slog.Logger) *Desk { return &Desk{store: st, log: log} }
+func New(st *store.Store, log *slog.Logger) *Desk {
+	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}}
+}
 
 // Store returns the underlying store (for reads).
 func (d *Desk) Store() *store.Store { return d.store }

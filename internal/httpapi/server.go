@@ -169,6 +169,12 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/conversation-categories", Operator, "conversation categories", s.categories},
 		{"GET", "/api/v1/ws", Operator, "operator WebSocket", s.operatorWS},
 
+		{"GET", "/api/v1/quick-messages", Operator, "quick messages: list and search", s.quickMessages},
+		{"POST", "/api/v1/quick-messages", Operator, "create a personal quick message", s.createPersonalQuick},
+		{"PATCH", "/api/v1/quick-messages/{id}", Operator, "change a personal quick message", s.updatePersonalQuick},
+		{"DELETE", "/api/v1/quick-messages/{id}", Operator, "delete a personal quick message", s.deletePersonalQuick},
+		{"PUT", "/api/v1/quick-messages/{id}/hotkey", Operator, "bind or remove own hotkey", s.setQuickHotkey},
+
 		{"GET", "/api/v1/admin/operators", Admin, "list operators", s.adminOperators},
 		{"POST", "/api/v1/admin/operators", Admin, "create an operator", s.adminCreateOperator},
 		{"PATCH", "/api/v1/admin/operators/{id}", Admin, "change an operator", s.adminUpdateOperator},
@@ -180,6 +186,14 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/admin/conversation-categories", Admin, "create a category", s.adminCreateCategory},
 		{"PATCH", "/api/v1/admin/conversation-categories/{id}", Admin, "change a category", s.adminUpdateCategory},
 		{"DELETE", "/api/v1/admin/conversation-categories/{id}", Admin, "delete a category", s.adminDeleteCategory},
+		{"GET", "/api/v1/admin/quick-message-categories", Admin, "list quick message categories", s.adminQuickCategories},
+		{"POST", "/api/v1/admin/quick-message-categories", Admin, "create a quick message category", s.adminCreateQuickCategory},
+		{"PATCH", "/api/v1/admin/quick-message-categories/{id}", Admin, "change a quick message category", s.adminUpdateQuickCategory},
+		{"DELETE", "/api/v1/admin/quick-message-categories/{id}", Admin, "delete a quick message category and its messages", s.adminDeleteQuickCategory},
+		{"GET", "/api/v1/admin/quick-messages", Admin, "list account-wide quick messages", s.adminQuickMessages},
+		{"POST", "/api/v1/admin/quick-messages", Admin, "create an account-wide quick message", s.adminCreateQuick},
+		{"PATCH", "/api/v1/admin/quick-messages/{id}", Admin, "change an account-wide quick message", s.adminUpdateQuick},
+		{"DELETE", "/api/v1/admin/quick-messages/{id}", Admin, "delete an account-wide quick message", s.adminDeleteQuick},
 		{"GET", "/api/v1/admin/settings", Admin, "account settings", s.adminSettings},
 		{"PATCH", "/api/v1/admin/settings", Admin, "change account settings", s.adminUpdateSettings},
 		{"GET", "/api/v1/admin/monitor", Staff, "live operators, queue and load", s.adminMonitor},
@@ -352,7 +366,7 @@ func (s *Server) touch(ctx context.Context, op *livedesk.Operator) {
 // statusOf maps an error code to its HTTP status: the one place that does.
 func statusOf(code livedesk.Code) int {
 	switch code {
-	case livedesk.CodeInvalidInput:
+	case livedesk.CodeInvalidInput, livedesk.CodeInvalidHotkey:
 		return http.StatusBadRequest
 	case livedesk.CodeUnauthenticated:
 		return http.StatusUnauthorized
@@ -361,7 +375,8 @@ func statusOf(code livedesk.Code) int {
 	case livedesk.CodeNotFound:
 		return http.StatusNotFound
 	case livedesk.CodeConflict, livedesk.CodeLimitReached, livedesk.CodeTargetUnavailable,
-		livedesk.CodeTransferNotPending, livedesk.CodeConversationClosed, livedesk.CodeClientIDReused:
+		livedesk.CodeTransferNotPending, livedesk.CodeConversationClosed, livedesk.CodeClientIDReused,
+		livedesk.CodeHotkeyTaken:
 		return http.StatusConflict
 	case livedesk.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
@@ -383,7 +398,11 @@ func writeError(w http.ResponseWriter, err error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		code = livedesk.CodeUnavailable
 	}
-	writeJSON(w, statusOf(code), map[string]any{"error": map[string]any{"code": code, "message": livedesk.ErrorMessage(err)}})
+	body := map[string]any{"code": code, "message": livedesk.ErrorMessage(err)}
+	if d := livedesk.ErrorDetails(err); d != nil && code != livedesk.CodeInternal {
+		body["details"] = d
+	}
+	writeJSON(w, statusOf(code), map[string]any{"error": body})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

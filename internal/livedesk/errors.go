@@ -25,18 +25,24 @@ const (
 	CodeClientIDReused Code = "client_id_reused"
 	// CodeMethodNotAllowed: the path exists, but not with this HTTP method.
 	CodeMethodNotAllowed Code = "method_not_allowed"
-	CodeTooLarge         Code = "too_large"
-	CodeTooManyFiles     Code = "too_many_files"
-	CodeGone             Code = "gone"
-	CodeRateLimited      Code = "rate_limited"
-	CodeUnavailable      Code = "unavailable"
-	CodeInternal         Code = "internal"
+	// CodeInvalidHotkey: a quick-message hotkey breaks a rule (details.reason says which).
+	CodeInvalidHotkey Code = "invalid_hotkey"
+	// CodeHotkeyTaken: the operator already uses the hotkey for another quick message.
+	CodeHotkeyTaken  Code = "hotkey_taken"
+	CodeTooLarge     Code = "too_large"
+	CodeTooManyFiles Code = "too_many_files"
+	CodeGone         Code = "gone"
+	CodeRateLimited  Code = "rate_limited"
+	CodeUnavailable  Code = "unavailable"
+	CodeInternal     Code = "internal"
 )
 
-// Error is the one error type of livedesk: a code, a human message and an optional cause.
+// Error is the one error type of livedesk: a code, a human message, optional details for
+// clients to act on (sent as "details") and an optional cause.
 type Error struct {
 	Code    Code
 	Message string
+	Details map[string]string
 	Err     error
 }
 
@@ -71,6 +77,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// ErrorDetails returns the details of err, if it has any.
+func ErrorDetails(err error) map[string]string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
 }
 
 // IsCode reports whether err carries the given code.

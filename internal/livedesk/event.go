@@ -47,6 +47,8 @@ const (
 	EventOperatorStatus       = "operator.status"
 	EventOperatorJoined       = "operator.joined"
 	EventTyping               = "typing"
+	// EventQuickMessagesChanged: quick messages the operator sees changed; reload them.
+	EventQuickMessagesChanged = "quick_messages.changed"
 	EventResync               = "resync"
 )
 
