@@ -7,4 +7,6 @@ test('server answers and an isolated account can log in', async ({ page }) => {
   expect(me.operator?.email ?? me.email).toBe(acc.adminEmail);
   const res = await page.goto('/');
   expect(res?.status()).toBe(200);
+  // The operator app is served there and starts on its sign-in screen.
+  await expect(page.getByRole('button', { name: 'Войти' })).toBeVisible();
 });
