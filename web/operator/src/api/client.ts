@@ -1,0 +1,73 @@
+import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, Status, Transfer } from './types';
+
+/** A refusal from the server: `{"error": {"code", "message"}}` with its HTTP status. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Called when a request answers 401 (the session is gone): the app returns to the login screen. */
+let onUnauthenticated: () => void = () => {};
+export function setUnauthenticatedHandler(fn: () => void) {
+  onUnauthenticated = fn;
+}
+
+// The session is the HttpOnly cookie set by /auth/login; same-origin requests carry it.
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let r: Response;
+  try {
+    r = await fetch('/api/v1' + path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = r.status === 204 ? '' : await r.text();
+  let json: any = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch { /* not JSON: handled below */ }
+  if (!r.ok) {
+    const code = json?.error?.code ?? 'http_' + r.status;
+    if (r.status === 401 && path !== '/auth/login') onUnauthenticated();
+    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText);
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+/** The operator's REST API (base /api/v1). */
+export const api = {
+  login: (email: string, password: string) =>
+    request<{ token: string; operator: Operator }>('POST', '/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<Operator>('GET', '/me'),
+  setStatus: (status: Status) => request<Operator>('PUT', '/me/status', { status }),
+  updateSettings: (s: OperatorSettings) => request<Operator>('PATCH', '/me/settings', s),
+  operators: () => request<{ items: OperatorBrief[] }>('GET', '/operators'),
+  conversations: (state: 'open' | 'queued', cursor: string | null, limit = 50) =>
+    request<Page<Conversation>>('GET', `/conversations?state=${state}&limit=${limit}${cursor ? '&cursor=' + enc(cursor) : ''}`),
+  conversation: (id: ID) => request<Conversation>('GET', `/conversations/${enc(id)}`),
+  /** A page of history, newest first; `before` is the next_cursor of the previous page. */
+  messages: (id: ID, before: string | null, limit = 50) =>
+    request<Page<Message>>('GET', `/conversations/${enc(id)}/messages?limit=${limit}${before ? '&before=' + enc(before) : ''}`),
+  sendMessage: (id: ID, clientId: string, text: string, replyTo?: ID) =>
+    request<Message>('POST', `/conversations/${enc(id)}/messages`, { client_id: clientId, text, ...(replyTo ? { reply_to: replyTo } : {}) }),
+  addComment: (id: ID, clientId: string, text: string) =>
+    request<Message>('POST', `/conversations/${enc(id)}/comments`, { client_id: clientId, text }),
+  markRead: (id: ID) => request<void>('POST', `/conversations/${enc(id)}/read`),
+  close: (id: ID, categoryId: ID | null) =>
+    request<Conversation>('POST', `/conversations/${enc(id)}/close`, categoryId ? { category_id: categoryId } : {}),
+  offerTransfer: (id: ID, to: ID, comment: string) =>
+    request<Transfer>('POST', `/conversations/${enc(id)}/transfers`, { to_operator_id: to, comment }),
+  acceptTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/accept`),
+  declineTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/decline`),
+  cancelTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/cancel`),
+  categories: () => request<{ items: Category[] }>('GET', '/conversation-categories'),
+};

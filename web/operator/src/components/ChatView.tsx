@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Conversation, ID, Message } from '../api/types';
+import type { Controller } from '../controller';
+import { t } from '../i18n';
+import { can } from '../lib/status';
+import { type Draft, emptyDraft } from '../state/drafts';
+import type { AppState } from '../state/reducer';
+import { useAppState } from '../state/store';
+import { Composer } from './Composer';
+import { History } from './History';
+import { IconAlert, IconChat, IconCheck, IconClock, IconMail, IconTransfer } from './icons';
+
+interface Props {
+  ctl: Controller;
+  id: ID;
+  onTransfer: (id: ID) => void;
+  onClose: (id: ID) => void;
+}
+
+const selectMe = (s: AppState) => s.me;
+const selectOperators = (s: AppState) => s.operators;
+
+/** Why the panel's actions are unavailable, as dictionary keys (null = allowed). */
+export function actionBlocks(c: Conversation, me: AppState['me']) {
+  const offline = !can.reply(me.status) ? 'chat.offlineDisabled' : null;
+  return {
+    reply: offline ?? (c.state !== 'assigned' ? 'chat.notAssigned' : null),
+    transfer: offline ?? (c.state !== 'assigned' ? 'chat.notAssigned' : c.pending_transfer ? 'chat.pendingDisabled' : null),
+    close: offline,
+  };
+}
+
+/** The selected conversation: its panel (Передать, Завершить), history and composer. */
+export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
+  const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id], [id]);
+  const selectHistory = useCallback((s: AppState) => s.histories[id], [id]);
+  const selectTyping = useCallback((s: AppState) => (s.typing[id] ?? 0), [id]);
+  const c = useAppState(ctl.store, selectConv);
+  const history = useAppState(ctl.store, selectHistory);
+  const typingUntil = useAppState(ctl.store, selectTyping);
+  const me = useAppState(ctl.store, selectMe);
+  const operators = useAppState(ctl.store, selectOperators);
+  const [draft, setDraftState] = useState<Draft>(() => ctl.drafts.load(id));
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => setDraftState(ctl.drafts.load(id)), [id]);
+
+  // The typing indicator goes out by itself a few seconds after the last typing frame.
+  useEffect(() => {
+    if (typingUntil <= Date.now()) return;
+    setNow(Date.now());
+    const timer = setTimeout(() => setNow(Date.now()), typingUntil - Date.now() + 50);
+    return () => clearTimeout(timer);
+  }, [typingUntil]);
+
+  if (!c) return null;
+
+  const setDraft = (d: Draft) => {
+    setDraftState(d);
+    ctl.drafts.save(id, d);
+  };
+  const send = () => {
+    const text = draft.text.replace(/\s+$/, '');
+    if (!text.trim()) return;
+    void ctl.send(id, text, { comment: draft.comment, quote: draft.comment ? undefined : draft.quote ?? undefined });
+    setDraft({ ...emptyDraft, comment: draft.comment });
+  };
+  const quote = (m: Message) => {
+    setDraft({ ...draft, comment: false, quote: { id: m.id, author: m.author, text: m.text } });
+    document.getElementById('composer-input')?.focus();
+  };
+
+  const blocks = actionBlocks(c, me);
+  const name = c.visitor.name ? c.visitor.display_name : t('list.guest');
+  const pt = c.pending_transfer;
+  const assignee = c.assignee_id && c.assignee_id !== me.id ? operators[c.assignee_id]?.name : null;
+  const Channel = c.channel === 'email' ? IconMail : IconChat;
+
+  return (
+    <section class="chat" data-testid="chat" data-conversation={id}>
+      <header class="chat-head">
+        <div class="chat-who">
+          <span class={'chan chan-' + c.channel}><Channel size={18} title={t('channel.' + c.channel)} /></span>
+          <div>
+            <h2 data-testid="chat-visitor">{name}</h2>
+            <p class="muted">{t('channel.' + c.channel)} · {c.contact_point.name}{assignee ? ' · ' + t('chat.assignee', { name: assignee }) : ''}</p>
+          </div>
+        </div>
+        <div class="chat-actions">
+          <span class="tip-wrap" title={blocks.transfer ? t(blocks.transfer) : 'Alt+T'}>
+            <button class="btn" disabled={!!blocks.transfer} onClick={() => onTransfer(id)} data-testid="transfer-button">
+              <IconTransfer size={18} />{t('chat.transfer')}</button>
+          </span>
+          <span class="tip-wrap" title={blocks.close ? t(blocks.close) : 'Alt+E'}>
+            <button class="btn btn-primary" disabled={!!blocks.close} onClick={() => onClose(id)} data-testid="close-button">
+              <IconCheck size={18} />{t('chat.close')}</button>
+          </span>
+        </div>
+      </header>
+      {pt && pt.from_operator_id === c.assignee_id && (
+        <div class="chat-banner banner-wait" data-testid="transfer-pending">
+          <IconClock size={16} />
+          <span>{t('chat.awaiting', { to: operators[pt.to_operator_id]?.name ?? '' })}</span>
+          <button class="btn btn-small" onClick={() => void ctl.cancelTransfer(pt.id)} data-testid="cancel-transfer"
+            disabled={!can.reply(me.status)}>{t('chat.cancelTransfer')}</button>
+        </div>
+      )}
+      {c.visitor_closed && (
+        <div class="chat-banner banner-closed" data-testid="visitor-closed-banner"><IconAlert size={16} /><span>{t('chat.visitorClosed')}</span></div>
+      )}
+      {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
+      <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
+        typing={typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
+        onRetry={(cid) => ctl.retry(id, cid)} />
+      <Composer draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply} />
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ID } from '../api/types';
+import type { Controller } from '../controller';
+import { type Lang, t } from '../i18n';
+import { askNotificationPermission, notificationPermission, unlockAudio } from '../lib/alerts';
+import { can } from '../lib/status';
+import type { AppState } from '../state/reducer';
+import { isStaff } from '../state/reducer';
+import { useAppState } from '../state/store';
+import { ChatView, actionBlocks } from './ChatView';
+import { CloseDialog } from './CloseDialog';
+import { ConversationList } from './ConversationList';
+import { HelpDialog } from './HelpDialog';
+import { IconBell, IconChat, IconCheck, IconKeyboard, IconTransfer, IconWifiOff } from './icons';
+import { Notices } from './Notices';
+import { OfferModal } from './OfferModal';
+import { ProfileMenu } from './ProfileMenu';
+import { TransferDialog } from './TransferDialog';
+
+type Dialog = { kind: 'transfer' | 'close'; id: ID } | { kind: 'help' } | null;
+
+const selectMe = (s: AppState) => s.me;
+const selectSelected = (s: AppState) => s.selectedId;
+const selectLink = (s: AppState) => s.link;
+const selectCounts = (s: AppState) => `${s.open.order.length}/${s.queue.order.length}`;
+const NOTIFY_DISMISSED = 'livedesk.notify.dismissed';
+
+/** The whole operator screen: profile and list on the left, the conversation on the right. */
+export function Shell({ ctl }: { ctl: Controller }) {
+  const me = useAppState(ctl.store, selectMe);
+  const selectedId = useAppState(ctl.store, selectSelected);
+  const link = useAppState(ctl.store, selectLink);
+  const [openCount, queueCount] = useAppState(ctl.store, selectCounts).split('/').map(Number);
+  const [tab, setTab] = useState<'open' | 'queue'>('open');
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [ctx, setCtx] = useState<{ id: ID; x: number; y: number } | null>(null);
+  const [showOffline, setShowOffline] = useState(false);
+  const [askNotify, setAskNotify] = useState(
+    () => notificationPermission() === 'default' && localStorage.getItem(NOTIFY_DISMISSED) !== '1');
+  const staff = isStaff(me);
+
+  // A short blip is not worth a banner: show it only when the link stays down.
+  useEffect(() => {
+    if (link === 'online') { setShowOffline(false); return; }
+    const timer = setTimeout(() => setShowOffline(true), 1500);
+    return () => clearTimeout(timer);
+  }, [link]);
+
+  useEffect(() => {
+    const unlock = () => unlockAudio();
+    addEventListener('pointerdown', unlock, { once: true });
+    addEventListener('keydown', unlock, { once: true });
+    return () => { removeEventListener('pointerdown', unlock); removeEventListener('keydown', unlock); };
+  }, []);
+
+  const open = (id: ID) => {
+    ctl.select(id);
+    setCtx(null);
+    requestAnimationFrame(() => document.getElementById('composer-input')?.focus());
+  };
+
+  const conv = (id: ID | null) => (id ? ctl.state.open.byId[id] ?? ctl.state.queue.byId[id] : undefined);
+  const openDialog = (kind: 'transfer' | 'close', id: ID | null) => {
+    const c = conv(id);
+    if (!c || actionBlocks(c, ctl.state.me)[kind]) return;
+    setCtx(null);
+    setDialog({ kind, id: c.id });
+  };
+
+  // Keyboard shortcuts (physical keys, so they work in the Russian layout too).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const s = ctl.state;
+      const l = s[tab];
+      const i = s.selectedId ? l.order.indexOf(s.selectedId) : -1;
+      let handled = true;
+      switch (e.code) {
+        case 'ArrowDown':
+          if (l.order.length) open(l.order[Math.min(l.order.length - 1, i + 1)]);
+          break;
+        case 'ArrowUp':
+          if (l.order.length) open(l.order[Math.max(0, i - 1)]);
+          break;
+        case 'KeyL':
+          document.querySelector<HTMLElement>('.conv-list')?.focus();
+          break;
+        case 'KeyR':
+          document.getElementById('composer-input')?.focus();
+          break;
+        case 'KeyK': {
+          const other = document.querySelector<HTMLButtonElement>('[data-testid^=mode-][aria-checked=false]');
+          other?.click();
+          document.getElementById('composer-input')?.focus();
+          break;
+        }
+        case 'KeyT':
+          openDialog('transfer', s.selectedId);
+          break;
+        case 'KeyE':
+          openDialog('close', s.selectedId);
+          break;
+        case 'KeyS':
+          setMenuOpen((v) => !v);
+          break;
+        case 'Slash':
+          setDialog({ kind: 'help' });
+          break;
+        default:
+          handled = false;
+      }
+      if (handled) e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [tab]);
+
+  useEffect(() => {
+    if (!ctx) return;
+    const close = (e: MouseEvent) => { if (!(e.target as HTMLElement).closest?.('.ctx-menu')) setCtx(null); };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [ctx]);
+
+  const ctxConv = conv(ctx?.id ?? null);
+  const ctxBlocks = ctxConv ? actionBlocks(ctxConv, me) : null;
+
+  return (
+    <div class="app">
+      {showOffline && (
+        <div class="banner banner-offline" role="status" data-testid="offline-banner"><IconWifiOff size={16} />{t('banner.offline')}</div>
+      )}
+      {askNotify && (
+        <div class="banner banner-notify" data-testid="notify-banner">
+          <IconBell size={16} /><span>{t('banner.notify')}</span>
+          <button class="btn btn-small btn-primary" onClick={async () => { await askNotificationPermission(); setAskNotify(false); }}>
+            {t('banner.notifyEnable')}</button>
+          <button class="btn btn-small btn-ghost" onClick={() => { localStorage.setItem(NOTIFY_DISMISSED, '1'); setAskNotify(false); }}>
+            {t('banner.dismiss')}</button>
+        </div>
+      )}
+      <div class="layout">
+        <aside class="sidebar">
+          <div class="sidebar-head">
+            <ProfileMenu me={me} open={menuOpen} setOpen={setMenuOpen} onStatus={(st) => void ctl.setStatus(st)}
+              onLanguage={(l: Lang) => void ctl.saveLanguage(l)} onHelp={() => setDialog({ kind: 'help' })} onLogout={() => void ctl.logout()} />
+            <button class="icon-btn" title={`${t('menu.help')} (Alt+/)`} aria-label={t('menu.help')} onClick={() => setDialog({ kind: 'help' })}>
+              <IconKeyboard /></button>
+          </div>
+          <div class="tabs" role="tablist">
+            <button role="tab" aria-selected={tab === 'open'} class={'tab' + (tab === 'open' ? ' active' : '')} onClick={() => setTab('open')}
+              data-testid="tab-open">{t('list.open')}<span class="count">{openCount}</span></button>
+            {staff && (
+              <button role="tab" aria-selected={tab === 'queue'} class={'tab' + (tab === 'queue' ? ' active' : '')} onClick={() => setTab('queue')}
+                data-testid="tab-queue">{t('list.queue')}<span class={'count' + (queueCount ? ' count-warn' : '')}>{queueCount}</span></button>
+            )}
+          </div>
+          <ConversationList key={tab} ctl={ctl} which={tab} onOpen={open} onContextMenu={(id, x, y) => setCtx({ id, x, y })} />
+        </aside>
+        <main class="main">
+          {selectedId ? (
+            <ChatView key={selectedId} ctl={ctl} id={selectedId} onTransfer={(id) => openDialog('transfer', id)}
+              onClose={(id) => openDialog('close', id)} />
+          ) : (
+            <div class="chat-empty">
+              <IconChat size={44} />
+              <h2>{t('chat.empty')}</h2>
+              <p class="muted">{t('chat.emptyHint')}</p>
+              {!can.reply(me.status) && <p class="hint-offline">{t('chat.offlineDisabled')}</p>}
+            </div>
+          )}
+        </main>
+      </div>
+      {ctx && ctxConv && ctxBlocks && (
+        <div class="menu ctx-menu" role="menu" style={{ left: ctx.x + 'px', top: ctx.y + 'px' }} data-testid="list-context-menu"
+          onKeyDown={(e) => { if (e.key === 'Escape') setCtx(null); }}>
+          <span class="tip-wrap" title={ctxBlocks.close ? t(ctxBlocks.close) : undefined}>
+            <button role="menuitem" class="menu-item" disabled={!!ctxBlocks.close} autoFocus onClick={() => openDialog('close', ctx.id)}
+              data-testid="ctx-close"><IconCheck size={16} /><span class="menu-label">{t('ctx.close')}</span><kbd>Alt+E</kbd></button>
+          </span>
+          <span class="tip-wrap" title={ctxBlocks.transfer ? t(ctxBlocks.transfer) : undefined}>
+            <button role="menuitem" class="menu-item" disabled={!!ctxBlocks.transfer} onClick={() => openDialog('transfer', ctx.id)}
+              data-testid="ctx-transfer"><IconTransfer size={16} /><span class="menu-label">{t('ctx.transfer')}</span><kbd>Alt+T</kbd></button>
+          </span>
+        </div>
+      )}
+      {dialog?.kind === 'transfer' && <TransferDialog ctl={ctl} id={dialog.id} onDone={() => setDialog(null)} />}
+      {dialog?.kind === 'close' && <CloseDialog ctl={ctl} id={dialog.id} onDone={() => setDialog(null)} />}
+      {dialog?.kind === 'help' && <HelpDialog onDone={() => setDialog(null)} />}
+      <OfferModal ctl={ctl} />
+      <Notices ctl={ctl} />
+    </div>
+  );
+}

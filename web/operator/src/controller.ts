@@ -1,0 +1,389 @@
+import { ApiError, api } from './api/client';
+import type { Category, EventFrame, ID, Operator, Quote, ServerFrame, Status } from './api/types';
+import { t } from './i18n';
+import { chime, desktopNotify, setTitleCount } from './lib/alerts';
+import { clientId } from './lib/format';
+import { RealtimeConnection } from './realtime/connection';
+import { DraftStore } from './state/drafts';
+import { type Action, type AppState, type Offer, attentionCount, initialState, isStaff } from './state/reducer';
+import { Store } from './state/store';
+
+const PAGE = 50;
+const TYPING_EVERY_MS = 3000;
+
+/** The dictionary key for a server refusal, and the parameters to show it with. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    const key = `error.${err.code}`;
+    const known = t(key, { message: err.message });
+    return known === key ? t('error.generic', { message: err.message }) : known;
+  }
+  return t('error.generic', { message: String(err) });
+}
+
+/**
+ * The running app after login: owns the store, the realtime link and the drafts, loads state
+ * over REST, applies live events, and performs the operator's actions against the API.
+ */
+export class Controller {
+  readonly store: Store;
+  readonly drafts: DraftStore;
+  private readonly link: RealtimeConnection;
+  private loadedOnce = false;
+  private loading = false;
+  private buffered: EventFrame[] = [];
+  private inFlight = new Set<string>();
+  private lastTyping = new Map<ID, number>();
+  private unsubscribe: () => void;
+
+  constructor(me: Operator, private readonly onLogout: () => void) {
+    this.store = new Store(initialState(me));
+    this.drafts = new DraftStore(me.id);
+    const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    this.link = new RealtimeConnection({
+      url: (cursor) => `${proto}${location.host}/api/v1/ws${cursor ? '?cursor=' + encodeURIComponent(cursor) : ''}`,
+      onFrame: (f) => this.onFrame(f),
+      onState: (state) => {
+        this.dispatch({ type: 'link', state });
+        // A handshake that keeps failing may be an expired session: /me answers 401 then.
+        if (state === 'offline' && this.link.failures >= 2) api.me().catch(() => {});
+      },
+    });
+    let lastCount = -1, lastOffers: Offer[] | null = null;
+    this.unsubscribe = this.store.subscribe(() => {
+      const s = this.store.get();
+      const n = attentionCount(s);
+      if (n !== lastCount) setTitleCount((lastCount = n));
+      if (s.offers !== lastOffers) this.saveOffers((lastOffers = s.offers));
+    });
+  }
+
+  get state(): AppState {
+    return this.store.get();
+  }
+
+  dispatch = (a: Action) => this.store.dispatch(a);
+
+  start() {
+    this.link.start();
+    addEventListener('online', this.onOnline);
+    addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisible);
+  }
+
+  stop() {
+    this.link.stop();
+    this.unsubscribe();
+    removeEventListener('online', this.onOnline);
+    removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    setTitleCount(0);
+  }
+
+  private onOnline = () => this.link.reconnectNow();
+  private onOffline = () => this.link.drop();
+  private onVisible = () => {
+    if (document.visibilityState === 'visible' && this.state.selectedId) this.markRead(this.state.selectedId);
+  };
+
+  // ---- realtime ----
+
+  private onFrame(f: ServerFrame) {
+    switch (f.type) {
+      case 'ready':
+        if (!this.loadedOnce) void this.reload();
+        return;
+      case 'resync':
+        void this.reload();
+        return;
+      case 'typing':
+        this.dispatch({ type: 'typing', data: f.data, now: Date.now() });
+        return;
+      case 'pong':
+      case 'error':
+        return;
+      default:
+        if (this.loading) this.buffered.push(f);
+        else this.apply(f);
+    }
+  }
+
+  private apply(f: EventFrame) {
+    const before = this.state;
+    this.dispatch({ type: 'event', frame: f });
+    const me = before.me.id;
+    if (f.type === 'conversation.assigned') {
+      const c = f.data.conversation;
+      const fromOffer = before.offers.some((o) => o.conversation.id === c.id);
+      if (c.assignee_id === me && !before.open.byId[c.id] && !fromOffer) {
+        chime('assigned');
+        desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${c.last_message?.text ?? ''}`,
+          'conv-' + c.id, () => this.select(c.id));
+      }
+    } else if (f.type === 'transfer.offered' && f.data.transfer.to_operator_id === me) {
+      chime('offer');
+      const from = this.state.operators[f.data.transfer.from_operator_id]?.name ?? '';
+      desktopNotify(t('notify.offer', { from }), f.data.transfer.comment || this.visitorName(
+        f.data.conversation.visitor.display_name, f.data.conversation.visitor.name), 'offer-' + f.data.transfer.id, () => {});
+    } else if (f.type === 'message.created') {
+      const m = f.data.message;
+      if (m.conversation_id === this.state.selectedId && m.author.type === 'visitor') this.markRead(m.conversation_id);
+    } else if (f.type === 'conversation.closed' || f.type === 'conversation.removed') {
+      const id = f.type === 'conversation.closed' ? f.data.conversation.id : f.data.conversation_id;
+      if (!this.state.open.byId[id]) this.drafts.clear(id);
+    }
+  }
+
+  /** Loads (or reloads after a resync) everything the screen shows, then applies held events. */
+  private async reload() {
+    if (this.loading) return;
+    this.loading = true;
+    try {
+      const staff = isStaff(this.state.me);
+      const [me, open, queue, ops] = await Promise.all([
+        api.me(),
+        api.conversations('open', null, PAGE),
+        staff ? api.conversations('queued', null, PAGE) : Promise.resolve(null),
+        api.operators(),
+      ]);
+      this.dispatch({ type: 'me', me });
+      this.dispatch({ type: 'operators', items: ops.items });
+      this.dispatch({ type: 'list.page', which: 'open', items: open.items, cursor: open.next_cursor, reset: true });
+      if (queue) this.dispatch({ type: 'list.page', which: 'queue', items: queue.items, cursor: queue.next_cursor, reset: true });
+      this.dispatch({ type: 'history.clear' });
+      await this.restoreOffers();
+      this.loadedOnce = true;
+      const sel = this.state.selectedId;
+      if (sel) void this.loadHistory(sel);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 401)) setTimeout(() => void this.reload(), 3000);
+    } finally {
+      this.loading = false;
+      const held = this.buffered;
+      this.buffered = [];
+      held.forEach((f) => this.apply(f));
+    }
+  }
+
+  // ---- transfer offers survive a reload (the API has no "offers to me" list) ----
+
+  private offersKey() {
+    return `livedesk.offers.${this.state.me.id}`;
+  }
+
+  private saveOffers(offers: Offer[]) {
+    try {
+      localStorage.setItem(this.offersKey(), JSON.stringify(offers.map(({ transfer, conversation }) => ({ transfer, conversation }))));
+    } catch { /* not persisted */ }
+  }
+
+  private async restoreOffers() {
+    let saved: Offer[] = [];
+    try {
+      saved = JSON.parse(localStorage.getItem(this.offersKey()) || '[]');
+    } catch { /* nothing saved */ }
+    const live: Offer[] = [];
+    for (const o of saved) {
+      if (Date.parse(o.transfer.expires_at) <= Date.now()) continue;
+      try {
+        const c = await api.conversation(o.conversation.id);
+        if (c.pending_transfer?.id === o.transfer.id && c.pending_transfer.to_operator_id === this.state.me.id) {
+          live.push({ transfer: c.pending_transfer, conversation: c });
+        }
+      } catch { /* gone */ }
+    }
+    const current = this.state.offers.filter((o) => !live.some((l) => l.transfer.id === o.transfer.id));
+    this.dispatch({ type: 'offers', offers: [...live, ...current] });
+  }
+
+  // ---- lists and histories ----
+
+  async loadMore(which: 'open' | 'queue') {
+    const l = this.state[which];
+    const key = 'list-' + which;
+    if (!l.cursor || this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      const page = await api.conversations(which === 'open' ? 'open' : 'queued', l.cursor, PAGE);
+      this.dispatch({ type: 'list.page', which, items: page.items, cursor: page.next_cursor, reset: false });
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  select(id: ID | null) {
+    this.dispatch({ type: 'select', id });
+    if (!id) return;
+    if (!this.state.histories[id]) void this.loadHistory(id);
+    this.markRead(id);
+  }
+
+  private async loadHistory(id: ID) {
+    const key = 'hist-' + id;
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      const page = await api.messages(id, null, PAGE);
+      this.dispatch({ type: 'history.page', id, items: page.items, before: page.next_cursor });
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Loads the next older page of a history; resolves when it is in the state. */
+  async loadOlder(id: ID): Promise<void> {
+    const h = this.state.histories[id];
+    const key = 'older-' + id;
+    if (!h?.before || this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      const page = await api.messages(id, h.before, 100);
+      this.dispatch({ type: 'history.page', id, items: page.items, before: page.next_cursor });
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** Tells the server the operator has seen the conversation (only their own, only when looking). */
+  markRead(id: ID) {
+    const c = this.state.open.byId[id];
+    const key = 'read-' + id;
+    if (!c || c.unread_count === 0 || c.assignee_id !== this.state.me.id || this.inFlight.has(key)) return;
+    if (document.visibilityState !== 'visible' || this.state.me.status === 'offline') return;
+    this.inFlight.add(key);
+    this.dispatch({ type: 'read', id });
+    api.markRead(id).catch(() => {}).finally(() => this.inFlight.delete(key));
+  }
+
+  // ---- writing ----
+
+  /** Sends a reply (with its quote) or an internal comment; the text shows at once as pending. */
+  async send(id: ID, text: string, opts: { comment: boolean; quote?: Quote }, cid = clientId()) {
+    const me = this.state.me;
+    this.dispatch({
+      type: 'message.local',
+      message: {
+        id: 'local-' + cid, conversation_id: id, client_id: cid, author: { type: 'operator', id: me.id, name: me.name },
+        kind: opts.comment ? 'comment' : 'text', text, attachments: [], created_at: new Date().toISOString(),
+        ...(opts.quote ? { reply_to: opts.quote.id, quote: opts.quote } : {}), delivery: 'pending',
+      },
+    });
+    try {
+      const m = opts.comment ? await api.addComment(id, cid, text) : await api.sendMessage(id, cid, text, opts.quote?.id);
+      this.dispatch({ type: 'message.local', message: m });
+    } catch (err) {
+      this.dispatch({ type: 'message.failed', conversationId: id, clientId: cid });
+      this.fail(err);
+    }
+  }
+
+  /** Sends a failed message again with the same client id, so it can never arrive twice. */
+  retry(id: ID, cid: string) {
+    const m = this.state.histories[id]?.messages.find((x) => x.client_id === cid && x.delivery === 'failed');
+    if (m) void this.send(id, m.text, { comment: m.kind === 'comment', quote: m.quote }, cid);
+  }
+
+  /** Tells the visitor the operator is typing, at most every few seconds. */
+  typing(id: ID) {
+    const now = Date.now();
+    if (now - (this.lastTyping.get(id) ?? 0) < TYPING_EVERY_MS) return;
+    this.lastTyping.set(id, now);
+    this.link.send({ type: 'typing', conversation_id: id });
+  }
+
+  async setStatus(status: Status) {
+    try {
+      const me = await api.setStatus(status);
+      this.dispatch({ type: 'me', me });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  async saveLanguage(language: 'ru' | 'en') {
+    try {
+      const me = await api.updateSettings({ language });
+      this.dispatch({ type: 'me', me });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  async categories(): Promise<Category[]> {
+    const r = await api.categories();
+    return r.items.slice().sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+  }
+
+  async refreshOperators() {
+    try {
+      const r = await api.operators();
+      this.dispatch({ type: 'operators', items: r.items });
+    } catch { /* keep the live list */ }
+  }
+
+  /** Closes a conversation; throws the server's refusal for the dialog to show. */
+  async close(id: ID, categoryId: ID | null) {
+    const c = this.state.open.byId[id];
+    await api.close(id, categoryId);
+    this.dispatch({ type: 'closed', id });
+    this.drafts.clear(id);
+    if (c) this.dispatch({ type: 'notice', tone: 'success', key: 'close.done', params: { visitor: this.visitorName(c.visitor.display_name, c.visitor.name) } });
+  }
+
+  /** Offers a conversation to a colleague; throws the server's refusal for the dialog to show. */
+  async offerTransfer(id: ID, to: ID, comment: string) {
+    const t = await api.offerTransfer(id, to, comment);
+    // Email moves at once (state accepted; conversation.removed tells it); webchat waits for Принять.
+    if (t.state === 'pending') {
+      this.dispatch({ type: 'notice', tone: 'info', key: 'transfer.offered', params: { to: this.state.operators[to]?.name ?? '' } });
+    }
+  }
+
+  async cancelTransfer(transferId: ID) {
+    try {
+      await api.cancelTransfer(transferId);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  async answerOffer(transferId: ID, accept: boolean) {
+    // Taken now: the transfer's event may remove the offer before the answer returns.
+    const offer = this.state.offers.find((o) => o.transfer.id === transferId);
+    try {
+      if (accept) await api.acceptTransfer(transferId);
+      else await api.declineTransfer(transferId);
+      this.dispatch({ type: 'offers', offers: this.state.offers.filter((o) => o.transfer.id !== transferId) });
+      if (accept && offer) this.select(offer.conversation.id);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'transfer_not_pending') {
+        this.dispatch({ type: 'offers', offers: this.state.offers.filter((o) => o.transfer.id !== transferId) });
+      }
+      this.dispatch({ type: 'offer.error', transferId, error: errorText(err) });
+    }
+  }
+
+  async logout() {
+    try {
+      await api.logout();
+    } catch { /* the session is gone either way */ }
+    this.stop();
+    this.onLogout();
+  }
+
+  /** «Гость» is the server's word; in English it reads «Guest». */
+  visitorName(display: string, name: string): string {
+    return name ? display : t('list.guest');
+  }
+
+  /** Shows a server refusal that no dialog is waiting for. */
+  fail(err: unknown) {
+    this.dispatch({ type: 'notice', tone: 'error', key: 'raw', params: { text: errorText(err) } });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Lang } from '../i18n';
+
+const locale = (lang: Lang) => (lang === 'ru' ? 'ru-RU' : 'en-GB');
+
+export function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** The list's time column: the time for today, the date for earlier days. */
+export function listTime(iso: string, lang: Lang, now = new Date()): string {
+  const d = new Date(iso);
+  if (sameDay(d, now)) return d.toLocaleTimeString(locale(lang), { hour: '2-digit', minute: '2-digit' });
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
+  if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
+  return d.toLocaleDateString(locale(lang), opts).replace(/\.$/, '');
+}
+
+export function clockTime(iso: string, lang: Lang): string {
+  return new Date(iso).toLocaleTimeString(locale(lang), { hour: '2-digit', minute: '2-digit' });
+}
+
+/** A day separator's label: «Сегодня», «Вчера» or the full date. */
+export function dayLabel(iso: string, lang: Lang, today: string, yesterday: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (sameDay(d, now)) return today;
+  const y = new Date(now);
+  y.setDate(now.getDate() - 1);
+  if (sameDay(d, y)) return yesterday;
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', weekday: 'long' };
+  if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
+  return d.toLocaleDateString(locale(lang), opts);
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
+}
+
+/** A client id for an idempotent send (printable ASCII, ≤ 64 chars). */
+export function clientId(): string {
+  if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
+  return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+}
