@@ -1,9 +1,12 @@
 // Helpers for the operator app's end-to-end tests: an isolated desk (account, operators,
 // a webchat contact point, categories), visitors driven through the visitor API, and the
 // few UI steps every test repeats.
-import { type Page, expect } from '@playwright/test';
+import { type Browser, type Page, expect as baseExpect } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { api, createAccount, login } from './support';
+
+/** `expect` with a longer wait: the shared 2-core test box is often busy; nothing here is a timing assertion. */
+export const expect = baseExpect.configure({ timeout: 15_000 });
 
 export interface DeskOperator {
   id: string;
@@ -80,6 +83,14 @@ export async function signIn(page: Page, op: DeskOperator) {
   // Hide the notification banner so screenshots show the working screen.
   const later = page.getByRole('button', { name: 'Не сейчас' });
   if (await later.isVisible()) await later.click();
+}
+
+/** A signed-in operator in a browser context of their own (own cookies, own storage). */
+export async function operatorPage(browser: Browser, desk: Desk, name: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 820 } });
+  const page = await ctx.newPage();
+  await signIn(page, desk.ops[name]);
+  return page;
 }
 
 const STATUS_LABEL = { available: 'Доступен', pause: 'Пауза', away: 'Нет на месте', offline: 'Не в сети' };

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { Visitor, chooseStatus, createDesk, listItem, signIn } from './operator-helpers';
+import { test } from '@playwright/test';
+import { Visitor, chooseStatus, createDesk, expect, listItem, signIn } from './operator-helpers';
 import { api } from './support';
 
 // Long lists and long histories: pages load as the operator scrolls, only what is in view is rendered.

@@ -1,15 +1,8 @@
-import { type Browser, expect, test } from '@playwright/test';
-import { type Desk, Visitor, chooseStatus, createDesk, listItem, setStatusApi, shot, signIn } from './operator-helpers';
+import { type Browser, test } from '@playwright/test';
+import { Visitor, chooseStatus, createDesk, expect, listItem, operatorPage, setStatusApi, shot } from './operator-helpers';
 import { api } from './support';
 
 // Передать and Завершить against the real server: two operators, one visitor, each test its own account.
-
-async function operatorPage(browser: Browser, desk: Desk, name: string) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-  const page = await ctx.newPage();
-  await signIn(page, desk.ops[name]);
-  return page;
-}
 
 /** Anna (available) gets a conversation from «Иван»; Boris is signed in, on pause. */
 async function annaWithConversation(browser: Browser, limits: { anna?: number; boris?: number } = {}) {
@@ -178,6 +171,7 @@ test('close with a category: required, searchable; also from the list by right c
 
   // Right click on a list item → Завершить.
   await listItem(anna, 'Нина').click({ button: 'right' });
+  await shot(anna, 'list-context-menu');
   await anna.getByTestId('list-context-menu').getByTestId('ctx-close').click();
   await anna.getByTestId('close-dialog').getByTestId('category').filter({ hasText: 'Доставка' }).click();
   await anna.getByTestId('close-dialog').getByTestId('close-submit').click();

@@ -1,15 +1,8 @@
-import { type Browser, expect, test } from '@playwright/test';
-import { type Desk, Visitor, chooseStatus, createDesk, listItem, setStatusApi, shot, signIn } from './operator-helpers';
+import { test } from '@playwright/test';
+import { Visitor, chooseStatus, createDesk, expect, listItem, operatorPage, setStatusApi, shot, signIn } from './operator-helpers';
 import { api } from './support';
 
 // The operator app against the real server: each test builds its own account.
-
-async function operatorPage(browser: Browser, desk: Desk, name: string) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 820 } });
-  const page = await ctx.newPage();
-  await signIn(page, desk.ops[name]);
-  return page;
-}
 
 test('status: the avatar menu changes the status at once; offline forbids settings and replies', async ({ browser }) => {
   const desk = await createDesk({ operators: { 'Анна Смирнова': 5 } });
@@ -121,6 +114,7 @@ test('reply with a quote reaches the visitor; a comment never does; drafts survi
   await quoted.click({ button: 'right' });
   await page.getByTestId('ctx-quote').click();
   await expect(page.getByTestId('composer-quote')).toBeVisible();
+  await shot(page, 'quote');
 
   const input = page.locator('#composer-input');
   await input.fill('Заказ передан в доставку');
@@ -174,6 +168,7 @@ test('reply with a quote reaches the visitor; a comment never does; drafts survi
   for (const b of ['attach-button', 'emoji-button', 'quick-button']) {
     await page.getByTestId(b).click();
     await expect(page.getByTestId('soon-popover')).toContainText('появ');
+    if (b === 'quick-button') await shot(page, 'soon-popover');
     await page.getByTestId('soon-popover').getByRole('button').click();
   }
 });
@@ -218,8 +213,24 @@ test('keyboard: move through the list, open, reply, open the close dialog', asyn
   await expect(page.getByTestId('close-dialog')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('close-dialog')).toHaveCount(0);
+  await page.keyboard.press('Alt+KeyT');
+  await expect(page.getByTestId('transfer-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('transfer-dialog')).toHaveCount(0);
   await page.keyboard.press('Alt+Slash');
   await expect(page.getByTestId('help-dialog')).toContainText('Alt+T');
+  await shot(page, 'help');
+  await page.keyboard.press('Escape');
+
+  // Offline: what the status forbids is disabled, and says why.
+  await chooseStatus(page, 'offline');
+  await expect(page.getByTestId('composer-blocked')).toHaveText('Вы не в сети: выберите статус, чтобы работать с обращением');
+  await expect(page.locator('#composer-input')).toBeDisabled();
+  await expect(page.getByTestId('transfer-button')).toBeDisabled();
+  await expect(page.getByTestId('close-button')).toBeDisabled();
+  await expect(page.locator('.tip-wrap', { has: page.getByTestId('close-button') })).toHaveAttribute('title', /не в сети/);
+  await page.keyboard.press('Alt+KeyE');
+  await expect(page.getByTestId('close-dialog')).toHaveCount(0);
 });
 
 test('a network cut: a small banner, then a silent resume from the cursor that misses nothing', async ({ browser }) => {

@@ -34,6 +34,8 @@ export class Controller {
   private buffered: EventFrame[] = [];
   private inFlight = new Set<string>();
   private lastTyping = new Map<ID, number>();
+  private acceptedNow = new Set<ID>();
+  private reloadAgain = false;
   private unsubscribe: () => void;
 
   constructor(me: Operator, private readonly onLogout: () => void) {
@@ -114,12 +116,15 @@ export class Controller {
     const me = before.me.id;
     if (f.type === 'conversation.assigned') {
       const c = f.data.conversation;
-      const fromOffer = before.offers.some((o) => o.conversation.id === c.id);
-      if (c.assignee_id === me && !before.open.byId[c.id] && !fromOffer) {
+      // A conversation the operator just accepted needs no chime: they are looking at it.
+      const accepted = this.acceptedNow.delete(c.id);
+      if (c.assignee_id === me && !before.open.byId[c.id] && !accepted) {
         chime('assigned');
         desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${c.last_message?.text ?? ''}`,
           'conv-' + c.id, () => this.select(c.id));
       }
+    } else if (f.type === 'transfer.accepted' && f.data.transfer.to_operator_id === me) {
+      this.acceptedNow.add(f.data.transfer.conversation_id);
     } else if (f.type === 'transfer.offered' && f.data.transfer.to_operator_id === me) {
       chime('offer');
       const from = this.state.operators[f.data.transfer.from_operator_id]?.name ?? '';
@@ -136,8 +141,13 @@ export class Controller {
 
   /** Loads (or reloads after a resync) everything the screen shows, then applies held events. */
   private async reload() {
-    if (this.loading) return;
+    if (this.loading) {
+      // A resync during a load: what is being loaded may already be stale.
+      this.reloadAgain = true;
+      return;
+    }
     this.loading = true;
+    this.reloadAgain = false;
     try {
       const staff = isStaff(this.state.me);
       const [me, open, queue, ops] = await Promise.all([
@@ -163,6 +173,7 @@ export class Controller {
       this.buffered = [];
       held.forEach((f) => this.apply(f));
     }
+    if (this.reloadAgain) await this.reload();
   }
 
   // ---- transfer offers survive a reload (the API has no "offers to me" list) ----

@@ -42,6 +42,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
   const operators = useAppState(ctl.store, selectOperators);
   const [draft, setDraftState] = useState<Draft>(() => ctl.drafts.load(id));
   const [now, setNow] = useState(Date.now());
+  const [sendCount, setSendCount] = useState(0);
 
   useEffect(() => setDraftState(ctl.drafts.load(id)), [id]);
 
@@ -64,6 +65,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
     if (!text.trim()) return;
     void ctl.send(id, text, { comment: draft.comment, quote: draft.comment ? undefined : draft.quote ?? undefined });
     setDraft({ ...emptyDraft, comment: draft.comment });
+    setSendCount((n) => n + 1);
   };
   const quote = (m: Message) => {
     setDraft({ ...draft, comment: false, quote: { id: m.id, author: m.author, text: m.text } });
@@ -111,7 +113,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
       {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
         typing={typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
-        onRetry={(cid) => ctl.retry(id, cid)} />
+        onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} />
       <Composer draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply} />
     </section>
   );

@@ -1,7 +1,7 @@
 import { Component, type ComponentChildren } from 'preact';
 import type { ID, Message } from '../api/types';
 import { getLang, t } from '../i18n';
-import { clockTime, dayLabel, sameDay } from '../lib/format';
+import { clockTime, dayLabel, menuPosition, sameDay } from '../lib/format';
 import type { HistoryMessage } from '../state/history';
 import { IconAlert, IconArrowDown, IconCheck, IconClock, IconNote, IconQuote } from './icons';
 
@@ -21,6 +21,8 @@ interface Props {
   onRetry: (clientId: string) => void;
   /** Quoting is offered only when the operator may reply. */
   canQuote: boolean;
+  /** Changes when the operator sends something: the view jumps to the newest message. */
+  sendCount: number;
 }
 
 interface State {
@@ -80,9 +82,13 @@ export class History extends Component<Props, State> {
     return null;
   }
 
-  componentDidUpdate(_prev: Props, _prevState: State, snap: Snapshot) {
+  componentDidUpdate(prev: Props, _prevState: State, snap: Snapshot) {
     const el = this.box;
     if (!el) return;
+    if (prev.sendCount !== this.props.sendCount) {
+      this.jumpToLatest();
+      return;
+    }
     if (snap && 'bottom' in snap) {
       el.scrollTop = el.scrollHeight;
       // Following the newest: drop what scrolled far out of view at the top.
@@ -168,7 +174,7 @@ export class History extends Component<Props, State> {
           <button class="jump-latest" onClick={this.jumpToLatest}><IconArrowDown size={16} />{t('chat.jumpLatest')}</button>
         )}
         {this.state.menu && (
-          <div class="menu ctx-menu" role="menu" style={{ left: this.state.menu.x + 'px', top: this.state.menu.y + 'px' }}>
+          <div class="menu ctx-menu" role="menu" style={menuPosition(this.state.menu.x, this.state.menu.y, 200, 60)}>
             <button role="menuitem" class="menu-item" autoFocus data-testid="ctx-quote"
               onClick={() => { this.props.onQuote(this.state.menu!.m); this.setState({ menu: null }); }}
               onKeyDown={(e) => { if (e.key === 'Escape') this.setState({ menu: null }); }}>

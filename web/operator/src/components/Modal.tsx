@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n';
 import { IconX } from './icons';
 
@@ -20,7 +20,8 @@ export function Modal({ title, onClose, children, footer, wide, testId, initialF
   const box = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   onCloseRef.current = onClose;
-  useEffect(() => {
+  // A layout effect: the dialog takes the focus and the Esc key in the same frame it appears.
+  useLayoutEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const el = box.current;
     const sel = initialFocus ?? 'input:not([disabled]), textarea, [data-autofocus], button:not([disabled])';

@@ -3,6 +3,7 @@ import type { ID } from '../api/types';
 import type { Controller } from '../controller';
 import { type Lang, t } from '../i18n';
 import { askNotificationPermission, notificationPermission, unlockAudio } from '../lib/alerts';
+import { menuPosition } from '../lib/format';
 import { can } from '../lib/status';
 import type { AppState } from '../state/reducer';
 import { isStaff } from '../state/reducer';
@@ -173,7 +174,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
         </main>
       </div>
       {ctx && ctxConv && ctxBlocks && (
-        <div class="menu ctx-menu" role="menu" style={{ left: ctx.x + 'px', top: ctx.y + 'px' }} data-testid="list-context-menu"
+        <div class="menu ctx-menu" role="menu" style={menuPosition(ctx.x, ctx.y)} data-testid="list-context-menu"
           onKeyDown={(e) => { if (e.key === 'Escape') setCtx(null); }}>
           <span class="tip-wrap" title={ctxBlocks.close ? t(ctxBlocks.close) : undefined}>
             <button role="menuitem" class="menu-item" disabled={!!ctxBlocks.close} autoFocus onClick={() => openDialog('close', ctx.id)}

@@ -1,7 +1,6 @@
 import type { ru } from './ru';
 
 export const en: Record<keyof typeof ru, string> = {
-  'app.name': 'livedesk',
   raw: '{text}',
   'login.title': 'Operator sign-in',
   'login.email': 'Email',
@@ -18,7 +17,6 @@ export const en: Record<keyof typeof ru, string> = {
   'status.hint.away': 'Reply in open conversations; no new ones and no transfers',
   'status.hint.offline': 'No conversations and no settings changes',
   'status.change': 'Change status',
-  'status.load': '{open} of {limit} open',
 
   'menu.language': 'Language',
   'menu.help': 'Keyboard shortcuts',
@@ -84,7 +82,6 @@ export const en: Record<keyof typeof ru, string> = {
   'composer.quick': 'Quick messages',
   'composer.quoting': 'Quote',
   'composer.removeQuote': 'Remove the quote (Esc)',
-  'composer.offline': 'You are offline: choose Available, Pause or Away to reply',
   'composer.label': 'Reply text',
 
   'soon.title': 'Coming soon',
@@ -101,7 +98,6 @@ export const en: Record<keyof typeof ru, string> = {
   'transfer.block.limit': 'This operator is at their limit of open conversations',
   'transfer.load': 'Load {open}/{limit}',
   'transfer.none': 'There are no other operators in the account',
-  'transfer.you': '(you)',
 
   'offer.title': 'A conversation is offered to you',
   'offer.from': 'From',
@@ -182,6 +178,4 @@ export const en: Record<keyof typeof ru, string> = {
   'help.escape': 'Close a dialog, remove the quote',
   'help.contextMenu': 'Conversation menu (Close, Transfer)',
 
-  'a11y.unread': 'unread',
-  'a11y.menu': 'Menu',
 };

@@ -1,6 +1,5 @@
 // Russian, the default language. Keys are shared with en.ts (checked by the type of `en`).
 export const ru = {
-  'app.name': 'livedesk',
   // A text composed elsewhere (a server refusal already put into words).
   raw: '{text}',
   'login.title': 'Вход в приложение оператора',
@@ -18,7 +17,6 @@ export const ru = {
   'status.hint.away': 'Отвечаете в открытых обращениях; новые и передачи не приходят',
   'status.hint.offline': 'Не принимаете обращения и не можете менять настройки',
   'status.change': 'Сменить статус',
-  'status.load': 'Открыто {open} из {limit}',
 
   'menu.language': 'Язык',
   'menu.help': 'Горячие клавиши',
@@ -84,7 +82,6 @@ export const ru = {
   'composer.quick': 'Быстрые сообщения',
   'composer.quoting': 'Цитата',
   'composer.removeQuote': 'Убрать цитату (Esc)',
-  'composer.offline': 'Вы не в сети: выберите «Доступен», «Пауза» или «Нет на месте», чтобы отвечать',
   'composer.label': 'Текст ответа',
 
   'soon.title': 'Скоро',
@@ -101,7 +98,6 @@ export const ru = {
   'transfer.block.limit': 'У оператора достигнут лимит одновременных обращений',
   'transfer.load': 'Нагрузка {open}/{limit}',
   'transfer.none': 'В аккаунте нет других операторов',
-  'transfer.you': '(вы)',
 
   'offer.title': 'Вам передают обращение',
   'offer.from': 'Передаёт',
@@ -182,6 +178,4 @@ export const ru = {
   'help.escape': 'Закрыть окно, убрать цитату',
   'help.contextMenu': 'Меню обращения (Завершить, Передать)',
 
-  'a11y.unread': 'непрочитанные',
-  'a11y.menu': 'Меню',
 };

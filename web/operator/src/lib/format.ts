@@ -41,3 +41,11 @@ export function clientId(): string {
   if (typeof crypto !== 'undefined' && 'randomUUID' in crypto) return crypto.randomUUID();
   return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
 }
+
+/** Where to put a context menu of about this size so that it stays inside the window. */
+export function menuPosition(x: number, y: number, width = 240, height = 110): { left: string; top: string } {
+  return {
+    left: Math.max(4, Math.min(x, window.innerWidth - width - 4)) + 'px',
+    top: Math.max(4, Math.min(y, window.innerHeight - height - 4)) + 'px',
+  };
+}
