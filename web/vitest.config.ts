@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { emojiData } from './shared/emoji/vite-plugin';
 
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), emojiData({ emit: false })],
   test: {
     environment: 'happy-dom',
     include: ['operator/**/*.test.{ts,tsx}', 'widget/**/*.test.{ts,tsx}', 'shared/**/*.test.{ts,tsx}'],

@@ -11,18 +11,21 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/httpapi"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
+	"livedesk/internal/spell"
 	"livedesk/internal/store"
 	"livedesk/web"
 )
@@ -32,11 +35,15 @@ const Version = "0.1.0"
 
 // App is a running livedesk.
 type App struct {
-	cfg    config.Config
-	log    *slog.Logger
-	Store  *store.Store
-	Desk   *desk.Desk
-	Hub    *realtime.Hub
+	cfg   config.Config
+	log   *slog.Logger
+	Store *store.Store
+	Desk  *desk.Desk
+	Hub   *realtime.Hub
+	// Files is the attachment content service (on disk under --data/files).
+	Files *attachment.Files
+	// Spell is the spell checker (dictionaries load in the background at Start).
+	Spell  *spell.Checker
 	API    *httpapi.Server
 	server *http.Server
 	debug  *http.Server
@@ -73,6 +80,12 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Desk = desk.New(st, log)
+	disk, err := attachment.NewDisk(filepath.Join(cfg.Data, "files"))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Files = attachment.NewFiles(disk, st.ContentInUse, log)
 	a.Hub = realtime.NewHub(st, log, realtime.Options{SendQueue: cfg.SendQueue})
 	st.SetPublisher(a.Hub.Publish)
 	a.Hub.OnLastDisconnect = func(account, op livedesk.ID) {
@@ -94,7 +107,9 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
 			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
 	)
-	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version},
+	a.Spell = spell.Shared(cfg.Dictionaries)
+	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
+		Files: a.Files, Spell: a.Spell},
 		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)
 	return a, nil
 }
@@ -118,7 +133,11 @@ func (a *App) Start() error {
 	a.ln = ln
 	a.server = &http.Server{Handler: a.API, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
-	a.wg.Add(2)
+	a.wg.Add(3)
+	go func() {
+		defer a.wg.Done()
+		a.Spell.LoadAndLog(a.log) // under a second; spellcheck answers ready=false until then
+	}()
 	go func() {
 		defer a.wg.Done()
 		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -169,7 +188,7 @@ func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 func (a *App) sweep() {
 	tick := time.NewTicker(a.cfg.SweepInterval)
 	defer tick.Stop()
-	var lastBeat, lastPrune, lastPing time.Time
+	var lastBeat, lastPrune, lastPing, lastFiles time.Time
 	ctx := context.Background()
 	for {
 		select {
@@ -195,10 +214,38 @@ func (a *App) sweep() {
 			if err := a.Desk.RequeueOffline(ctx); err != nil {
 				a.log.Error("offline requeue", "err", err)
 			}
+			if now.Sub(lastFiles) >= a.cfg.FileSweepInterval {
+				lastFiles = now
+				if err := a.SweepFiles(ctx); err != nil {
+					a.log.Error("file retention sweep", "err", err)
+				}
+			}
 			if now.Sub(lastPrune) >= time.Hour {
 				lastPrune = now
 				a.prune(ctx)
 			}
+		}
+	}
+}
+
+// SweepFiles applies file retention: attachments whose retention is over are marked
+// expired and uploads never sent within a day are deleted; then the content of each is
+// deleted unless an unexpired attachment still shares it. It works in batches until
+// nothing is left.
+func (a *App) SweepFiles(ctx context.Context) error {
+	const batch = 500
+	for {
+		shas, more, err := a.Desk.SweepAttachments(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, sha := range shas {
+			if err := a.Files.Remove(ctx, sha); err != nil {
+				a.log.Warn("delete expired file content", "sha256", sha, "err", err)
+			}
+		}
+		if !more {
+			return nil
 		}
 	}
 }

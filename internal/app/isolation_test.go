@@ -31,6 +31,9 @@ type isoWorld struct {
 	qmCat      string // quick message category
 	qmShared   string // account-wide quick message
 	qmPersonal string // op's personal quick message
+	attID      string // a file op sent in conv
+	stPack     string // an uploaded sticker pack
+	stID       string // a sticker of it, sent by op in conv
 }
 
 func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
@@ -52,6 +55,15 @@ func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
 	w.op.Must("POST", "/api/v1/conversations/"+w.conv+"/comments", map[string]any{"client_id": testkit.Unique("c"), "text": marker + " internal note"}, &cm)
 	w.commentID = cm.ID
 	w.op.Must("POST", "/api/v1/conversations/"+w.conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "text": marker + " answer", "reply_to": w.msgID}, nil)
+	files := w.op.MustUpload("/api/v1/attachments", testkit.File{Name: marker + " invoice.txt", Content: []byte(marker + " file content")})
+	w.attID = files[0].ID
+	w.op.Must("POST", "/api/v1/conversations/"+w.conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "attachment_ids": []string{w.attID}}, nil)
+	var sp struct{ ID string }
+	a.Admin.Must("POST", "/api/v1/admin/sticker-packs", map[string]any{"name": marker + " stickers"}, &sp)
+	var st struct{ Items []struct{ ID string } }
+	a.Admin.Upload("/api/v1/admin/sticker-packs/"+sp.ID+"/stickers", testkit.File{Name: marker + ".png", Content: []byte("\x89PNG\r\n\x1a\n" + marker)}).Decode(t, &st)
+	w.stPack, w.stID = sp.ID, st.Items[0].ID
+	w.op.Must("POST", "/api/v1/conversations/"+w.conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "sticker_id": w.stID}, nil)
 	var tr struct{ ID string }
 	w.op.Must("POST", "/api/v1/conversations/"+w.conv+"/transfers", map[string]any{"to_operator_id": w.op2.ID, "comment": marker + " handover"}, &tr)
 	w.transferID = tr.ID
@@ -96,14 +108,16 @@ func isoSnapshot(t *testing.T, w *isoWorld) string {
 	get(w.visitor, "/api/v1/widget/messages?limit=200")
 	get(w.acct.Admin, "/api/v1/admin/quick-messages")
 	get(w.op, "/api/v1/quick-messages")
+	get(w.acct.Admin, "/api/v1/admin/sticker-packs")
 	return strings.Join(parts, "\n")
 }
 
 // isoCase is one cross-account request: B's client calling with A's ids.
 type isoCase struct {
-	path  string // with A's ids in place
-	body  any
-	admin bool // admin route: only B's admin calls it
+	path    string // with A's ids in place
+	body    any
+	admin   bool // admin route: only B's admin calls it
+	visitor bool // visitor route: B's visitor calls it
 }
 
 // TestIsolationRoutes calls every route of the table that takes an id as account B with
@@ -140,6 +154,12 @@ func TestIsolationRoutes(t *testing.T) {
 		"DELETE /api/v1/admin/quick-message-categories/{id}": {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, admin: true},
 		"PATCH /api/v1/admin/quick-messages/{id}":            {path: "/api/v1/admin/quick-messages/" + a.qmShared, body: map[string]any{"text": "hijack"}, admin: true},
 		"DELETE /api/v1/admin/quick-messages/{id}":           {path: "/api/v1/admin/quick-messages/" + a.qmShared, admin: true},
+		"GET /api/v1/attachments/{id}":                       {path: "/api/v1/attachments/" + a.attID},
+		"GET /api/v1/widget/attachments/{id}/file":           {path: "/api/v1/widget/attachments/" + a.attID + "/file", visitor: true},
+		"GET /api/v1/stickers/{id}":                          {path: "/api/v1/stickers/" + a.stID},
+		"GET /api/v1/widget/stickers/{id}/image":             {path: "/api/v1/widget/stickers/" + a.stID + "/image", visitor: true},
+		"DELETE /api/v1/admin/sticker-packs/{id}":            {path: "/api/v1/admin/sticker-packs/" + a.stPack, admin: true},
+		"POST /api/v1/admin/sticker-packs/{id}/stickers":     {path: "/api/v1/admin/sticker-packs/" + a.stPack + "/stickers", admin: true},
 	}
 	// Every route with a path parameter has a case here (the widget's {key} is covered by
 	// TestIsolationVisitors); a new {id} route without one fails this test.
@@ -166,7 +186,9 @@ func TestIsolationRoutes(t *testing.T) {
 
 	for name, c := range cases {
 		callers := map[string]*testkit.Client{"B admin": b.acct.Admin}
-		if !c.admin {
+		if c.visitor {
+			callers = map[string]*testkit.Client{"B visitor": b.visitor}
+		} else if !c.admin {
 			callers["B operator"] = b.op
 			callers["B receiver"] = b.op2
 		}

@@ -414,7 +414,32 @@ func TestTransferAcceptAtLimit(t *testing.T) {
 	other, _ := d.conversation("Зоя", r)
 	r.SetStatus("pause")
 
+	sws := s.WS(false, "")
+	sws.Ready()
 	trExpect(t, "accept at the limit", trAction(r, tr.ID, "accept"), 409, "limit_reached")
+	// The sender is told why the offer did not go through.
+	if e := trData(t, sws.WaitFor("transfer.accept_refused", nil)); e.Reason != "limit_reached" || e.Transfer.ID != tr.ID || e.Transfer.State != "pending" {
+		t.Fatalf("accept_refused event: %+v", e)
+	}
+	sws.Close()
+	// A reloading receiver finds the offer again.
+	var pending struct {
+		Incoming []struct {
+			Transfer     trTransfer           `json:"transfer"`
+			Conversation testkit.Conversation `json:"conversation"`
+		} `json:"incoming"`
+		Outgoing []struct {
+			Transfer trTransfer `json:"transfer"`
+		} `json:"outgoing"`
+	}
+	r.Must("GET", "/api/v1/transfers", nil, &pending)
+	if len(pending.Incoming) != 1 || pending.Incoming[0].Transfer.ID != tr.ID || pending.Incoming[0].Conversation.ID != conv || len(pending.Outgoing) != 0 {
+		t.Fatalf("receiver's pending transfers: %+v", pending)
+	}
+	s.Must("GET", "/api/v1/transfers", nil, &pending)
+	if len(pending.Outgoing) != 1 || pending.Outgoing[0].Transfer.ID != tr.ID || len(pending.Incoming) != 0 {
+		t.Fatalf("sender's pending transfers: %+v", pending)
+	}
 	c := s.Conversation(conv)
 	if c.AssigneeID != s.ID || c.PendingTransfer == nil || c.PendingTransfer.ID != tr.ID {
 		t.Fatalf("after a refused accept: assignee %s pending %+v", c.AssigneeID, c.PendingTransfer)

@@ -31,13 +31,18 @@ type Config struct {
 	ShutdownWait   time.Duration
 	// DebugListen is where Go's pprof profiles are served (empty: nowhere). Keep it on loopback.
 	DebugListen string
+	// FileSweepInterval is how often expired attachments and stale uploads are swept.
+	FileSweepInterval time.Duration
+	// Dictionaries is the directory with the Hunspell dictionaries ru_RU and en_US.
+	Dictionaries string
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
 		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
-		Synchronous: "FULL", SendQueue: 256, ShutdownWait: 15 * time.Second}
+		Synchronous: "FULL", SendQueue: 256, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
+		Dictionaries: "/usr/share/hunspell"}
 }
 
 // Register defines the serve flags on fs, with defaults taken from the environment.
@@ -53,6 +58,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.LogFormat, "log-format", "text or json")
 	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
 	str(&c.DebugListen, "debug-listen", "address for Go pprof profiles, e.g. 127.0.0.1:6060 (empty: off)")
+	str(&c.Dictionaries, "dictionaries", "directory of the Hunspell dictionaries ru_RU and en_US for spell check")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "demo", fmt.Sprint(c.Demo)) == "true", "seed a demo account on an empty database")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr(getenv, "secure-cookies", fmt.Sprint(c.SecureCookies)) == "true", "mark cookies Secure (behind HTTPS)")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoi(envOr(getenv, "bcrypt-cost", fmt.Sprint(c.BcryptCost)), c.BcryptCost), "bcrypt cost of new passwords")
@@ -68,6 +74,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.SweepInterval, "sweep-interval", "how often transfers, presence and the offline requeue are checked")
 	dur(&c.EventRetention, "event-retention", "how long events are kept for resuming clients")
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
+	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
 }
 
 // Validate checks the values.
@@ -85,7 +92,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--bcrypt-cost must be between 4 and 31")
 	case c.Synchronous != "FULL" && c.Synchronous != "NORMAL":
 		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
-	case c.StatusGrace <= 0 || c.SweepInterval <= 0:
+	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0:
 		return fmt.Errorf("durations must be positive")
 	case c.LogLevel != "debug" && c.LogLevel != "info" && c.LogLevel != "warn" && c.LogLevel != "error":
 		return fmt.Errorf("--log-level must be debug, info, warn or error")

@@ -97,7 +97,7 @@ func emitMessage(tx *store.Tx, c *livedesk.Conversation, m *livedesk.Message, ex
 		e.VisitorID = c.Visitor.ID
 		e.VisitorPayload = mustJSON(struct {
 			Message *livedesk.Message `json:"message"`
-		}{m})
+		}{m.ForVisitor()})
 	}
 	return tx.Emit(e)
 }

@@ -118,7 +118,8 @@ type MessageInput struct {
 	Text      string      `json:"text"`
 	ReplyTo   livedesk.ID `json:"reply_to"`
 	StickerID string      `json:"sticker_id"`
-	// AttachmentIDs are accepted by the API; attachments themselves arrive with the files issue.
+	// AttachmentIDs are files the sender uploaded and has not sent yet (at most 5, 25 MiB
+	// together); with them the text may be empty.
 	AttachmentIDs []livedesk.ID `json:"attachment_ids"`
 }
 
@@ -126,13 +127,18 @@ func (in *MessageInput) check() error {
 	if err := CheckClientID(in.ClientID); err != nil {
 		return err
 	}
-	if len(in.AttachmentIDs) > 0 {
-		return livedesk.Errorf(livedesk.CodeInvalidInput, "attachments are not supported yet")
+	if err := checkAttachmentIDs(in.AttachmentIDs); err != nil {
+		return err
 	}
-	if in.StickerID != "" {
-		return livedesk.Errorf(livedesk.CodeInvalidInput, "stickers are not supported yet")
+	if err := checkStickerInput(in); err != nil {
+		return err
 	}
-	text, err := CheckText(in.Text, false)
+	// With files or a sticker the text may be empty.
+	files := len(in.AttachmentIDs) > 0 || in.StickerID != ""
+	text, err := CheckText(in.Text, files)
+	if files && strings.TrimSpace(text) == "" {
+		text = ""
+	}
 	in.Text = text
 	return err
 }
@@ -165,6 +171,12 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		}
 		m := &livedesk.Message{ConversationID: c.ID, ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
 			Author: livedesk.Author{Type: livedesk.AuthorOperator, ID: op.ID, Name: op.Name}}
+		if m.Attachments, err = claimAttachments(tx, account, livedesk.AuthorOperator, op.ID, in.AttachmentIDs); err != nil {
+			return err
+		}
+		if err := applySticker(tx, account, m, in.StickerID); err != nil {
+			return err
+		}
 		if in.ReplyTo != 0 {
 			q, err := tx.Message(c.ID, in.ReplyTo)
 			if err != nil || q.Kind == livedesk.KindComment {
@@ -176,10 +188,13 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		if err := tx.InsertMessage(account, m); err != nil {
 			return err
 		}
-		if err := tx.TouchLastMessage(c.ID, preview(m.Text), livedesk.AuthorOperator, m.CreatedAt, false); err != nil {
+		if err := tx.BindAttachments(m.ID, in.AttachmentIDs); err != nil {
 			return err
 		}
-		c.LastMessage = &livedesk.LastMessage{Text: preview(m.Text), Author: livedesk.AuthorOperator, At: m.CreatedAt}
+		if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorOperator, m.CreatedAt, false); err != nil {
+			return err
+		}
+		c.LastMessage = &livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorOperator, At: m.CreatedAt}
 		c.LastMessageAt, c.UnreadCount = m.CreatedAt, 0
 		out = m
 		return emitMessage(tx, c, m, 0)
@@ -483,7 +498,47 @@ func (d *Desk) Accept(ctx context.Context, account, opID, id livedesk.ID) (*live
 		out = t
 		return nil
 	})
+	if livedesk.IsCode(err, livedesk.CodeLimitReached) {
+		// The refused accept wrote nothing; tell both sides in a write of its own, so the
+		// sender sees «limit reached» too (the offer stays pending).
+		if nerr := d.store.Write(ctx, func(tx *store.Tx) error {
+			t, err := tx.Transfer(account, id)
+			if err != nil || t.State != livedesk.TransferPending {
+				return err
+			}
+			return emitTransfer(tx, account, livedesk.EventTransferAcceptRefused, t, map[string]any{"reason": "limit_reached"})
+		}); nerr != nil {
+			d.log.Warn("accept refused event", "transfer", id, "err", nerr)
+		}
+	}
 	return out, err
+}
+
+// PendingTransfer is an offer with its conversation, for a client that (re)loads.
+type PendingTransfer struct {
+	Transfer     *livedesk.Transfer     `json:"transfer"`
+	Conversation *livedesk.Conversation `json:"conversation"`
+}
+
+// PendingTransfers lists the pending offers made to the operator and by them, oldest first.
+func (d *Desk) PendingTransfers(ctx context.Context, account, opID livedesk.ID) (incoming, outgoing []PendingTransfer, err error) {
+	ts, err := d.store.PendingTransfersOf(ctx, account, opID)
+	if err != nil {
+		return nil, nil, err
+	}
+	incoming, outgoing = []PendingTransfer{}, []PendingTransfer{}
+	for _, t := range ts {
+		c, err := d.store.Conversation(ctx, account, t.ConversationID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if t.ToOperatorID == opID {
+			incoming = append(incoming, PendingTransfer{t, c})
+		} else {
+			outgoing = append(outgoing, PendingTransfer{t, c})
+		}
+	}
+	return incoming, outgoing, nil
 }
 
 // Decline refuses a transfer offered to the operator.

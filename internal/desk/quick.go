@@ -73,7 +73,7 @@ type QuickFilter struct {
 
 // QuickResult is what the quick-message window shows.
 type QuickResult struct {
-	Categories []QuickCategoryView       `json:"categories"`
+	Categories []QuickCategoryView      `json:"categories"`
 	Items      []*livedesk.QuickMessage `json:"items"`
 }
 

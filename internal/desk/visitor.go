@@ -123,8 +123,17 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 		}
 		m := &livedesk.Message{ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
+		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.AttachmentIDs); err != nil {
+			return err
+		}
+		if err := applySticker(tx, cp.AccountID, m, in.StickerID); err != nil {
+			return err
+		}
 		out = m
-		return visitorMessage(tx, cp, v, m)
+		if err := visitorMessage(tx, cp, v, m); err != nil {
+			return err
+		}
+		return tx.BindAttachments(m.ID, in.AttachmentIDs)
 	})
 	return out, err
 }
@@ -147,13 +156,13 @@ func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, v *livedesk.Visitor
 	if err := tx.InsertMessage(cp.AccountID, m); err != nil {
 		return err
 	}
-	if err := tx.TouchLastMessage(c.ID, preview(m.Text), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
+	if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
 		return err
 	}
 	if !isNew {
 		// The conversation was read in this transaction; apply the update above to it
 		// instead of reading it again (this is the hottest write path).
-		c.LastMessage = &livedesk.LastMessage{Text: preview(m.Text), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
+		c.LastMessage = &livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
 		c.LastMessageAt = m.CreatedAt
 		c.UnreadCount++
 		return emitMessage(tx, c, m, 0)

@@ -308,6 +308,16 @@ func (s *Server) offerTransfer(w http.ResponseWriter, r *http.Request, c *call) 
 	return writeJSON(w, http.StatusCreated, t)
 }
 
+// pendingTransfers lists the offers waiting for the operator and the ones they made, so a
+// reloaded app shows them again.
+func (s *Server) pendingTransfers(w http.ResponseWriter, r *http.Request, c *call) error {
+	in, out, err := s.desk.PendingTransfers(r.Context(), c.op.AccountID, c.op.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]any{"incoming": in, "outgoing": out})
+}
+
 func (s *Server) acceptTransfer(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "transfer")
 	if err != nil {

@@ -26,10 +26,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
+	"livedesk/internal/spell"
 	"livedesk/internal/store"
 )
 
@@ -73,6 +75,10 @@ type Config struct {
 	Version         string
 	// Assets are the built front ends (package web); nil serves a "not built" page.
 	Assets fs.FS
+	// Files stores attachment content; nil answers the file endpoints with unavailable.
+	Files *attachment.Files
+	// Spell checks spelling; nil (or still loading) answers spellcheck with ready=false.
+	Spell *spell.Checker
 }
 
 // Server serves the API.
@@ -163,10 +169,15 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/read", Operator, "mark read", s.markRead},
 		{"POST", "/api/v1/conversations/{id}/close", Operator, "close with a category", s.closeConversation},
 		{"POST", "/api/v1/conversations/{id}/transfers", Operator, "transfer to another operator", s.offerTransfer},
+		{"GET", "/api/v1/transfers", Operator, "pending offers to and from me", s.pendingTransfers},
 		{"POST", "/api/v1/transfers/{id}/accept", Operator, "accept a transfer", s.acceptTransfer},
 		{"POST", "/api/v1/transfers/{id}/decline", Operator, "decline a transfer", s.declineTransfer},
 		{"POST", "/api/v1/transfers/{id}/cancel", Operator, "cancel a transfer", s.cancelTransfer},
 		{"GET", "/api/v1/conversation-categories", Operator, "conversation categories", s.categories},
+		{"POST", "/api/v1/attachments", Operator, "upload files to send", s.uploadAttachments},
+		{"GET", "/api/v1/attachments/{id}", Operator, "download a file", s.downloadAttachment},
+		{"GET", "/api/v1/sticker-packs", Operator, "sticker packs to send from", s.stickerPacks},
+		{"GET", "/api/v1/stickers/{id}", Operator, "a sticker's picture", s.stickerImage},
 		{"GET", "/api/v1/ws", Operator, "operator WebSocket", s.operatorWS},
 
 		{"GET", "/api/v1/quick-messages", Operator, "quick messages: list and search", s.quickMessages},
@@ -197,6 +208,18 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/admin/settings", Admin, "account settings", s.adminSettings},
 		{"PATCH", "/api/v1/admin/settings", Admin, "change account settings", s.adminUpdateSettings},
 		{"GET", "/api/v1/admin/monitor", Staff, "live operators, queue and load", s.adminMonitor},
+		{"GET", "/api/v1/admin/sticker-packs", Admin, "uploaded sticker packs and their limits", s.adminStickerPacks},
+		{"POST", "/api/v1/admin/sticker-packs", Admin, "create a sticker pack", s.adminCreateStickerPack},
+		{"DELETE", "/api/v1/admin/sticker-packs/{id}", Admin, "delete a sticker pack", s.adminDeleteStickerPack},
+		{"POST", "/api/v1/admin/sticker-packs/{id}/stickers", Admin, "upload stickers (PNG, WebP, GIF) to a pack", s.adminAddStickers},
+
+		{"POST", "/api/v1/spellcheck", Operator, "misspelled words of a text, with suggestions", s.spellcheck},
+		{"GET", "/api/v1/me/dictionary", Operator, "own spell-check dictionary", s.myDictionary},
+		{"POST", "/api/v1/me/dictionary", Operator, "add a word to own dictionary", s.addToMyDictionary},
+		{"DELETE", "/api/v1/me/dictionary/{word}", Operator, "remove a word from own dictionary", s.removeFromMyDictionary},
+		{"GET", "/api/v1/admin/dictionary", Admin, "account spell-check dictionary", s.accountDictionary},
+		{"POST", "/api/v1/admin/dictionary", Admin, "add a word to the account dictionary", s.addToAccountDictionary},
+		{"DELETE", "/api/v1/admin/dictionary/{word}", Admin, "remove a word from the account dictionary", s.removeFromAccountDictionary},
 
 		{"GET", "/api/v1/widget/{key}/config", Public, "widget appearance and whether an operator is online", s.widgetConfig},
 		{"OPTIONS", "/api/v1/widget/{key}/config", Public, "CORS preflight", s.widgetPreflight},
@@ -209,6 +232,12 @@ func (s *Server) Routes() []Route {
 		{"OPTIONS", "/api/v1/widget/offline", Public, "CORS preflight", s.widgetPreflight},
 		{"POST", "/api/v1/widget/close", Visitor, "visitor closes the conversation", s.widgetClose},
 		{"OPTIONS", "/api/v1/widget/close", Public, "CORS preflight", s.widgetPreflight},
+		{"POST", "/api/v1/widget/attachments", Visitor, "visitor uploads files to send", s.widgetUpload},
+		{"OPTIONS", "/api/v1/widget/attachments", Public, "CORS preflight", s.widgetPreflight},
+		{"GET", "/api/v1/widget/attachments/{id}/file", Visitor, "visitor downloads a file", s.widgetDownload},
+		{"GET", "/api/v1/widget/sticker-packs", Visitor, "sticker packs the visitor can send from", s.widgetStickerPacks},
+		{"OPTIONS", "/api/v1/widget/sticker-packs", Public, "CORS preflight", s.widgetPreflight},
+		{"GET", "/api/v1/widget/stickers/{id}/image", Visitor, "a sticker's picture for the visitor", s.widgetStickerImage},
 		{"GET", "/api/v1/widget/ws", Visitor, "visitor WebSocket", s.visitorWS},
 		{"GET", "/demo", Public, "demo site with the widget installed", s.demoPage},
 	}

@@ -45,6 +45,11 @@ func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		st.file(w, r, "widget/widget.js", "text/javascript; charset=utf-8")
+	case strings.HasPrefix(p, "/widget/"):
+		// Files the widget loads later (the emoji data): content-hashed names, any origin.
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		st.file(w, r, "widget"+path.Clean(p[len("/widget"):]), "")
 	case strings.HasPrefix(p, "/assets/"):
 		// Vite puts a content hash in every asset name, so they never change.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -152,7 +152,7 @@ func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, messagePage(items, limit))
+	return writeJSON(w, 200, messagePage(livedesk.ForVisitor(items), limit))
 }
 
 func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -167,7 +167,7 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, m)
+	return writeJSON(w, http.StatusCreated, m.ForVisitor())
 }
 
 func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -44,9 +44,12 @@ const (
 	EventTransferDeclined     = "transfer.declined"
 	EventTransferCancelled    = "transfer.cancelled"
 	EventTransferExpired      = "transfer.expired"
-	EventOperatorStatus       = "operator.status"
-	EventOperatorJoined       = "operator.joined"
-	EventTyping               = "typing"
+	// EventTransferAcceptRefused: the receiver pressed Принять at their limit; the offer
+	// stays pending (they may free a place and accept), and both sides are told.
+	EventTransferAcceptRefused = "transfer.accept_refused"
+	EventOperatorStatus        = "operator.status"
+	EventOperatorJoined        = "operator.joined"
+	EventTyping                = "typing"
 	// EventQuickMessagesChanged: quick messages the operator sees changed; reload them.
 	EventQuickMessagesChanged = "quick_messages.changed"
 	EventResync               = "resync"

@@ -195,7 +195,9 @@ type Message struct {
 	Quote          *Quote       `json:"quote,omitempty"`
 	Attachments    []Attachment `json:"attachments"`
 	StickerID      string       `json:"sticker_id,omitempty"`
-	CreatedAt      time.Time    `json:"created_at"`
+	// Sticker is the sticker of a message of kind sticker.
+	Sticker   *Sticker  `json:"sticker,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Transfer is an offer to hand a conversation to another operator.

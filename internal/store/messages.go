@@ -39,6 +39,13 @@ func (tx *Tx) MessageByClientID(author livedesk.AuthorType, authorID livedesk.ID
 	if err != nil {
 		return nil, notFound(err, "message")
 	}
+	// A repeated send answers the first message as it was sent, files included.
+	if err := withAttachments(tx.ctx, tx.tx, []*livedesk.Message{m}); err != nil {
+		return nil, err
+	}
+	if err := withStickers(tx.ctx, tx.tx, []*livedesk.Message{m}); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -91,7 +98,14 @@ func queryMessages(ctx context.Context, q querier, query string, args ...any) ([
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if err := withStickers(ctx, q, out); err != nil {
+		return nil, err
+	}
+	return out, withAttachments(ctx, q, out)
 }
 
 // Messages returns a page of a conversation's history, newest first, older than before

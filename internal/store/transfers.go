@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 
 	"livedesk/internal/livedesk"
@@ -62,12 +63,16 @@ func (tx *Tx) ResolveTransfer(t *livedesk.Transfer, state livedesk.TransferState
 }
 
 func (tx *Tx) transfers(where string, args ...any) ([]*livedesk.Transfer, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+transferCols+` FROM transfers WHERE `+where, args...)
+	return scanTransfers(tx.tx.QueryContext(tx.ctx, `SELECT `+transferCols+` FROM transfers WHERE `+where, args...))
+}
+
+// scanTransfers reads every row of a transfers query (never nil on success).
+func scanTransfers(rows *sql.Rows, err error) ([]*livedesk.Transfer, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*livedesk.Transfer
+	out := []*livedesk.Transfer{}
 	for rows.Next() {
 		t, err := scanTransfer(rows)
 		if err != nil {
@@ -114,4 +119,10 @@ func (tx *Tx) ExpiredTransfers() (map[livedesk.ID][]*livedesk.Transfer, error) {
 		out[account] = append(out[account], t)
 	}
 	return out, rows.Err()
+}
+
+// PendingTransfersOf lists the account's pending transfers to or from the operator.
+func (s *Store) PendingTransfersOf(ctx context.Context, account, op livedesk.ID) ([]*livedesk.Transfer, error) {
+	return scanTransfers(s.rq.QueryContext(ctx, `SELECT `+transferCols+` FROM transfers
+		WHERE state = 'pending' AND account_id = ? AND (to_operator_id = ? OR from_operator_id = ?) ORDER BY id`, account, op, op))
 }

@@ -1,10 +1,11 @@
 import { ApiError, api } from './api/client';
-import type { Category, EventFrame, ID, Operator, Quote, ServerFrame, Status } from './api/types';
+import type { Attachment, Category, EventFrame, ID, Operator, Quote, ServerFrame, Status, StickerRef } from './api/types';
 import { t } from './i18n';
 import { chime, desktopNotify, setTitleCount } from './lib/alerts';
 import { clientId } from './lib/format';
 import { RealtimeConnection } from './realtime/connection';
 import { DraftStore } from './state/drafts';
+import { QuickCache } from './state/quickStore';
 import { type Action, type AppState, type Offer, attentionCount, initialState, isStaff } from './state/reducer';
 import { Store } from './state/store';
 
@@ -28,6 +29,10 @@ export function errorText(err: unknown): string {
 export class Controller {
   readonly store: Store;
   readonly drafts: DraftStore;
+  /** The quick messages this operator sees (window, autocomplete, hotkeys). */
+  readonly quick = new QuickCache(api);
+  /** The account's default of the autocomplete setting (readable by admins; true otherwise, as on the server). */
+  private autocompleteDefault = true;
   private readonly link: RealtimeConnection;
   private loadedOnce = false;
   private loading = false;
@@ -51,12 +56,11 @@ export class Controller {
         if (state === 'offline' && this.link.failures >= 2) api.me().catch(() => {});
       },
     });
-    let lastCount = -1, lastOffers: Offer[] | null = null;
+    let lastCount = -1;
     this.unsubscribe = this.store.subscribe(() => {
       const s = this.store.get();
       const n = attentionCount(s);
       if (n !== lastCount) setTitleCount((lastCount = n));
-      if (s.offers !== lastOffers) this.saveOffers((lastOffers = s.offers));
     });
   }
 
@@ -68,6 +72,7 @@ export class Controller {
 
   start() {
     this.link.start();
+    void this.loadQuick();
     addEventListener('online', this.onOnline);
     addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
@@ -75,6 +80,7 @@ export class Controller {
 
   stop() {
     this.link.stop();
+    this.quick.stop();
     this.unsubscribe();
     removeEventListener('online', this.onOnline);
     removeEventListener('offline', this.onOffline);
@@ -97,6 +103,10 @@ export class Controller {
         return;
       case 'resync':
         void this.reload();
+        this.quick.invalidate();
+        return;
+      case 'quick_messages.changed':
+        this.quick.invalidate();
         return;
       case 'typing':
         this.dispatch({ type: 'typing', data: f.data, now: Date.now() });
@@ -123,6 +133,12 @@ export class Controller {
         desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${c.last_message?.text ?? ''}`,
           'conv-' + c.id, () => this.select(c.id));
       }
+    } else if (f.type === 'transfer.accept_refused' && f.data.transfer.from_operator_id === me) {
+      // The receiver is at their limit: the offer stays pending, the sender learns why.
+      const c = before.open.byId[f.data.transfer.conversation_id];
+      this.dispatch({ type: 'notice', tone: 'info', key: 'transfer.sender.refused', params: {
+        to: before.operators[f.data.transfer.to_operator_id]?.name ?? '',
+        visitor: c ? this.visitorName(c.visitor.display_name, c.visitor.name) : '' } });
     } else if (f.type === 'transfer.accepted' && f.data.transfer.to_operator_id === me) {
       this.acceptedNow.add(f.data.transfer.conversation_id);
     } else if (f.type === 'transfer.offered' && f.data.transfer.to_operator_id === me) {
@@ -176,33 +192,13 @@ export class Controller {
     if (this.reloadAgain) await this.reload();
   }
 
-  // ---- transfer offers survive a reload (the API has no "offers to me" list) ----
-
-  private offersKey() {
-    return `livedesk.offers.${this.state.me.id}`;
-  }
-
-  private saveOffers(offers: Offer[]) {
-    try {
-      localStorage.setItem(this.offersKey(), JSON.stringify(offers.map(({ transfer, conversation }) => ({ transfer, conversation }))));
-    } catch { /* not persisted */ }
-  }
+  // ---- transfer offers survive a reload: the server lists the pending ones ----
 
   private async restoreOffers() {
-    let saved: Offer[] = [];
+    let live: Offer[] = [];
     try {
-      saved = JSON.parse(localStorage.getItem(this.offersKey()) || '[]');
-    } catch { /* nothing saved */ }
-    const live: Offer[] = [];
-    for (const o of saved) {
-      if (Date.parse(o.transfer.expires_at) <= Date.now()) continue;
-      try {
-        const c = await api.conversation(o.conversation.id);
-        if (c.pending_transfer?.id === o.transfer.id && c.pending_transfer.to_operator_id === this.state.me.id) {
-          live.push({ transfer: c.pending_transfer, conversation: c });
-        }
-      } catch { /* gone */ }
-    }
+      live = (await api.pendingTransfers()).incoming;
+    } catch { /* shown again by the next event */ }
     const current = this.state.offers.filter((o) => !live.some((l) => l.transfer.id === o.transfer.id));
     this.dispatch({ type: 'offers', offers: [...live, ...current] });
   }
@@ -274,19 +270,25 @@ export class Controller {
 
   // ---- writing ----
 
-  /** Sends a reply (with its quote) or an internal comment; the text shows at once as pending. */
-  async send(id: ID, text: string, opts: { comment: boolean; quote?: Quote }, cid = clientId()) {
+  /**
+   * Sends a reply (with its quote, uploaded files or a sticker) or an internal comment; it
+   * shows at once as pending.
+   */
+  async send(id: ID, text: string, opts: { comment: boolean; quote?: Quote; sticker?: StickerRef; attachments?: Attachment[] }, cid = clientId()) {
     const me = this.state.me;
+    const attachments = opts.attachments ?? [];
     this.dispatch({
       type: 'message.local',
       message: {
         id: 'local-' + cid, conversation_id: id, client_id: cid, author: { type: 'operator', id: me.id, name: me.name },
-        kind: opts.comment ? 'comment' : 'text', text, attachments: [], created_at: new Date().toISOString(),
-        ...(opts.quote ? { reply_to: opts.quote.id, quote: opts.quote } : {}), delivery: 'pending',
+        kind: opts.comment ? 'comment' : opts.sticker ? 'sticker' : 'text', text, attachments, created_at: new Date().toISOString(),
+        ...(opts.quote ? { reply_to: opts.quote.id, quote: opts.quote } : {}),
+        ...(opts.sticker ? { sticker_id: opts.sticker.id, sticker: opts.sticker } : {}), delivery: 'pending',
       },
     });
+    const media = opts.sticker ? { sticker_id: opts.sticker.id } : attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {};
     try {
-      const m = opts.comment ? await api.addComment(id, cid, text) : await api.sendMessage(id, cid, text, opts.quote?.id);
+      const m = opts.comment ? await api.addComment(id, cid, text) : await api.sendMessage(id, cid, text, opts.quote?.id, media);
       this.dispatch({ type: 'message.local', message: m });
     } catch (err) {
       this.dispatch({ type: 'message.failed', conversationId: id, clientId: cid });
@@ -297,7 +299,7 @@ export class Controller {
   /** Sends a failed message again with the same client id, so it can never arrive twice. */
   retry(id: ID, cid: string) {
     const m = this.state.histories[id]?.messages.find((x) => x.client_id === cid && x.delivery === 'failed');
-    if (m) void this.send(id, m.text, { comment: m.kind === 'comment', quote: m.quote }, cid);
+    if (m) void this.send(id, m.text, { comment: m.kind === 'comment', quote: m.quote, sticker: m.sticker, attachments: m.attachments }, cid);
   }
 
   /** Tells the visitor the operator is typing, at most every few seconds. */
@@ -320,6 +322,31 @@ export class Controller {
   async saveLanguage(language: 'ru' | 'en') {
     try {
       const me = await api.updateSettings({ language });
+      this.dispatch({ type: 'me', me });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async loadQuick() {
+    if (this.state.me.role === 'admin') {
+      api.adminSettings().then((s) => { this.autocompleteDefault = s.autocomplete_quick_messages; this.store.dispatch({ type: 'me', me: { ...this.state.me } }); }, () => {});
+    }
+    try {
+      await this.quick.load();
+    } catch {
+      this.quick.invalidate(); // try again shortly
+    }
+  }
+
+  /** Whether the composer suggests quick messages: the operator's setting, else the account's default. */
+  autocomplete(me = this.state.me): boolean {
+    return me.settings.autocomplete_quick_messages ?? this.autocompleteDefault;
+  }
+
+  async saveAutocomplete(on: boolean) {
+    try {
+      const me = await api.updateSettings({ autocomplete_quick_messages: on });
       this.dispatch({ type: 'me', me });
     } catch (err) {
       this.fail(err);

@@ -51,8 +51,16 @@ export interface Message {
   author: { type: 'visitor' | 'operator' | 'system'; id: string | null; name: string };
   kind: string;
   text: string;
+  attachments?: Attachment[];
+  sticker?: Sticker;
   created_at: string;
 }
+
+/** Media of a message (shared with the operator app). */
+export type { Attachment, Uploaded } from '../../shared/media/attach';
+export type { Sticker, StickerPack } from '../../shared/media/Picker';
+import type { Attachment } from '../../shared/media/attach';
+import type { Sticker, StickerPack } from '../../shared/media/Picker';
 
 export interface MessagePage {
   items: Message[];
@@ -121,8 +129,37 @@ export class Api {
     return this.call('GET', '/api/v1/widget/messages?limit=' + limit + (before ? '&before=' + encodeURIComponent(before) : ''));
   }
 
-  send(clientId: string, text: string): Promise<Message> {
-    return this.call('POST', '/api/v1/widget/messages', { client_id: clientId, text });
+  send(clientId: string, text: string, media: { sticker_id?: string; attachment_ids?: string[] } = {}): Promise<Message> {
+    return this.call('POST', '/api/v1/widget/messages', { client_id: clientId, text, ...media });
+  }
+
+  stickerPacks(): Promise<{ items: StickerPack[] }> {
+    return this.call('GET', '/api/v1/widget/sticker-packs');
+  }
+
+  /** An API URL with the visitor token as ?token= (a simple GET: no CORS preflight). */
+  authURL(path: string): string {
+    return this.base + path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(this.token);
+  }
+
+  private blobs = new Map<string, Promise<string>>();
+
+  /** A picture of the API (sticker, image preview) as a blob URL, fetched once per page. */
+  image(path: string): Promise<string> {
+    let p = this.blobs.get(path);
+    if (!p) {
+      p = this.fetchBlob(path).then((b) => URL.createObjectURL(b));
+      p.catch(() => this.blobs.delete(path));
+      this.blobs.set(path, p);
+    }
+    return p;
+  }
+
+  /** Fetches a file of the API with the visitor's token. */
+  async fetchBlob(path: string): Promise<Blob> {
+    const r = await this.fetchFn(this.authURL(path), { credentials: 'omit', mode: 'cors' });
+    if (!r.ok) throw new ApiError(r.status, 'http_' + r.status, r.statusText);
+    return r.blob();
   }
 
   offline(clientId: string, profile: Profile, text: string): Promise<Message> {

@@ -2,7 +2,8 @@
 // the WebSocket with reconnect/resume, the history, and the outbox of the visitor's messages.
 // Everything the UI shows is in Chat.state; the UI calls the methods.
 
-import { Api, ApiError, type Appearance, type FetchFn, type Message, type Profile, type Visitor, type VisitorConversation } from './api';
+import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
+import { type UploadHandle, uploadFile } from '../../shared/media/attach';
 
 /** Delivery state of the visitor's own message. */
 export type Delivery = 'sending' | 'queued' | 'sent' | 'failed';
@@ -20,6 +21,15 @@ export interface ChatMessage {
   at: string;
   delivery?: Delivery;
   error?: string;
+  /** The sticker of a sticker message. */
+  sticker?: Sticker;
+  attachments?: Attachment[];
+}
+
+/** What a message carries besides its text. */
+export interface Media {
+  sticker?: Sticker;
+  attachments?: Attachment[];
 }
 
 export type Connection = 'idle' | 'connecting' | 'online' | 'offline';
@@ -54,6 +64,8 @@ interface OutboxItem {
   clientId: string;
   text: string;
   at: string;
+  sticker?: Sticker;
+  attachments?: Attachment[];
 }
 
 /** The subset of the WebSocket API the widget uses (a fake one in tests). */
@@ -146,7 +158,7 @@ export class Chat {
       if (Array.isArray(saved)) this.outbox = saved.filter((o) => o && typeof o.clientId === 'string' && typeof o.text === 'string');
     } catch { /* a broken outbox is dropped */ }
     for (const o of this.outbox) {
-      this.pending.set(o.clientId, { key: 'c:' + o.clientId, clientId: o.clientId, author: 'visitor', name: '', text: o.text, at: o.at, delivery: 'sending' });
+      this.pending.set(o.clientId, { key: 'c:' + o.clientId, clientId: o.clientId, author: 'visitor', name: '', text: o.text, at: o.at, delivery: 'sending', sticker: o.sticker, attachments: o.attachments });
     }
     this.rebuild();
   }
@@ -477,6 +489,7 @@ export class Chat {
     this.byId.set(m.id, {
       key: 'm:' + m.id, id: m.id, clientId: m.client_id, conversationId: m.conversation_id, author: m.author.type,
       name: m.author.name, text: m.text, at: m.created_at, delivery: own ? 'sent' : undefined,
+      sticker: m.sticker, attachments: m.attachments?.length ? m.attachments : undefined,
     });
     const extra: Partial<ChatState> = {};
     if (live) {
@@ -530,27 +543,71 @@ export class Chat {
     } catch { /* the button stays */ }
   }
 
-  /** Queues a message of the visitor and sends it. */
-  send(text: string) {
+  /** Queues a message of the visitor (text, a sticker or uploaded files) and sends it. */
+  send(text: string, media: Media = {}) {
     text = text.trim();
-    if (!text) return;
+    const attachments = media.attachments?.length ? media.attachments : undefined;
+    if (!text && !media.sticker && !attachments) return;
     const clientId = newClientId(this.random);
     const at = new Date().toISOString();
-    this.outbox.push({ clientId, text, at });
+    this.outbox.push({ clientId, text, at, sticker: media.sticker, attachments });
     this.saveOutbox();
     this.pending.set(clientId, {
       key: 'c:' + clientId, clientId, author: 'visitor', name: this.state.visitor?.display_name ?? '', text, at, delivery: 'sending',
+      sticker: media.sticker, attachments,
     });
     if (!this.state.introDone) this.save('intro', '1');
     this.rebuild({ introDone: true, closed: false });
     void this.flush();
   }
 
+  // ---- media: stickers, pictures and files (the UI's ImageSource, uploads, downloads) ----
+
+  /** The livedesk server's origin. */
+  get base(): string {
+    return this.api.base;
+  }
+
+  /** The sticker packs the visitor can send from. */
+  async stickerPacks(): Promise<StickerPack[]> {
+    await this.ensureSession();
+    return (await this.api.stickerPacks()).items;
+  }
+
+  /** A picture of the API (sticker, preview) as a blob URL fetched with the visitor's token. */
+  image = (path: string): Promise<string> => this.api.image(path);
+
+  /** Uploads one file for the next message (starting a session first if there is none). */
+  upload = (file: File, onProgress: (p: number) => void): UploadHandle => {
+    let inner: UploadHandle | null = null;
+    let aborted = false;
+    const promise = this.ensureSession().then(() => {
+      if (aborted) throw { code: 'aborted' };
+      inner = uploadFile(this.api.base + '/api/v1/widget/attachments', file, { Authorization: 'Bearer ' + this.api.token }, onProgress);
+      return inner.promise;
+    });
+    return { promise, abort: () => { aborted = true; inner?.abort(); } };
+  };
+
+  /** Saves a file of the conversation to the visitor's computer under its name. */
+  download = async (a: Attachment): Promise<void> => {
+    const blob = await this.api.fetchBlob(a.url);
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = a.name;
+    link.style.display = 'none';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+
   /** Sends a failed message again, with the same client id (the server never stores it twice). */
   retry(clientId: string) {
     const p = this.pending.get(clientId);
     if (!p || p.delivery !== 'failed') return;
-    this.outbox.push({ clientId, text: p.text, at: p.at });
+    this.outbox.push({ clientId, text: p.text, at: p.at, sticker: p.sticker, attachments: p.attachments });
     this.saveOutbox();
     this.setDelivery(clientId, 'sending');
     void this.flush();
@@ -583,7 +640,9 @@ export class Chat {
         }
         this.setDelivery(item.clientId, 'sending');
         try {
-          const m = await this.api.send(item.clientId, item.text);
+          const media = item.sticker ? { sticker_id: item.sticker.id }
+            : item.attachments?.length ? { attachment_ids: item.attachments.map((a) => a.id) } : {};
+          const m = await this.api.send(item.clientId, item.text, media);
           this.sendAttempts = 0;
           if (this.outbox[0] === item) this.outbox.shift();
           this.saveOutbox();

@@ -1,7 +1,9 @@
 // The widget's CSS, scoped by its shadow root. `all: initial` on the host stops the page's
 // inherited styles (font, colour, line height) from leaking in.
 
-export const css = `
+import { mediaCss } from '../../shared/media/css';
+
+export let css = `
 :host{all:initial;--ld-accent:#2563eb;--ld-on-accent:#fff}
 *,*::before,*::after{box-sizing:border-box}
 .ld-root{position:fixed;bottom:20px;z-index:2147483000;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;color:#1f2937;-webkit-font-smoothing:antialiased;text-align:left}
@@ -79,4 +81,19 @@ button{cursor:pointer}
   .ld-window{position:fixed;inset:0;width:auto;height:auto;border-radius:0;bottom:0}
   .ld-launcher-open{display:none}
 }
+`;
+
+// Stickers, files and the emoji window (shared/media), fitted to the widget.
+css += mediaCss + `
+:host{--md-accent:var(--ld-accent)}
+.ld-composer{position:relative;flex-wrap:wrap;padding-left:6px}
+.ld-files{flex:0 0 100%;padding:0 4px}
+.ld-tool{flex:none;width:36px;height:40px;border:0;border-radius:10px;background:none;color:#6b7280;display:flex;align-items:center;justify-content:center}
+.ld-tool:hover,.ld-tool-on{background:#f3f4f6;color:#111827}
+.ld-composer .mp{right:8px;bottom:calc(100% + 4px);width:356px;height:360px}
+.ld-msg .md-sticker{width:120px;height:120px}
+.ld-msg-own .md-files{justify-content:flex-end}
+.ld-msg .md-thumb{width:150px;height:112px}
+.ld-msg .md-card{min-width:180px;max-width:250px}
+@media (max-width:480px){.ld-composer .mp{left:4px;right:4px;width:auto}}
 `;

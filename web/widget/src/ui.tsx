@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Chat, ChatMessage, ChatState } from './chat';
 import type { Texts } from './i18n';
+import { LineMedia, useWidgetMedia } from './media';
 
 const ChatIcon = () => (
   <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4.3 21a.6.6 0 0 0 .9.6l4-2.2c.9.2 1.8.3 2.8.3 5.5 0 10-3.8 10-8.5S17.5 3 12 3Zm-4.5 9.8a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Z" /></svg>
@@ -116,7 +117,7 @@ function Window({ chat, s, t, lang }: { chat: Chat; s: ChatState; t: Texts; lang
       ) : (
         <>
           <Messages chat={chat} s={s} t={t} lang={lang} />
-          {offlineFormWithHistory ? <OfflineForm chat={chat} s={s} t={t} compact /> : <Composer chat={chat} s={s} t={t} />}
+          {offlineFormWithHistory ? <OfflineForm chat={chat} s={s} t={t} compact /> : <Composer chat={chat} s={s} t={t} lang={lang} />}
         </>
       )}
       <footer class="ld-footer">{t.poweredBy}</footer>
@@ -164,7 +165,8 @@ function Line({ m, prev, chat, t, lang }: { m: ChatMessage; prev?: ChatMessage; 
     <div class={'ld-msg ' + (own ? 'ld-msg-own' : 'ld-msg-operator') + (m.delivery ? ' ld-d-' + m.delivery : '')}
       data-message-id={m.id} data-client-id={m.clientId}>
       {showName && <div class="ld-name">{m.name || t.operator}</div>}
-      <div class="ld-bubble">{m.text}</div>
+      <LineMedia m={m} chat={chat} lang={lang === 'en' ? 'en' : 'ru'} />
+      {(m.text || (!m.sticker && !m.attachments)) && <div class="ld-bubble">{m.text}</div>}
       <div class="ld-meta">
         <span>{timeOf(m.at, lang)}</span>
         {own && <span class="ld-delivery" title={m.error}>{m.delivery === 'sent' ? '✓ ' : m.delivery === 'failed' ? '! ' : '◷ '}{state}</span>}
@@ -204,9 +206,11 @@ function Intro({ chat, s, t }: { chat: Chat; s: ChatState; t: Texts }) {
   );
 }
 
-function Composer({ chat, s, t }: { chat: Chat; s: ChatState; t: Texts }) {
+function Composer({ chat, s, t, lang }: { chat: Chat; s: ChatState; t: Texts; lang: string }) {
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
+  const media = useWidgetMedia({ chat, lang: lang === 'en' ? 'en' : 'ru', input, text, setText });
+  const canSend = !media.busy && (!!text.trim() || media.ready);
   // Focus on open, and again once the introduction card is gone (its buttons took the focus).
   useEffect(() => { input.current?.focus(); }, [s.introDone]);
   useLayoutEffect(() => {
@@ -216,18 +220,24 @@ function Composer({ chat, s, t }: { chat: Chat; s: ChatState; t: Texts }) {
     el.style.height = Math.min(el.scrollHeight, 120) + 'px';
   }, [text]);
   const submit = () => {
-    if (!text.trim()) return;
-    chat.send(text);
+    if (!canSend) return;
+    chat.send(text, media.ready ? media.take() : {});
     setText('');
     input.current?.focus();
   };
   return (
-    <form class="ld-composer" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+    <form class="ld-composer" onSubmit={(e) => { e.preventDefault(); submit(); }} {...media.dropHandlers}>
+      {media.picker}
+      {media.dropOverlay}
+      {media.chipsView}
+      {media.attachButton}
       <textarea ref={input} class="ld-textarea" rows={1} placeholder={t.placeholder} aria-label={t.placeholder} value={text}
         maxLength={10000}
         onInput={(e) => { setText((e.target as HTMLTextAreaElement).value); chat.typing(); }}
-        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }} />
-      <button type="submit" class="ld-send" aria-label={t.send} title={t.send} disabled={!text.trim()}><SendIcon /></button>
+        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); } }}
+        onPaste={media.onPaste} />
+      {media.emojiButton}
+      <button type="submit" class="ld-send" aria-label={t.send} title={t.send} disabled={!canSend}><SendIcon /></button>
     </form>
   );
 }

@@ -1,8 +1,8 @@
-import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, Status, Transfer } from './types';
+import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, QuickList, QuickMessage, Status, StickerPack, Transfer } from './types';
 
 /** A refusal from the server: `{"error": {"code", "message"}}` with its HTTP status. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, string> = {}) {
     super(message);
     this.name = 'ApiError';
   }
@@ -35,7 +35,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!r.ok) {
     const code = json?.error?.code ?? 'http_' + r.status;
     if (r.status === 401 && path !== '/auth/login') onUnauthenticated();
-    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText);
+    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText, json?.error?.details ?? {});
   }
   return json as T;
 }
@@ -57,8 +57,10 @@ export const api = {
   /** A page of history, newest first; `before` is the next_cursor of the previous page. */
   messages: (id: ID, before: string | null, limit = 50) =>
     request<Page<Message>>('GET', `/conversations/${enc(id)}/messages?limit=${limit}${before ? '&before=' + enc(before) : ''}`),
-  sendMessage: (id: ID, clientId: string, text: string, replyTo?: ID) =>
-    request<Message>('POST', `/conversations/${enc(id)}/messages`, { client_id: clientId, text, ...(replyTo ? { reply_to: replyTo } : {}) }),
+  sendMessage: (id: ID, clientId: string, text: string, replyTo?: ID, media: { sticker_id?: string; attachment_ids?: ID[] } = {}) =>
+    request<Message>('POST', `/conversations/${enc(id)}/messages`, { client_id: clientId, text, ...(replyTo ? { reply_to: replyTo } : {}), ...media }),
+  /** The sticker packs to send from (livedesk's own first). */
+  stickerPacks: () => request<{ items: StickerPack[] }>('GET', '/sticker-packs'),
   addComment: (id: ID, clientId: string, text: string) =>
     request<Message>('POST', `/conversations/${enc(id)}/comments`, { client_id: clientId, text }),
   markRead: (id: ID) => request<void>('POST', `/conversations/${enc(id)}/read`),
@@ -66,8 +68,20 @@ export const api = {
     request<Conversation>('POST', `/conversations/${enc(id)}/close`, categoryId ? { category_id: categoryId } : {}),
   offerTransfer: (id: ID, to: ID, comment: string) =>
     request<Transfer>('POST', `/conversations/${enc(id)}/transfers`, { to_operator_id: to, comment }),
+  pendingTransfers: () =>
+    request<{ incoming: { transfer: Transfer; conversation: Conversation }[]; outgoing: { transfer: Transfer; conversation: Conversation }[] }>(
+      'GET', '/transfers'),
   acceptTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/accept`),
   declineTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/decline`),
   cancelTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/cancel`),
   categories: () => request<{ items: Category[] }>('GET', '/conversation-categories'),
+  /** Quick messages: q searches from 2 characters; category_id is `personal` or a category id. */
+  quickMessages: (q = '', category = '', limit = 500) =>
+    request<QuickList>('GET', `/quick-messages?limit=${limit}${q ? '&q=' + enc(q) : ''}${category ? '&category_id=' + enc(category) : ''}`),
+  createQuick: (title: string, text: string) => request<QuickMessage>('POST', '/quick-messages', { title, text }),
+  updateQuick: (id: ID, title: string, text: string) => request<QuickMessage>('PATCH', `/quick-messages/${enc(id)}`, { title, text }),
+  deleteQuick: (id: ID) => request<void>('DELETE', `/quick-messages/${enc(id)}`),
+  /** Binds this operator's hotkey (`Ctrl+Alt+Digit1`) or removes it (null). */
+  setQuickHotkey: (id: ID, hotkey: string | null) => request<QuickMessage>('PUT', `/quick-messages/${enc(id)}/hotkey`, { hotkey }),
+  adminSettings: () => request<{ autocomplete_quick_messages: boolean }>('GET', '/admin/settings'),
 };

@@ -111,13 +111,56 @@ export interface Message {
   quote?: Quote;
   attachments: Attachment[];
   sticker_id?: string;
+  /** The sticker of a message of kind sticker. */
+  sticker?: StickerRef;
   created_at: string;
+}
+
+/** A sticker: its id, name and picture URL. */
+export interface StickerRef {
+  id: string;
+  name: string;
+  url: string;
+}
+
+export interface StickerPack {
+  id: string;
+  name: string;
+  builtin: boolean;
+  stickers: StickerRef[];
 }
 
 export interface Category {
   id: ID;
   name: string;
   position: number;
+}
+
+/** A quick message (GET /quick-messages): account-wide (in a category) or the operator's own. */
+export interface QuickMessage {
+  id: ID;
+  category_id?: ID;
+  personal: boolean;
+  title: string;
+  /** May contain {visitor_name} and {operator_name}. */
+  text: string;
+  position: number;
+  /** This operator's hotkey for it, e.g. `Ctrl+Alt+Digit1`. */
+  hotkey?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A category of the quick-message window: `personal` («Мои быстрые сообщения») first. */
+export interface QuickCategory {
+  id: string;
+  name: string;
+  personal: boolean;
+}
+
+export interface QuickList {
+  categories: QuickCategory[];
+  items: QuickMessage[];
 }
 
 export interface Page<T> {
@@ -131,6 +174,8 @@ export type ServerFrame =
   | { type: 'pong' }
   | { type: 'error'; data: { code: string; message: string } }
   | { type: 'typing'; data: TypingData }
+  /** Quick messages this operator sees changed: reload the cached list. */
+  | { type: 'quick_messages.changed'; cursor: string; data: Record<string, never> }
   | EventFrame;
 
 export interface TypingData {
@@ -149,6 +194,7 @@ export type EventFrame = { cursor: string } & (
   | { type: 'message.created'; data: { message: Message; conversation: Conversation } }
   | { type: 'transfer.offered'; data: { transfer: Transfer; conversation: Conversation } }
   | { type: 'transfer.accepted'; data: { transfer: Transfer } }
+  | { type: 'transfer.accept_refused'; data: { transfer: Transfer; reason: string } }
   | { type: 'transfer.declined' | 'transfer.cancelled' | 'transfer.expired'; data: { transfer: Transfer; reason: string } }
   | { type: 'operator.status'; data: { operator: OperatorBrief } }
 );

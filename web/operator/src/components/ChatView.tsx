@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Conversation, ID, Message } from '../api/types';
+import type { Attachment, Conversation, ID, Message } from '../api/types';
 import type { Controller } from '../controller';
 import { t } from '../i18n';
 import { can } from '../lib/status';
@@ -60,10 +60,10 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
     setDraftState(d);
     ctl.drafts.save(id, d);
   };
-  const send = () => {
+  const send = (attachments?: Attachment[]) => {
     const text = draft.text.replace(/\s+$/, '');
-    if (!text.trim()) return;
-    void ctl.send(id, text, { comment: draft.comment, quote: draft.comment ? undefined : draft.quote ?? undefined });
+    if (!text.trim() && !attachments?.length) return;
+    void ctl.send(id, text, { comment: draft.comment, quote: draft.comment ? undefined : draft.quote ?? undefined, attachments });
     setDraft({ ...emptyDraft, comment: draft.comment });
     setSendCount((n) => n + 1);
   };
@@ -114,7 +114,9 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
         typing={typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
         onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} />
-      <Composer draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply} />
+      <Composer key={id} draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply}
+        onSticker={(s) => { void ctl.send(id, '', { comment: false, sticker: s }); setSendCount((n) => n + 1); }}
+        quick={{ cache: ctl.quick, names: { visitor: c.visitor.name, operator: me.name }, autocomplete: ctl.autocomplete(me) }} />
     </section>
   );
 }

@@ -2,23 +2,31 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import type { Draft } from '../state/drafts';
 import { IconBolt, IconNote, IconPaperclip, IconSend, IconSmile, IconX } from './icons';
+import { type QuickOptions, useQuickComposer } from './QuickComposer';
+import type { Attachment, StickerRef } from '../api/types';
+import { useComposerMedia } from './ComposerMedia';
 
 type Soon = 'attach' | 'emoji' | 'quick';
 
 interface Props {
   draft: Draft;
   setDraft: (d: Draft) => void;
-  onSend: () => void;
+  /** Sends the draft, with the uploaded files chosen for it. */
+  onSend: (attachments?: Attachment[]) => void;
+  /** Sends a sticker at once. */
+  onSticker?: (s: StickerRef) => void;
   onTyping: () => void;
   /** Why the operator cannot write here now (a dictionary key), or null. */
   blocked: string | null;
+  /** Quick messages: the window, autocomplete and hotkeys (absent: the button is disabled). */
+  quick?: QuickOptions;
 }
 
 /**
  * The reply area in the seed's order: attach, input, emoji/stickers, send, quick messages.
  * Attach, emoji and quick messages belong to later issues: their buttons are here and say so.
  */
-export function Composer({ draft, setDraft, onSend, onTyping, blocked }: Props) {
+export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked, quick: quickOpts }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
   const [soon, setSoon] = useState<Soon | null>(null);
 
@@ -37,10 +45,28 @@ export function Composer({ draft, setDraft, onSend, onTyping, blocked }: Props) 
     return () => document.removeEventListener('mousedown', close);
   }, [soon]);
 
+  const quick = useQuickComposer({ input, draft, setDraft, disabled: blocked !== null, tip: blocked ? t(blocked) : undefined, opts: quickOpts });
+
+  const media = useComposerMedia({
+    input, text: draft.text, setText: (text) => setDraft({ ...draft, text }), disabled: blocked !== null,
+    tip: blocked ? t(blocked) : undefined, comment: draft.comment, onSticker: (s) => onSticker?.(s),
+  });
+  const uploading = media.chips.some((c) => c.status === 'uploading');
+  const canSend = !uploading && (!!draft.text.trim() || (media.ready && !draft.comment));
+  function send() {
+    if (!canSend) return;
+    if (draft.comment || !media.ready) return onSend();
+    const { chips } = media.take();
+    onSend(chips.filter((c) => c.status === 'done').map((c) => ({
+      id: c.id!, name: c.name, size: c.size, content_type: c.type, url: '/api/v1/attachments/' + c.id, expired: false,
+    })));
+  }
+
   function onKeyDown(e: KeyboardEvent) {
+    if (quick.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.isComposing) {
       e.preventDefault();
-      if (draft.text.trim()) onSend();
+      send();
     } else if (e.key === 'Escape' && draft.quote) {
       e.preventDefault();
       e.stopPropagation();
@@ -60,7 +86,11 @@ export function Composer({ draft, setDraft, onSend, onTyping, blocked }: Props) 
   );
 
   return (
-    <div class={'composer' + (draft.comment ? ' composer-comment' : '') + (disabled ? ' composer-blocked' : '')} data-testid="composer">
+    <div class={'composer' + (draft.comment ? ' composer-comment' : '') + (disabled ? ' composer-blocked' : '')} data-testid="composer"
+      {...media.dropHandlers}>
+      {quick.popups}
+      {media.picker}
+      {media.dropOverlay}
       {soon && (
         <div class="soon" role="dialog" aria-label={t('soon.title')} data-testid="soon-popover">
           <b>{t('soon.title')}</b>
@@ -88,22 +118,23 @@ export function Composer({ draft, setDraft, onSend, onTyping, blocked }: Props) 
             onClick={() => setDraft({ ...draft, quote: null })} data-testid="remove-quote"><IconX size={16} /></button>
         </div>
       )}
+      {media.chipsView}
       <div class="composer-row">
-        {tool('attach', 'composer.attach', IconPaperclip, 'attach-button')}
+        {media.attachButton}
         <span class="tip-wrap composer-input-wrap" title={tip}>
           <textarea id="composer-input" ref={input} rows={1} value={draft.text} disabled={disabled} aria-label={t('composer.label')}
             placeholder={t(draft.comment ? 'composer.commentPlaceholder' : 'composer.placeholder')} spellcheck
-            onInput={(e) => { setDraft({ ...draft, text: e.currentTarget.value }); if (!draft.comment) onTyping(); }}
-            onKeyDown={onKeyDown} />
+            onInput={(e) => { setDraft({ ...draft, text: e.currentTarget.value }); quick.onInput(e.currentTarget.value); if (!draft.comment) onTyping(); }}
+            onKeyDown={onKeyDown} onBlur={quick.hideSuggest} onPaste={media.onPaste} />
         </span>
-        {tool('emoji', 'composer.emoji', IconSmile, 'emoji-button')}
+        {media.emojiButton}
         <span class="tip-wrap" title={tip ?? t(draft.comment ? 'composer.sendComment' : 'composer.send')}>
-          <button type="button" class={'send-btn' + (draft.comment ? ' comment' : '')} disabled={disabled || !draft.text.trim()}
-            aria-label={t(draft.comment ? 'composer.sendComment' : 'composer.send')} onClick={onSend} data-testid="send-button">
+          <button type="button" class={'send-btn' + (draft.comment ? ' comment' : '')} disabled={disabled || !canSend}
+            aria-label={t(draft.comment ? 'composer.sendComment' : 'composer.send')} onClick={send} data-testid="send-button">
             <IconSend size={18} />
           </button>
         </span>
-        {tool('quick', 'composer.quick', IconBolt, 'quick-button')}
+        {quick.button}
       </div>
     </div>
   );

@@ -16,6 +16,8 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+E', 'help.closeConv'],
   ['Alt+S', 'help.status'],
   ['Alt+/', 'help.help'],
+  ['Tab / Enter', 'help.suggest'],
+  ['Ctrl/Alt+…', 'help.quickHotkey'],
   ['Esc', 'help.escape'],
 ];
 

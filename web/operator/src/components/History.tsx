@@ -4,6 +4,7 @@ import { getLang, t } from '../i18n';
 import { clockTime, dayLabel, menuPosition, sameDay } from '../lib/format';
 import type { HistoryMessage } from '../state/history';
 import { IconAlert, IconArrowDown, IconCheck, IconClock, IconNote, IconQuote } from './icons';
+import { MessageMedia } from './MessageMedia';
 
 /** At most this many messages are in the DOM; the window slides as the operator scrolls. */
 const MAX_RENDERED = 240;
@@ -203,7 +204,7 @@ export class History extends Component<Props, State> {
     const visitor = m.author.type === 'visitor';
     const quotable = visitor && canQuote;
     return (
-      <div class={'msg ' + (visitor ? 'msg-in' : 'msg-out')} key={m.id} data-mid={m.id}
+      <div class={'msg ' + (visitor ? 'msg-in' : 'msg-out') + (m.sticker && !m.text ? ' msg-sticker' : '')} key={m.id} data-mid={m.id}
         data-testid={visitor ? 'msg-visitor' : 'msg-operator'}
         onContextMenu={quotable ? (e) => { e.preventDefault(); this.setState({ menu: { x: e.clientX, y: e.clientY, m } }); } : undefined}>
         <div class="bubble">
@@ -214,7 +215,8 @@ export class History extends Component<Props, State> {
               <span class="quote-text">{m.quote.text}</span>
             </blockquote>
           )}
-          <div class="msg-text">{m.text}</div>
+          <MessageMedia m={m} />
+          {(m.text || (!m.sticker && !m.attachments?.length)) && <div class="msg-text">{m.text}</div>}
           <div class="msg-foot"><time>{time}</time>{this.delivery(m)}</div>
         </div>
         {quotable && (

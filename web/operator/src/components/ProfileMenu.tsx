@@ -3,7 +3,7 @@ import type { Operator, Status } from '../api/types';
 import { type Lang, getLang, setLang, t } from '../i18n';
 import { initials } from '../lib/format';
 import { STATUSES, STATUS_COLOR, can } from '../lib/status';
-import { IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
+import { IconBolt, IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
 
 interface Props {
   me: Operator;
@@ -13,10 +13,12 @@ interface Props {
   onLanguage: (l: Lang) => void;
   onHelp: () => void;
   onLogout: () => void;
+  /** The quick-message suggestions setting (absent: not shown). */
+  autocomplete?: { on: boolean; set: (on: boolean) => void };
 }
 
 /** The operator's avatar with the status dot; a click opens the status list and the settings. */
-export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, onLogout }: Props) {
+export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, onLogout, autocomplete }: Props) {
   const root = useRef<HTMLDivElement>(null);
   const [lang, setLangState] = useState(getLang());
 
@@ -75,6 +77,14 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
               ))}
             </span>
           </div>
+          {autocomplete && (
+            <button role="menuitemcheckbox" aria-checked={autocomplete.on} class="menu-item" disabled={settingsBlocked}
+              title={settingsBlocked ? t('menu.settingsOffline') : undefined} data-testid="autocomplete-toggle"
+              onClick={() => autocomplete.set(!autocomplete.on)}>
+              <IconBolt size={16} /><span class="menu-label">{t('menu.autocomplete')}</span>
+              <span class={'switch' + (autocomplete.on ? ' on' : '')} aria-hidden="true"><i /></span>
+            </button>
+          )}
           {settingsBlocked && <p class="menu-note">{t('menu.settingsOffline')}</p>}
           <div class="menu-sep" />
           <button role="menuitem" class="menu-item" onClick={() => { setOpen(false); onHelp(); }}>

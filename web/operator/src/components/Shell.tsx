@@ -145,7 +145,8 @@ export function Shell({ ctl }: { ctl: Controller }) {
         <aside class="sidebar">
           <div class="sidebar-head">
             <ProfileMenu me={me} open={menuOpen} setOpen={setMenuOpen} onStatus={(st) => void ctl.setStatus(st)}
-              onLanguage={(l: Lang) => void ctl.saveLanguage(l)} onHelp={() => setDialog({ kind: 'help' })} onLogout={() => void ctl.logout()} />
+              onLanguage={(l: Lang) => void ctl.saveLanguage(l)} onHelp={() => setDialog({ kind: 'help' })} onLogout={() => void ctl.logout()}
+              autocomplete={{ on: ctl.autocomplete(me), set: (on) => void ctl.saveAutocomplete(on) }} />
             <button class="icon-btn" title={`${t('menu.help')} (Alt+/)`} aria-label={t('menu.help')} onClick={() => setDialog({ kind: 'help' })}>
               <IconKeyboard /></button>
           </div>

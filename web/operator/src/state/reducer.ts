@@ -122,6 +122,8 @@ function transferOutcome(s: AppState, type: EventFrame['type'], t: Transfer, rea
 /** Applies one stored event. Events are applied idempotently: a replay changes nothing twice. */
 function applyEvent(s: AppState, f: EventFrame): AppState {
   switch (f.type) {
+    case 'transfer.accept_refused':
+      return s; // informational; the controller tells the sender (the offer stays pending)
     case 'conversation.assigned':
     case 'conversation.updated':
     case 'conversation.queued':
