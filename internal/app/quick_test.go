@@ -228,3 +228,31 @@ func TestQuickMessagesMany(t *testing.T) {
 		t.Errorf("limit 10 gave %d", len(got.Items))
 	}
 }
+
+// TestAutocompleteSettingEffective: /me shows the account default until the operator chooses.
+func TestAutocompleteSettingEffective(t *testing.T) {
+	env := testkit.Start(t)
+	acct := env.NewAccount()
+	op := acct.Operator("Anna", "operator", 3, "available")
+	type me struct {
+		Settings struct {
+			Autocomplete *bool `json:"autocomplete_quick_messages"`
+		} `json:"settings"`
+	}
+	get := func() *bool {
+		var m me
+		op.Must("GET", "/api/v1/me", nil, &m)
+		return m.Settings.Autocomplete
+	}
+	if v := get(); v == nil || !*v {
+		t.Fatalf("default autocomplete = %v, want the account default true", v)
+	}
+	acct.Admin.Must("PATCH", "/api/v1/admin/settings", map[string]any{"autocomplete_quick_messages": false}, nil)
+	if v := get(); v == nil || *v {
+		t.Fatalf("after the account default changed: %v, want false", v)
+	}
+	op.Must("PATCH", "/api/v1/me/settings", map[string]any{"autocomplete_quick_messages": true}, nil)
+	if v := get(); v == nil || !*v {
+		t.Fatalf("after the operator chose: %v, want true", v)
+	}
+}

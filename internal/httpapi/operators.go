@@ -53,8 +53,19 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 	return nil
 }
 
+// me returns the operator with their effective settings: an unset autocomplete choice
+// shows the account's default.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {
-	return writeJSON(w, 200, c.op)
+	op := *c.op
+	if op.Settings.AutocompleteQuickMessages == nil {
+		acct, err := s.store.Account(r.Context(), op.AccountID)
+		if err != nil {
+			return err
+		}
+		v := acct.Settings.AutocompleteDefault
+		op.Settings.AutocompleteQuickMessages = &v
+	}
+	return writeJSON(w, 200, &op)
 }
 
 func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -33,7 +33,7 @@ var reserved = map[string]string{
 	"Ctrl+KeyD": "bookmark", "Ctrl+KeyO": "open file", "Ctrl+KeyU": "page source", "Ctrl+KeyG": "find next",
 	"Ctrl+KeyK": "search bar", "Ctrl+KeyE": "search bar", "Ctrl+KeyQ": "quit browser", "Ctrl+KeyB": "bold / bookmarks",
 	"Ctrl+KeyI": "italic", "Ctrl+Shift+KeyI": "developer tools", "Ctrl+Shift+KeyJ": "developer console",
-	"Ctrl+Shift+KeyC": "inspect element", "Ctrl+Shift+KeyDelete": "clear browsing data",
+	"Ctrl+Shift+KeyC": "inspect element", "Ctrl+Shift+Delete": "clear browsing data",
 	"Ctrl+Enter": "send (operator app)", "Ctrl+Tab": "next tab", "Ctrl+Shift+Tab": "previous tab",
 	"Ctrl+PageUp": "previous tab", "Ctrl+PageDown": "next tab", "Ctrl+Backspace": "delete word",
 	"Ctrl+Delete": "delete word", "Ctrl+ArrowLeft": "move by word", "Ctrl+ArrowRight": "move by word",
@@ -41,15 +41,18 @@ var reserved = map[string]string{
 	"Ctrl+Equal": "zoom in", "Ctrl+Digit0": "reset zoom", "Ctrl+F4": "close tab", "Ctrl+F5": "reload the page",
 	"Alt+F4": "close window", "Alt+ArrowLeft": "back", "Alt+ArrowRight": "forward", "Alt+Home": "home page",
 	"Alt+Tab": "switch windows", "Alt+Space": "window menu", "Alt+KeyD": "address bar", "Alt+KeyF": "browser menu",
-	"Alt+KeyE": "browser menu", "Ctrl+Alt+Delete": "system", "Ctrl+Alt+KeyT": "terminal (Linux)",
+	"Alt+KeyE": "close the conversation (operator app)", "Ctrl+Alt+Delete": "system", "Ctrl+Alt+KeyT": "terminal (Linux)",
 	"Ctrl+Alt+KeyL": "lock screen (Linux)", "Meta+KeyL": "lock screen", "Meta+KeyD": "show desktop",
 	"Meta+KeyE": "file manager", "Meta+KeyR": "run dialog", "Meta+Tab": "task view", "Meta+Space": "input language",
 	"Alt+Shift": "input language", "Ctrl+Shift": "input language",
 	"Ctrl+Digit1": "switch tab", "Ctrl+Digit2": "switch tab", "Ctrl+Digit3": "switch tab", "Ctrl+Digit4": "switch tab",
 	"Ctrl+Digit5": "switch tab", "Ctrl+Digit6": "switch tab", "Ctrl+Digit7": "switch tab", "Ctrl+Digit8": "switch tab",
-	"Ctrl+Digit9": "switch tab", "Alt+KeyT": "transfer dialog (operator app)", "Alt+KeyK": "close dialog (operator app)",
-	"Alt+KeyM": "comment mode (operator app)", "Alt+ArrowUp": "previous conversation (operator app)",
-	"Alt+ArrowDown": "next conversation (operator app)",
+	"Ctrl+Digit9": "switch tab",
+	// The operator app's own shortcuts (docs/operator-app.md).
+	"Alt+KeyT": "transfer dialog (operator app)", "Alt+KeyK": "reply / internal comment switch (operator app)",
+	"Alt+KeyL": "focus the conversation list (operator app)", "Alt+KeyR": "focus the composer (operator app)",
+	"Alt+KeyS": "status menu (operator app)", "Alt+Slash": "shortcut list (operator app)",
+	"Alt+ArrowUp": "previous conversation (operator app)", "Alt+ArrowDown": "next conversation (operator app)",
 }
 
 // browserKeys are keys the browser takes whatever the modifiers.

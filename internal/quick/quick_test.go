@@ -90,26 +90,28 @@ func TestParseHotkey(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                "format",
-		"KeyQ":            "format",
-		"Ctrl+":           "format",
-		"Ctrl+Ctrl+KeyQ":  "format",
-		"Control+KeyQ":    "format",
-		"Ctrl+KeyQ+KeyW":  "format",
-		"Ctrl+q":          "format",
-		"Ctrl+Alt":        "no_key",
-		"Shift+KeyQ":      "no_modifier",
-		"Shift+Digit1":    "no_modifier",
-		"Ctrl+KeyC":       "reserved",
-		"Meta+KeyV":       "reserved", // ⌘V is paste
-		"Meta+KeyQ":       "reserved", // ⌘Q quits
-		"Ctrl+Shift+KeyT": "reserved",
-		"Ctrl+Enter":      "reserved",
-		"Ctrl+Tab":        "reserved",
-		"Alt+F4":          "reserved",
-		"Ctrl+F5":         "reserved",
-		"Alt+F5":          "reserved", // F5 with any modifier
-		"Ctrl+Digit1":     "reserved",
+		"":                  "format",
+		"KeyQ":              "format",
+		"Ctrl+":             "format",
+		"Ctrl+Ctrl+KeyQ":    "format",
+		"Control+KeyQ":      "format",
+		"Ctrl+KeyQ+KeyW":    "format",
+		"Ctrl+q":            "format",
+		"Ctrl+Alt":          "no_key",
+		"Shift+KeyQ":        "no_modifier",
+		"Shift+Digit1":      "no_modifier",
+		"Ctrl+KeyC":         "reserved",
+		"Meta+KeyV":         "reserved", // ⌘V is paste
+		"Meta+KeyQ":         "reserved", // ⌘Q quits
+		"Ctrl+Shift+KeyT":   "reserved",
+		"Ctrl+Enter":        "reserved",
+		"Ctrl+Tab":          "reserved",
+		"Alt+F4":            "reserved",
+		"Ctrl+F5":           "reserved",
+		"Alt+F5":            "reserved", // F5 with any modifier
+		"Ctrl+Digit1":       "reserved",
+		"Alt+KeyS":          "reserved", // the operator app's status menu
+		"Ctrl+Shift+Delete": "reserved",
 	}
 	for in, reason := range bad {
 		_, err := ParseHotkey(in)
