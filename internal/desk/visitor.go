@@ -109,18 +109,22 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 	if err := in.check(); err != nil {
 		return nil, err
 	}
+	// The writer is the one serial resource, so what can be read before it is: a retried send
+	// is answered from the read pool, and the visitor (their name) is read there too. A retry
+	// racing its first attempt is caught by the unique client-id index inside the writer.
+	if in.ClientID != "" {
+		if m, err := d.store.MessageByClientID(ctx, livedesk.AuthorVisitor, visitorID, in.ClientID); err == nil {
+			return m, nil
+		} else if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+			return nil, err
+		}
+	}
+	v, err := d.store.Visitor(ctx, cp.AccountID, visitorID)
+	if err != nil {
+		return nil, err
+	}
 	var out *livedesk.Message
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
-		if in.ClientID != "" {
-			if m, err := tx.MessageByClientID(livedesk.AuthorVisitor, visitorID, in.ClientID); err == nil {
-				out = m
-				return nil
-			}
-		}
-		v, err := tx.Visitor(cp.AccountID, visitorID)
-		if err != nil {
-			return err
-		}
+	err = d.store.Write(ctx, func(tx *store.Tx) error {
 		m := &livedesk.Message{ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
 		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.AttachmentIDs); err != nil {
@@ -135,6 +139,13 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 		}
 		return tx.BindAttachments(m.ID, in.AttachmentIDs)
 	})
+	if livedesk.IsCode(err, livedesk.CodeConflict) && in.ClientID != "" {
+		// The same client id was stored by a concurrent attempt: answer with that message
+		// (this attempt's changes were rolled back with its savepoint).
+		if m, ferr := d.store.MessageByClientID(ctx, livedesk.AuthorVisitor, visitorID, in.ClientID); ferr == nil {
+			return m, nil
+		}
+	}
 	return out, err
 }
 

@@ -34,16 +34,26 @@ func scanMessage(sc scanner) (*livedesk.Message, error) {
 
 // MessageByClientID finds a message an author already sent with this client id.
 func (tx *Tx) MessageByClientID(author livedesk.AuthorType, authorID livedesk.ID, clientID string) (*livedesk.Message, error) {
-	m, err := scanMessage(tx.queryRow(messageSelect+`WHERE m.author_type = ? AND m.author_id = ? AND m.client_id = ?`,
+	return messageByClientID(tx.ctx, tx.tx, author, authorID, clientID)
+}
+
+// MessageByClientID finds a message an author already sent with this client id, on the
+// read pool (a retry's fast path, off the writer).
+func (s *Store) MessageByClientID(ctx context.Context, author livedesk.AuthorType, authorID livedesk.ID, clientID string) (*livedesk.Message, error) {
+	return messageByClientID(ctx, s.rq, author, authorID, clientID)
+}
+
+func messageByClientID(ctx context.Context, q querier, author livedesk.AuthorType, authorID livedesk.ID, clientID string) (*livedesk.Message, error) {
+	m, err := scanMessage(q.QueryRowContext(ctx, messageSelect+`WHERE m.author_type = ? AND m.author_id = ? AND m.client_id = ?`,
 		author, authorID, clientID))
 	if err != nil {
 		return nil, notFound(err, "message")
 	}
 	// A repeated send answers the first message as it was sent, files included.
-	if err := withAttachments(tx.ctx, tx.tx, []*livedesk.Message{m}); err != nil {
+	if err := withAttachments(ctx, q, []*livedesk.Message{m}); err != nil {
 		return nil, err
 	}
-	if err := withStickers(tx.ctx, tx.tx, []*livedesk.Message{m}); err != nil {
+	if err := withStickers(ctx, q, []*livedesk.Message{m}); err != nil {
 		return nil, err
 	}
 	return m, nil
