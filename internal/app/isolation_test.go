@@ -78,6 +78,9 @@ func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
 	w.op.Must("PUT", "/api/v1/quick-messages/"+qs.ID+"/hotkey", map[string]any{"hotkey": "Alt+KeyQ"}, nil)
 	w.qmCat, w.qmShared, w.qmPersonal = qc.ID, qs.ID, qp.ID
 
+	w.op.Must("POST", "/api/v1/me/dictionary", map[string]any{"word": marker + "Personalword"}, nil)
+	a.Admin.Must("POST", "/api/v1/admin/dictionary", map[string]any{"word": marker + "Accountword"}, nil)
+
 	w.op.SetStatus("pause")
 	w.queued = env.Visitor(w.key, marker+" Waiting").Say(marker + " anyone?").ConversationID
 	if c := a.Admin.Conversation(w.queued); c.State != "queued" {
@@ -109,6 +112,8 @@ func isoSnapshot(t *testing.T, w *isoWorld) string {
 	get(w.acct.Admin, "/api/v1/admin/quick-messages")
 	get(w.op, "/api/v1/quick-messages")
 	get(w.acct.Admin, "/api/v1/admin/sticker-packs")
+	get(w.op, "/api/v1/me/dictionary")
+	get(w.acct.Admin, "/api/v1/admin/dictionary")
 	return strings.Join(parts, "\n")
 }
 
@@ -160,6 +165,8 @@ func TestIsolationRoutes(t *testing.T) {
 		"GET /api/v1/widget/stickers/{id}/image":             {path: "/api/v1/widget/stickers/" + a.stID + "/image", visitor: true},
 		"DELETE /api/v1/admin/sticker-packs/{id}":            {path: "/api/v1/admin/sticker-packs/" + a.stPack, admin: true},
 		"POST /api/v1/admin/sticker-packs/{id}/stickers":     {path: "/api/v1/admin/sticker-packs/" + a.stPack + "/stickers", admin: true},
+		"DELETE /api/v1/me/dictionary/{word}":                {path: "/api/v1/me/dictionary/" + a.marker + "Personalword"},
+		"DELETE /api/v1/admin/dictionary/{word}":             {path: "/api/v1/admin/dictionary/" + a.marker + "Accountword", admin: true},
 	}
 	// Every route with a path parameter has a case here (the widget's {key} is covered by
 	// TestIsolationVisitors); a new {id} route without one fails this test.

@@ -73,7 +73,10 @@ func TestSuggestionAccuracy(t *testing.T) {
 	floors := map[string]float64{"ru": 0.80, "en": 0.80}
 	for _, lang := range []string{"ru", "en"} {
 		all, hand, typing := accuracy{}, accuracy{}, accuracy{}
-		for _, ty := range readTypos(t, lang) {
+		for i, ty := range readTypos(t, lang) {
+			if raceEnabled && i%5 != 0 {
+				continue
+			}
 			sugg := c.Suggest(ty.typed, 5)
 			all.add(ty.intended, sugg)
 			if ty.source == "hand" {
@@ -98,8 +101,8 @@ func TestHunspellAccuracy(t *testing.T) {
 	if _, err := exec.LookPath("hunspell"); err != nil {
 		t.Skip("hunspell is not installed")
 	}
-	if testing.Short() {
-		t.Skip("slow: runs the hunspell program")
+	if testing.Short() || raceEnabled {
+		t.Skip("a measurement (about a minute of hunspell): run without -short and -race")
 	}
 	for _, run := range []struct {
 		lang, dict string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -47,6 +48,9 @@ type Options struct {
 	// MaxSuggested distinct words per call (default 40); later ones get none.
 	MaxSuggestions int
 	MaxSuggested   int
+	// SuggestBudget bounds the time spent on suggestions in one call (default 150 ms):
+	// words after it get cached suggestions only, so a long garbage text stays cheap.
+	SuggestBudget time.Duration
 }
 
 // Checker checks chat text in Russian and English. It loads in the background: until it is
@@ -98,6 +102,9 @@ func (c *Checker) Load() error {
 		c.stats = LoadStats{Duration: time.Since(start), Forms: map[string]int{"ru": c.ru.Forms, "en": c.en.Forms},
 			Bytes: c.ru.MemoryBytes() + c.en.MemoryBytes()}
 		c.ready.Store(true)
+		// Expansion allocates several times what the tables keep; hand it back now rather
+		// than leave the process's resident size at its loading peak.
+		debug.FreeOSMemory()
 	})
 	<-c.done
 	return c.err
@@ -248,14 +255,33 @@ func (c *Checker) Check(text string, opt Options) (ready bool, out []Misspelling
 	if opt.MaxSuggested <= 0 {
 		opt.MaxSuggested = 40
 	}
+	if opt.SuggestBudget <= 0 {
+		opt.SuggestBudget = 150 * time.Millisecond
+	}
 	ru, en := len(opt.Languages) == 0 || slices.Contains(opt.Languages, "ru"), len(opt.Languages) == 0 || slices.Contains(opt.Languages, "en")
 	var offsets []int
 	var bad []Token
 	suggested := map[string][]string{}
+	var layout []Token
+	if ru {
+		layout = c.wrongLayoutChunks(text, en, opt.Known)
+	}
 	for _, tok := range Tokenize(text) {
+		for len(layout) > 0 && layout[0].End <= tok.Start {
+			bad = append(bad, layout[0])
+			offsets = append(offsets, layout[0].Start, layout[0].End)
+			layout = layout[1:]
+		}
+		if len(layout) > 0 && tok.Start >= layout[0].Start {
+			continue // inside a word typed in the wrong layout
+		}
 		if ok, _ := c.checkToken(tok, ru, en, opt.Known); ok {
 			continue
 		}
+		bad = append(bad, tok)
+		offsets = append(offsets, tok.Start, tok.End)
+	}
+	for _, tok := range layout {
 		bad = append(bad, tok)
 		offsets = append(offsets, tok.Start, tok.End)
 	}
@@ -264,10 +290,18 @@ func (c *Checker) Check(text string, opt Options) (ready bool, out []Misspelling
 	}
 	u16 := UTF16Offsets(text, offsets)
 	out = make([]Misspelling, len(bad))
+	deadline := time.Now().Add(opt.SuggestBudget)
 	for i, tok := range bad {
 		sugg, ok := suggested[tok.Word]
+		if tok.layout != "" {
+			sugg, ok = []string{tok.layout}, true
+		}
 		if !ok && len(suggested) < opt.MaxSuggested {
-			sugg = c.suggestToken(tok, ru, en, opt.MaxSuggestions)
+			if time.Now().Before(deadline) {
+				sugg = c.suggestToken(tok, ru, en, opt.MaxSuggestions)
+			} else {
+				sugg = c.cachedSuggestions(tok, ru, en, opt.MaxSuggestions)
+			}
 			suggested[tok.Word] = sugg
 		}
 		if sugg == nil {
@@ -386,10 +420,19 @@ func (c *Checker) checkIn(d *Dictionary, w string) bool {
 	return true
 }
 
+func cacheKey(w string, ru, en bool, n int) string { return fmt.Sprint(ru, en, n) + "\x00" + w }
+
+// cachedSuggestions returns what suggestToken computed before for the token, or nil.
+func (c *Checker) cachedSuggestions(tok Token, ru, en bool, n int) []string {
+	c.cacheMu.Lock()
+	defer c.cacheMu.Unlock()
+	return c.cache[cacheKey(normalizeWord(tok.Word), ru, en, n)]
+}
+
 // suggestToken builds the suggestion list of a rejected token.
 func (c *Checker) suggestToken(tok Token, ru, en bool, n int) []string {
 	w := normalizeWord(tok.Word)
-	key := fmt.Sprint(ru, en, n) + "\x00" + w
+	key := cacheKey(w, ru, en, n)
 	c.cacheMu.Lock()
 	if s, ok := c.cache[key]; ok {
 		c.cacheMu.Unlock()
@@ -566,4 +609,66 @@ func ValidWord(word string) string {
 		return "the word has no letters"
 	}
 	return ""
+}
+
+// layoutPunct are the Latin-layout keys that sit where Russian letters are (б ю ж э х ъ ё).
+const layoutPunct = ",.;'[]`<>:\"{}~"
+
+// wrongLayoutChunks finds Russian words typed in the Latin layout whose Russian letters
+// landed on punctuation keys — cgfcb,j (спасибо), lj,hsq (добрый), 'nj (это) — which the
+// tokeniser would split at the punctuation. A chunk qualifies when it holds only Latin
+// letters and those keys, has such a key before its last letter, is not English, and its retyped spelling
+// is a Russian word. The tokens are marked with the Russian word as their suggestion.
+func (c *Checker) wrongLayoutChunks(text string, en bool, known func(string) bool) []Token {
+	var out []Token
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		if tok, ok := c.layoutWord(text, i, j, en, known); ok {
+			out = append(out, tok)
+		}
+		i = j
+	}
+	return out
+}
+
+func (c *Checker) layoutWord(text string, from, to int, en bool, known func(string) bool) (Token, bool) {
+	chunk := text[from:to]
+	if !strings.ContainsAny(chunk, layoutPunct) || strings.Contains(chunk, "://") {
+		return Token{}, false
+	}
+	for _, r := range chunk {
+		if !(r < 128 && (unicode.IsLetter(r) || strings.ContainsRune(layoutPunct, r))) {
+			return Token{}, false
+		}
+	}
+	// The chunk may end with real punctuation (a comma, a full stop) or with a letter typed
+	// on that key (спасибо, → cgfcb,j,): try the whole chunk, then without its last
+	// character.
+	for end := len(chunk); end >= 2 && end >= len(chunk)-1; end-- {
+		core := chunk[:end]
+		if !strings.ContainsAny(strings.TrimRight(core, layoutPunct), layoutPunct) {
+			continue // no layout key before the last letter: the ordinary path handles it
+		}
+		if en && c.en.Check(core) || known != nil && known(fold(core)) {
+			return Token{}, false
+		}
+		conv, ok := layouts.convert([]rune(fold(core)), true)
+		if !ok || len(conv) < 3 || !c.ru.Check(string(conv)) {
+			continue
+		}
+		return Token{Start: from, End: from + end, Word: core, layout: applyCase(string(conv), inputCase(core))}, true
+	}
+	return Token{}, false
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -106,19 +108,19 @@ func mustLoad(t *testing.T, lang, name string) *Dictionary {
 func TestSuggestionRanking(t *testing.T) {
 	c := loadedChecker(t)
 	cases := []struct{ typed, first string }{
-		{"доставлн", "доставлен"},     // missing letter
+		{"доставлн", "доставлен"},       // missing letter
 		{"Здраствуйте", "Здравствуйте"}, // missing letter, case kept
 		{"ЗДРАСТВУЙТЕ", "ЗДРАВСТВУЙТЕ"},
 		{"пожалуста", "пожалуйста"},
-		{"извените", "извините"},     // sound-alike vowel
-		{"зааказ", "заказ"},          // doubled key
-		{"рпивет", "привет"},         // transposition
-		{"заказщ", "заказ"},          // neighbouring key caught too
-		{"ghbdtn", "привет"},         // wrong layout
-		{"руддщ", "hello"},           // wrong layout, the other way
-		{"пpивет", "привет"},         // Latin p inside a Russian word
-		{"москва", "Москва"},         // proper name in lowercase
-		{"промакод", "промокод"},     // supplementary vocabulary is suggested too
+		{"извените", "извините"}, // sound-alike vowel
+		{"зааказ", "заказ"},      // doubled key
+		{"рпивет", "привет"},     // transposition
+		{"заказщ", "заказ"},      // neighbouring key caught too
+		{"ghbdtn", "привет"},     // wrong layout
+		{"руддщ", "hello"},       // wrong layout, the other way
+		{"пpивет", "привет"},     // Latin p inside a Russian word
+		{"москва", "Москва"},     // proper name in lowercase
+		{"промакод", "промокод"}, // supplementary vocabulary is suggested too
 		{"recieve", "receive"},
 		{"teh", "the"},
 		{"dont", "don't"},
@@ -169,6 +171,13 @@ func TestCheckText(t *testing.T) {
 	_, got = c.Check("teh ghbdtn", Options{Languages: []string{"ru"}})
 	if len(got) != 1 || got[0].Word != "ghbdtn" || got[0].Suggestions[0] != "привет" {
 		t.Errorf("ru only: %+v", got)
+	}
+	// Wrong layout with Russian letters on punctuation keys: one misspelling for the chunk.
+	_, got = c.Check("cgfcb,j, lj,hsq ltym! 'nj ok, e.g. fine", Options{})
+	if len(got) != 4 || got[0].Word != "cgfcb,j" || got[0].Suggestions[0] != "спасибо" ||
+		got[1].Word != "lj,hsq" || got[1].Suggestions[0] != "добрый" || got[2].Word != "ltym" || got[2].Suggestions[0] != "день" ||
+		got[3].Word != "'nj" || got[3].Suggestions[0] != "это" {
+		t.Errorf("wrong layout: %+v", got)
 	}
 	_, got = c.Check("извените teh", Options{Languages: []string{"en"}})
 	if len(got) != 1 || got[0].Word != "teh" {
@@ -271,4 +280,30 @@ func runeBoundary(s string, i int) bool {
 		j += size
 	}
 	return i == len(s)
+}
+
+// FuzzCheck: misspelling ranges are ascending, within the text's UTF-16 length, and their
+// word is what the range covers.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{"Здраствуйте, ваш заказ доставлн", "cgfcb,j, 'nj ok", "😀 teh №4512 пpивет", "кто-нибуть QR-кот"} {
+		f.Add(s)
+	}
+	c := loadedChecker(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			return // the API refuses invalid UTF-8
+		}
+		u := utf16.Encode([]rune(text))
+		_, list := c.Check(text, Options{SuggestBudget: time.Millisecond})
+		prev := 0
+		for _, m := range list {
+			if m.Start < prev || m.Start >= m.End || m.End > len(u) {
+				t.Fatalf("bad range %+v (prev %d, len %d)", m, prev, len(u))
+			}
+			if got := string(utf16.Decode(u[m.Start:m.End])); got != m.Word {
+				t.Fatalf("range %d..%d is %q, word %q", m.Start, m.End, got, m.Word)
+			}
+			prev = m.End
+		}
+	})
 }

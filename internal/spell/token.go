@@ -14,6 +14,8 @@ type Token struct {
 	Word string
 	// Ordinal marks an English ordinal like 21st (checked by COMPOUNDRULE, not as a word).
 	Ordinal bool
+	// layout is the Russian word a chunk typed in the wrong layout stands for.
+	layout string
 }
 
 // Tokenize splits chat text into the words to check. It never returns numbers, order ids
