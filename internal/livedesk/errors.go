@@ -46,6 +46,7 @@ type Error struct {
 	Err     error
 }
 
+// Error formats the code, the message and the cause.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)

@@ -14,6 +14,7 @@ type HotkeyError struct {
 	Message string
 }
 
+// Error returns the explanation.
 func (e *HotkeyError) Error() string { return e.Message }
 
 var modifierOrder = []string{"Ctrl", "Alt", "Shift", "Meta"}
