@@ -56,6 +56,9 @@ type App struct {
 // Options are what tests may inject.
 type Options struct {
 	Clock livedesk.Clock
+	// Spell is a checker to use instead of loading one from cfg.Dictionaries: dictionaries
+	// are immutable once loaded, so apps in one process (tests start dozens) can share one.
+	Spell *spell.Checker
 }
 
 // New builds the app (and opens the database) without listening yet.
@@ -107,7 +110,10 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
 			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
 	)
-	a.Spell = spell.Shared(cfg.Dictionaries)
+	a.Spell = opts.Spell
+	if a.Spell == nil {
+		a.Spell = spell.NewChecker(cfg.Dictionaries)
+	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
 		Files: a.Files, Spell: a.Spell},
 		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)

@@ -259,7 +259,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 			err = rt.handle(sw, r, c)
 		}
 		if err != nil {
-			if livedesk.ErrorCode(err) == livedesk.CodeInternal {
+			if livedesk.ErrorCode(err) == livedesk.CodeInternal && r.Context().Err() == nil {
+				// (A client that went away mid-request, e.g. a cancelled upload, is not an error.)
 				s.log.Error("request failed", "route", label, "err", err)
 			}
 			writeError(sw, err)

@@ -110,21 +110,6 @@ func (c *Checker) Load() error {
 	return c.err
 }
 
-// shared holds one Checker per dictionary directory for the whole process: dictionaries
-// are immutable once loaded, so several apps in one process (integration tests start
-// dozens) share one copy instead of loading their own.
-var shared sync.Map // dir → *Checker
-
-// Shared returns the process-wide Checker of dir (DefaultDir when empty), not necessarily
-// loaded yet: call Load, typically in the background.
-func Shared(dir string) *Checker {
-	if dir == "" {
-		dir = DefaultDir
-	}
-	c, _ := shared.LoadOrStore(dir, NewChecker(dir))
-	return c.(*Checker)
-}
-
 // LoadAndLog loads (see Load) and logs the outcome: for the app's background start.
 func (c *Checker) LoadAndLog(log *slog.Logger) {
 	if err := c.Load(); err != nil {

@@ -22,6 +22,7 @@ import (
 	"livedesk/internal/app"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
+	"livedesk/internal/spell"
 )
 
 // Env is one running livedesk.
@@ -58,6 +59,9 @@ func StartWith(t testing.TB, appOpts app.Options, opts ...Option) *Env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if appOpts.Spell == nil {
+		appOpts.Spell = sharedChecker(cfg.Dictionaries)
 	}
 	a, err := app.New(cfg, log, appOpts)
 	if err != nil {
@@ -451,3 +455,24 @@ func (w *WS) Ready() Frame {
 
 // Close closes the connection.
 func (w *WS) Close() { w.Conn.Close() }
+
+// checkers holds one spell checker per dictionary directory for the test binary, so the many
+// servers a test run starts load the dictionaries once.
+var checkers struct {
+	sync.Mutex
+	byDir map[string]*spell.Checker
+}
+
+func sharedChecker(dir string) *spell.Checker {
+	checkers.Lock()
+	defer checkers.Unlock()
+	if checkers.byDir == nil {
+		checkers.byDir = map[string]*spell.Checker{}
+	}
+	c := checkers.byDir[dir]
+	if c == nil {
+		c = spell.NewChecker(dir)
+		checkers.byDir[dir] = c
+	}
+	return c
+}

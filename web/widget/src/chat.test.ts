@@ -376,3 +376,55 @@ describe('conversation state', () => {
     chat.stop();
   });
 });
+
+describe('stickers and files', () => {
+  const sticker = { id: 'livedesk-spasibo', name: 'Спасибо!', url: '/api/v1/widget/stickers/livedesk-spasibo/image' };
+  const file = { id: '77', name: 'фото.png', size: 1200, content_type: 'image/png', url: '/api/v1/widget/attachments/77/file', expired: false };
+
+  it('sends a sticker and files (no text needed), keeps them across a reload, shows what the server stored', async () => {
+    const storage = memoryStorage();
+    const first = setup({ token: 'tok-15', storage });
+    await first.chat.start();
+    first.srv.on('POST', '/api/v1/widget/messages', () => 'network');
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '5' });
+    first.chat.send('', {}); // nothing to send
+    first.chat.send('', { sticker });
+    first.chat.send('  ', { attachments: [file] });
+    await flush();
+    expect(first.chat.state.messages.map((m) => [m.sticker?.id, m.attachments?.[0]?.id, m.delivery])).toEqual([
+      ['livedesk-spasibo', undefined, 'queued'], [undefined, '77', 'queued']]);
+    first.chat.stop();
+
+    const second = setup({ storage });
+    second.srv.on('POST', '/api/v1/widget/messages', (body) => ({
+      status: 201,
+      json: msg(body.sticker_id ? '60' : '61', 'visitor', body.text, {
+        client_id: body.client_id, kind: body.sticker_id ? 'sticker' : 'text',
+        ...(body.sticker_id ? { sticker } : { attachments: [file] }),
+      }),
+    }));
+    await second.chat.start();
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '7' });
+    await flush();
+    const posts = second.srv.calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/widget/messages').map((c) => c.body);
+    expect(posts.map((b) => [b.text, b.sticker_id, b.attachment_ids])).toEqual([['', 'livedesk-spasibo', undefined], ['', undefined, ['77']]]);
+    expect(second.chat.state.messages.map((m) => [m.id, m.delivery, m.sticker?.name, m.attachments?.length])).toEqual([
+      ['60', 'sent', 'Спасибо!', undefined], ['61', 'sent', undefined, 1]]);
+    second.chat.stop();
+  });
+
+  it('shows stickers and files the operator sends', async () => {
+    const { chat } = setup({ token: 'tok-15' });
+    await chat.start();
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '5' });
+    await flush();
+    lastSocket().frame({ type: 'message.created', cursor: '6', data: { message: msg('70', 'operator', '', { kind: 'sticker', sticker }) } });
+    lastSocket().frame({ type: 'message.created', cursor: '7', data: { message: msg('71', 'operator', 'Счёт', { attachments: [file] }) } });
+    expect(chat.state.messages.map((m) => [m.id, m.sticker?.url, m.attachments?.[0]?.url])).toEqual([
+      ['70', sticker.url, undefined], ['71', undefined, file.url]]);
+    chat.stop();
+  });
+});

@@ -1,0 +1,178 @@
+// Attachments on the client: the same limits as the server (DESIGN §2.6), uploads with
+// progress (XMLHttpRequest), and the state of the chips under a composer.
+
+import type { MediaTexts } from './texts';
+
+/** At most this many files in one message. */
+export const MAX_FILES = 5;
+/** At most this many bytes of files together in one message (25 MiB). */
+export const MAX_BYTES = 26_214_400;
+
+/** A file of a message, as the API gives it. */
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  expired: boolean;
+}
+
+/** An uploaded file, not sent yet. */
+export interface Uploaded {
+  id: string;
+  name: string;
+  size: number;
+  content_type: string;
+}
+
+export type ChipStatus = 'uploading' | 'done' | 'failed';
+
+/** One file under the composer. */
+export interface Chip {
+  key: string;
+  name: string;
+  size: number;
+  type: string;
+  /** 0…1 of the upload. */
+  progress: number;
+  status: ChipStatus;
+  /** The uploaded file's id once done. */
+  id?: string;
+  error?: string;
+  /** A local preview (object URL) of an image. */
+  preview?: string;
+}
+
+export type LimitError = 'too_many_files' | 'too_large';
+
+/**
+ * Checks adding files to the chips already there against the limits: the error code the
+ * server would answer, or null when they fit. Failed chips do not count.
+ */
+export function checkLimits(chips: Pick<Chip, 'size' | 'status'>[], adding: { size: number }[]): LimitError | null {
+  const kept = chips.filter((c) => c.status !== 'failed');
+  if (kept.length + adding.length > MAX_FILES) return 'too_many_files';
+  const total = kept.reduce((n, c) => n + c.size, 0) + adding.reduce((n, f) => n + f.size, 0);
+  return total > MAX_BYTES ? 'too_large' : null;
+}
+
+/** The message for a limit error (or a server code of the same meaning). */
+export function limitMessage(code: string, tx: MediaTexts): string | null {
+  if (code === 'too_many_files') return tx.tooManyFiles;
+  if (code === 'too_large') return tx.tooLarge;
+  return null;
+}
+
+/** Chips are ready to send: some, and every one uploaded. */
+export function chipsReady(chips: Chip[]): boolean {
+  return chips.length > 0 && chips.every((c) => c.status === 'done');
+}
+
+/** Raster images that previews show (the server serves only these inline). */
+export function isPreviewable(type: string): boolean {
+  return /^image\/(png|jpeg|gif|webp)$/.test(type);
+}
+
+export interface UploadHandle {
+  promise: Promise<Uploaded>;
+  abort(): void;
+}
+
+/**
+ * Uploads one file as multipart/form-data (field `files`) with XMLHttpRequest, reporting
+ * progress 0…1. The promise rejects with {code, message} from the server's error answer.
+ */
+export function uploadFile(url: string, file: File, headers: Record<string, string>, onProgress: (p: number) => void,
+  withCredentials = false): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<Uploaded>((resolve, reject) => {
+    xhr.open('POST', url);
+    xhr.withCredentials = withCredentials;
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let json: any = null;
+      try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status === 201 && Array.isArray(json) && json[0]) {
+        onProgress(1);
+        resolve(json[0] as Uploaded);
+      } else {
+        reject({ status: xhr.status, code: json?.error?.code ?? 'http_' + xhr.status, message: json?.error?.message ?? xhr.statusText });
+      }
+    };
+    xhr.onerror = () => reject({ status: 0, code: 'network', message: 'network error' });
+    xhr.onabort = () => reject({ status: 0, code: 'aborted', message: 'aborted' });
+    const form = new FormData();
+    form.append('files', file, file.name);
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+let seq = 0;
+
+/**
+ * The chips of one composer: add files (checked against the limits first), upload each with
+ * progress, remove (aborting its upload). `onChange` is called with the new list.
+ */
+export class ChipSet {
+  chips: Chip[] = [];
+  private uploads = new Map<string, UploadHandle>();
+  constructor(
+    private readonly upload: (f: File, onProgress: (p: number) => void) => UploadHandle,
+    private readonly onChange: (chips: Chip[]) => void,
+  ) {}
+
+  private set(chips: Chip[]) {
+    this.chips = chips;
+    this.onChange(chips);
+  }
+
+  private patch(key: string, p: Partial<Chip>) {
+    this.set(this.chips.map((c) => (c.key === key ? { ...c, ...p } : c)));
+  }
+
+  /** Adds files; answers the limit error instead when they do not fit (nothing is added). */
+  add(files: File[]): LimitError | null {
+    if (!files.length) return null;
+    const err = checkLimits(this.chips, files);
+    if (err) return err;
+    const added: Chip[] = files.map((f) => ({
+      key: 'f' + ++seq, name: f.name, size: f.size, type: f.type, progress: 0, status: 'uploading',
+      preview: isPreviewable(f.type) && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : undefined,
+    }));
+    this.set([...this.chips.filter((c) => c.status !== 'failed'), ...added]);
+    added.forEach((chip, i) => {
+      const h = this.upload(files[i], (p) => this.patch(chip.key, { progress: p }));
+      this.uploads.set(chip.key, h);
+      h.promise.then(
+        (u) => { this.uploads.delete(chip.key); this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name }); },
+        (e) => {
+          this.uploads.delete(chip.key);
+          if (e?.code !== 'aborted') this.patch(chip.key, { status: 'failed', error: e?.code ?? 'network' });
+        },
+      );
+    });
+    return null;
+  }
+
+  remove(key: string) {
+    this.uploads.get(key)?.abort();
+    this.uploads.delete(key);
+    const c = this.chips.find((x) => x.key === key);
+    if (c?.preview) URL.revokeObjectURL(c.preview);
+    this.set(this.chips.filter((x) => x.key !== key));
+  }
+
+  /** The ids to send, and forgets the chips (their previews stay valid until cleared). */
+  take(): string[] {
+    const ids = this.chips.filter((c) => c.status === 'done').map((c) => c.id!);
+    this.set([]);
+    return ids;
+  }
+
+  clear() {
+    for (const c of this.chips) this.remove(c.key);
+  }
+}
