@@ -606,25 +606,11 @@ const layoutPunct = ",.;'[]`<>:\"{}~"
 // is a Russian word. The tokens are marked with the Russian word as their suggestion.
 func (c *Checker) wrongLayoutChunks(text string, en bool, known func(string) bool) []Token {
 	var out []Token
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if unicode.IsSpace(r) {
-			i += size
-			continue
-		}
-		j := i
-		for j < len(text) {
-			r, size := utf8.DecodeRuneInString(text[j:])
-			if unicode.IsSpace(r) {
-				break
-			}
-			j += size
-		}
+	forEachChunk(text, func(i, j int) {
 		if tok, ok := c.layoutWord(text, i, j, en, known); ok {
 			out = append(out, tok)
 		}
-		i = j
-	}
+	})
 	return out
 }
 

@@ -24,8 +24,13 @@ type Token struct {
 // (кто-нибудь, e-mail) and apostrophes (don't, don’t) inside one word.
 func Tokenize(text string) []Token {
 	var out []Token
-	i := 0
-	for i < len(text) {
+	forEachChunk(text, func(i, j int) { out = tokenizeChunk(text, i, j, out) })
+	return out
+}
+
+// forEachChunk calls fn with the byte range of every run of non-space characters of text.
+func forEachChunk(text string, fn func(from, to int)) {
+	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if unicode.IsSpace(r) {
 			i += size
@@ -39,10 +44,9 @@ func Tokenize(text string) []Token {
 			}
 			j += size
 		}
-		out = tokenizeChunk(text, i, j, out)
+		fn(i, j)
 		i = j
 	}
-	return out
 }
 
 // tokenizeChunk handles one whitespace-separated chunk text[from:to].
