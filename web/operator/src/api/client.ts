@@ -1,3 +1,4 @@
+import type { Misspelling } from '../state/spell';
 import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, QuickList, QuickMessage, Status, StickerPack, Transfer } from './types';
 
 /** A refusal from the server: `{"error": {"code", "message"}}` with its HTTP status. */
@@ -15,7 +16,7 @@ export function setUnauthenticatedHandler(fn: () => void) {
 }
 
 // The session is the HttpOnly cookie set by /auth/login; same-origin requests carry it.
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let r: Response;
   try {
     r = await fetch('/api/v1' + path, {
@@ -23,6 +24,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       credentials: 'same-origin',
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
   } catch {
     throw new ApiError(0, 'network', 'network error');
@@ -83,5 +85,12 @@ export const api = {
   deleteQuick: (id: ID) => request<void>('DELETE', `/quick-messages/${enc(id)}`),
   /** Binds this operator's hotkey (`Ctrl+Alt+Digit1`) or removes it (null). */
   setQuickHotkey: (id: ID, hotkey: string | null) => request<QuickMessage>('PUT', `/quick-messages/${enc(id)}/hotkey`, { hotkey }),
+  /** Spell check (ranges in UTF-16 units); `ready: false` while the server's dictionaries load. */
+  spellcheck: (text: string, signal?: AbortSignal) =>
+    request<{ ready: boolean; misspelled: Misspelling[] }>('POST', '/spellcheck', { text }, signal),
+  /** The personal dictionary («Добавить в словарь»). */
+  myDictionary: () => request<{ items: { word: string }[] }>('GET', '/me/dictionary'),
+  addToDictionary: (word: string) => request<{ word: string }>('POST', '/me/dictionary', { word }),
+  removeFromDictionary: (word: string) => request<void>('DELETE', `/me/dictionary/${enc(word)}`),
   adminSettings: () => request<{ autocomplete_quick_messages: boolean }>('GET', '/admin/settings'),
 };

@@ -5,6 +5,7 @@ import { IconBolt, IconNote, IconPaperclip, IconSend, IconSmile, IconX } from '.
 import { type QuickOptions, useQuickComposer } from './QuickComposer';
 import type { Attachment, StickerRef } from '../api/types';
 import { useComposerMedia } from './ComposerMedia';
+import { useSpell } from './Spell';
 
 type Soon = 'attach' | 'emoji' | 'quick';
 
@@ -46,6 +47,9 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
   }, [soon]);
 
   const quick = useQuickComposer({ input, draft, setDraft, disabled: blocked !== null, tip: blocked ? t(blocked) : undefined, opts: quickOpts });
+
+  // Our spell check (underlines and suggestions); the browser's own is off on the textarea.
+  const spell = useSpell({ input, text: draft.text, disabled: blocked !== null });
 
   const media = useComposerMedia({
     input, text: draft.text, setText: (text) => setDraft({ ...draft, text }), disabled: blocked !== null,
@@ -89,6 +93,7 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
     <div class={'composer' + (draft.comment ? ' composer-comment' : '') + (disabled ? ' composer-blocked' : '')} data-testid="composer"
       {...media.dropHandlers}>
       {quick.popups}
+      {spell.menu}
       {media.picker}
       {media.dropOverlay}
       {soon && (
@@ -123,9 +128,10 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
         {media.attachButton}
         <span class="tip-wrap composer-input-wrap" title={tip}>
           <textarea id="composer-input" ref={input} rows={1} value={draft.text} disabled={disabled} aria-label={t('composer.label')}
-            placeholder={t(draft.comment ? 'composer.commentPlaceholder' : 'composer.placeholder')} spellcheck
+            placeholder={t(draft.comment ? 'composer.commentPlaceholder' : 'composer.placeholder')} spellcheck={false}
             onInput={(e) => { setDraft({ ...draft, text: e.currentTarget.value }); quick.onInput(e.currentTarget.value); if (!draft.comment) onTyping(); }}
             onKeyDown={onKeyDown} onBlur={quick.hideSuggest} onPaste={media.onPaste} />
+          {spell.overlay}
         </span>
         {media.emojiButton}
         <span class="tip-wrap" title={tip ?? t(draft.comment ? 'composer.sendComment' : 'composer.send')}>
@@ -136,6 +142,7 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
         </span>
         {quick.button}
       </div>
+      {spell.note}
     </div>
   );
 }

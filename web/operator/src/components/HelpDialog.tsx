@@ -18,6 +18,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+/', 'help.help'],
   ['Tab / Enter', 'help.suggest'],
   ['Ctrl/Alt+…', 'help.quickHotkey'],
+  ['Shift+F10 / ContextMenu', 'help.spell'],
   ['Esc', 'help.escape'],
 ];
 

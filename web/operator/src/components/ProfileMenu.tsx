@@ -4,6 +4,7 @@ import { type Lang, getLang, setLang, t } from '../i18n';
 import { initials } from '../lib/format';
 import { STATUSES, STATUS_COLOR, can } from '../lib/status';
 import { IconBolt, IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
+import { spellSession } from '../state/spellSession';
 
 interface Props {
   me: Operator;
@@ -21,6 +22,7 @@ interface Props {
 export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, onLogout, autocomplete }: Props) {
   const root = useRef<HTMLDivElement>(null);
   const [lang, setLangState] = useState(getLang());
+  const [spellOn, setSpellOn] = useState(spellSession.enabled);
 
   useEffect(() => {
     if (!open) return;
@@ -85,6 +87,11 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
               <span class={'switch' + (autocomplete.on ? ' on' : '')} aria-hidden="true"><i /></span>
             </button>
           )}
+          <button role="menuitemcheckbox" aria-checked={spellOn} class="menu-item" data-testid="spellcheck-toggle"
+            onClick={() => { spellSession.setEnabled(!spellOn); setSpellOn(!spellOn); }}>
+            <span class="spell-icon" aria-hidden="true">abc</span><span class="menu-label">{t('menu.spellcheck')}</span>
+            <span class={'switch' + (spellOn ? ' on' : '')} aria-hidden="true"><i /></span>
+          </button>
           {settingsBlocked && <p class="menu-note">{t('menu.settingsOffline')}</p>}
           <div class="menu-sep" />
           <button role="menuitem" class="menu-item" onClick={() => { setOpen(false); onHelp(); }}>

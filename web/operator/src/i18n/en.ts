@@ -233,4 +233,13 @@ export const en: Record<keyof typeof ru, string> = {
   'menu.autocomplete': 'Quick message suggestions',
   'help.suggest': 'Accept a quick message suggestion (Enter: after choosing with the arrows)',
   'help.quickHotkey': 'Your quick message hotkeys (assigned in the quick messages window)',
+  // spell check (issue 7)
+  'spell.menu': 'Correct “{word}”',
+  'spell.noSuggestions': 'No suggestions',
+  'spell.add': 'Add to dictionary',
+  'spell.ignore': 'Ignore',
+  'spell.addFailed': 'Could not add “{word}” to the dictionary; it is underlined again',
+  'spell.dictionaryFull': 'Your dictionary already has 10,000 words; “{word}” was not added',
+  'menu.spellcheck': 'Spell check',
+  'help.spell': 'Corrections for the underlined word (caret in the word)',
 };
