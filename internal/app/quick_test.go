@@ -255,4 +255,21 @@ func TestAutocompleteSettingEffective(t *testing.T) {
 	if v := get(); v == nil || !*v {
 		t.Fatalf("after the operator chose: %v, want true", v)
 	}
+	// Spell check is on until the operator turns it off, and stays off.
+	spell := func() *bool {
+		var m struct {
+			Settings struct {
+				Spellcheck *bool `json:"spellcheck"`
+			} `json:"settings"`
+		}
+		op.Must("GET", "/api/v1/me", nil, &m)
+		return m.Settings.Spellcheck
+	}
+	if v := spell(); v == nil || !*v {
+		t.Fatalf("default spellcheck = %v, want true", v)
+	}
+	op.Must("PATCH", "/api/v1/me/settings", map[string]any{"spellcheck": false}, nil)
+	if v := spell(); v == nil || *v {
+		t.Fatalf("after turning it off: %v", v)
+	}
 }

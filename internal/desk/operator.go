@@ -100,6 +100,9 @@ func (d *Desk) UpdateSettings(ctx context.Context, account, id livedesk.ID, s li
 		if s.AutocompleteQuickMessages != nil {
 			op.Settings.AutocompleteQuickMessages = s.AutocompleteQuickMessages
 		}
+		if s.Spellcheck != nil {
+			op.Settings.Spellcheck = s.Spellcheck
+		}
 		if s.Language != "" {
 			op.Settings.Language = s.Language
 		}

@@ -54,7 +54,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 }
 
 // me returns the operator with their effective settings: an unset autocomplete choice
-// shows the account's default.
+// shows the account's default, an unset spell check is on.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {
 	op := *c.op
 	if op.Settings.AutocompleteQuickMessages == nil {
@@ -64,6 +64,10 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {
 		}
 		v := acct.Settings.AutocompleteDefault
 		op.Settings.AutocompleteQuickMessages = &v
+	}
+	if op.Settings.Spellcheck == nil {
+		on := true
+		op.Settings.Spellcheck = &on
 	}
 	return writeJSON(w, 200, &op)
 }

@@ -44,6 +44,8 @@ type Account struct {
 // OperatorSettings are the settings an operator changes for themselves.
 type OperatorSettings struct {
 	AutocompleteQuickMessages *bool  `json:"autocomplete_quick_messages,omitempty"`
+	// Spellcheck turns the composer's spell check on or off (on when unset).
+	Spellcheck *bool `json:"spellcheck,omitempty"`
 	Language                  string `json:"language,omitempty"`
 }
 

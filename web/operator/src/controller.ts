@@ -7,6 +7,7 @@ import { RealtimeConnection } from './realtime/connection';
 import { DraftStore } from './state/drafts';
 import { QuickCache } from './state/quickStore';
 import { type Action, type AppState, type Offer, attentionCount, initialState, isStaff } from './state/reducer';
+import { spellSession } from './state/spellSession';
 import { Store } from './state/store';
 
 const PAGE = 50;
@@ -173,6 +174,7 @@ export class Controller {
         api.operators(),
       ]);
       this.dispatch({ type: 'me', me });
+      if (me.settings.spellcheck !== undefined) spellSession.setEnabled(me.settings.spellcheck);
       this.dispatch({ type: 'operators', items: ops.items });
       this.dispatch({ type: 'list.page', which: 'open', items: open.items, cursor: open.next_cursor, reset: true });
       if (queue) this.dispatch({ type: 'list.page', which: 'queue', items: queue.items, cursor: queue.next_cursor, reset: true });

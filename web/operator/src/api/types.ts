@@ -14,6 +14,7 @@ export type TransferState = 'pending' | 'accepted' | 'declined' | 'cancelled' | 
 
 export interface OperatorSettings {
   autocomplete_quick_messages?: boolean;
+  spellcheck?: boolean;
   language?: 'ru' | 'en';
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api/client';
 import type { Operator, Status } from '../api/types';
 import { type Lang, getLang, setLang, t } from '../i18n';
 import { initials } from '../lib/format';
@@ -88,7 +89,12 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
             </button>
           )}
           <button role="menuitemcheckbox" aria-checked={spellOn} class="menu-item" data-testid="spellcheck-toggle"
-            onClick={() => { spellSession.setEnabled(!spellOn); setSpellOn(!spellOn); }}>
+            onClick={() => {
+              spellSession.setEnabled(!spellOn);
+              setSpellOn(!spellOn);
+              // The choice follows the operator to other browsers; offline it stays in this one.
+              if (!settingsBlocked) api.updateSettings({ spellcheck: !spellOn }).catch(() => {});
+            }}>
             <span class="spell-icon" aria-hidden="true">abc</span><span class="menu-label">{t('menu.spellcheck')}</span>
             <span class={'switch' + (spellOn ? ' on' : '')} aria-hidden="true"><i /></span>
           </button>
