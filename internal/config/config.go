@@ -41,7 +41,7 @@ type Config struct {
 func Default() Config {
 	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
 		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
-		Synchronous: "FULL", SendQueue: 256, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
+		Synchronous: "FULL", SendQueue: 1024, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
 		Dictionaries: "/usr/share/hunspell"}
 }
 

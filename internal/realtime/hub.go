@@ -56,7 +56,7 @@ type Hub struct {
 // NewHub returns a hub reading replays from st.
 func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
 	if opts.SendQueue <= 0 {
-		opts.SendQueue = 256
+		opts.SendQueue = 1024
 	}
 	if opts.MaxReplay <= 0 {
 		opts.MaxReplay = 10000
