@@ -178,3 +178,17 @@ test('long text: underlines stay on the words when the text wraps and scrolls', 
   // The caret was at the end: it stays at the end.
   expect(await input(page).evaluate((el: HTMLTextAreaElement) => el.selectionStart === el.value.length)).toBe(true);
 });
+
+test('the issue\'s sentence: two words underlined, right click corrects one, the caret stays', async ({ browser }) => {
+  const { page } = await setup(browser);
+  await input(page).fill('Здраствуйте, ваш заказ доставлн');
+  await expect.poll(() => underlined(page)).toEqual(['Здраствуйте', 'доставлн']);
+  // The caret sits at the start, away from the word being corrected.
+  await input(page).evaluate((el: HTMLTextAreaElement) => { el.focus(); el.setSelectionRange(0, 0); });
+  await rightClick(page, markOf(page, 'доставлн'));
+  await expect(menu(page)).toBeVisible();
+  await menu(page).getByTestId('spell-suggestion').filter({ hasText: /^доставлен$/ }).click();
+  await expect(input(page)).toHaveValue('Здраствуйте, ваш заказ доставлен');
+  await expect.poll(() => underlined(page)).toEqual(['Здраствуйте']);
+  expect(await input(page).evaluate((el: HTMLTextAreaElement) => el.selectionStart)).toBe(0);
+});
