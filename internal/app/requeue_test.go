@@ -113,6 +113,10 @@ func TestOfflineRequeue(t *testing.T) {
 	if assigned.ID != conv1 || assigned.AssigneeID != boris.ID {
 		t.Fatalf("Борис was assigned %s (assignee %s), want %s", assigned.ID, assigned.AssigneeID, conv1)
 	}
+	// The visitor is told first that the conversation is back in the queue, then who took it.
+	if d := trData(t, visitorWS.WaitFor("conversation.queued", nil)); d.ConversationID != conv1 || d.Reason != "requeued" {
+		t.Fatalf("visitor's conversation.queued: %+v", d)
+	}
 	visitorWS.WaitFor("operator.joined", func(f testkit.Frame) bool {
 		var d struct {
 			Operator struct{ ID string } `json:"operator"`

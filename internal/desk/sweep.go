@@ -99,7 +99,11 @@ func (d *Desk) RequeueOffline(ctx context.Context) error {
 				if err != nil {
 					return err
 				}
-				if err := emitConversation(tx, livedesk.EventConversationQueued, queued, 0); err != nil {
+				// The visitor is told too: the widget shows «оператор скоро ответит» again
+				// instead of the name of an operator who has gone.
+				if err := tx.Emit(&livedesk.Event{AccountID: queued.AccountID, Type: livedesk.EventConversationQueued,
+					Staff: true, Payload: mustJSON(map[string]any{"conversation": queued}),
+					VisitorID: queued.Visitor.ID, VisitorPayload: mustJSON(map[string]any{"conversation_id": queued.ID, "reason": "requeued"})}); err != nil {
 					return err
 				}
 			}

@@ -325,6 +325,12 @@ describe('conversation state', () => {
     expect(chat.state.typing).toBe('Анна');
     await vi.advanceTimersByTimeAsync(7000);
     expect(chat.state.typing).toBeNull();
+    // The operator stayed offline: the conversation is queued again, then someone else takes it.
+    ws.frame({ type: 'conversation.queued', cursor: '3a', data: { conversation_id: '31', reason: 'requeued' } });
+    expect(chat.state.conversation).toMatchObject({ id: '31', state: 'queued' });
+    expect(chat.state.conversation?.operator).toBeUndefined();
+    ws.frame({ type: 'operator.joined', cursor: '3b', data: { conversation_id: '31', operator: { id: '8', name: 'Борис' } } });
+    expect(chat.state.conversation).toMatchObject({ state: 'assigned', operator: { name: 'Борис' } });
 
     srv.on('POST', '/api/v1/widget/close', () => ({ status: 200, json: { id: '31', state: 'assigned', visitor_closed: true } }));
     await chat.closeConversation();

@@ -443,6 +443,12 @@ export class Chat {
           this.set({ conversation: { id: d.conversation_id, state: 'assigned', visitor_closed: false, operator: d.operator }, closed: false });
         }
         break;
+      case 'conversation.queued':
+        // The operator went offline and the conversation is back in the queue.
+        if (this.state.conversation?.id === d.conversation_id) {
+          this.set({ conversation: { id: d.conversation_id, state: 'queued', visitor_closed: false }, typing: null });
+        }
+        break;
       case 'conversation.closed':
         this.closedIds.add(d.conversation_id);
         if (this.state.conversation?.id === d.conversation_id) this.set({ conversation: null, closed: true, typing: null });
