@@ -74,10 +74,13 @@ export function fold(s: string): string {
   return s.toLowerCase().replace(/ё/g, 'е').trim();
 }
 
+/** The emoji support chats use most; they win ties in search. */
+const POPULAR = new Set(['❤️', '👍', '🙏', '😊', '🙂', '😀', '😂', '🔥', '👌', '✅', '🎉', '😉', '😍', '🤝', '👋', '😢', '😔', '🤔', '👏', '⭐']);
+
 /**
  * Finds emoji by a query in Russian or English: every word of the query must start a word of
  * the emoji's labels or tags (in either language). Results rank exact tag or label words
- * first, then label matches, then the rest, each in the standard order.
+ * first, then label matches, then the rest; ties go to popular emoji, then the standard order.
  */
 export function searchEmoji(data: EmojiData, query: string, limit = 200): Emoji[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
@@ -93,7 +96,8 @@ export function searchEmoji(data: EmojiData, query: string, limit = 200): Emoji[
       else if (all.includes(' ' + w)) score += 1;
       else return;
     }
-    scored.push({ e, score, i });
+    // Among equal matches the emoji people send most come first (❤️ for «сердце»).
+    scored.push({ e, score: score + (POPULAR.has(e.u) ? 0.5 : 0), i });
   });
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
   return scored.slice(0, limit).map((x) => x.e);

@@ -26,8 +26,8 @@ describe('emoji data', () => {
 
 describe('searchEmoji', () => {
   it('finds ❤️ by «сердце» and by "heart"', () => {
-    expect(searchEmoji(data, 'сердце').map((e) => e.u)).toContain('❤️');
-    expect(searchEmoji(data, 'heart').map((e) => e.u)).toContain('❤️');
+    expect(searchEmoji(data, 'сердце')[0].u).toBe('❤️');
+    expect(searchEmoji(data, 'heart')[0].u).toBe('❤️');
     expect(searchEmoji(data, 'Сердце').map((e) => e.u)).toContain('❤️');
   });
 
