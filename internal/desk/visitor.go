@@ -109,10 +109,11 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	// The writer is the one serial resource, so what can be read before it is: a retried send
-	// is answered from the read pool, and the visitor (their name) is read there too. A retry
-	// racing its first attempt is caught by the unique client-id index inside the writer.
-	if in.ClientID != "" {
+	// The writer is the one serial resource, so what can be read before it is: the visitor
+	// (their name) is read on the read pool. A retried send is caught by the unique client-id
+	// index inside the writer and answered with the stored message below; only a message
+	// with files looks first, because claiming its already-sent files would refuse the retry.
+	if in.ClientID != "" && len(in.AttachmentIDs) > 0 {
 		if m, err := d.store.MessageByClientID(ctx, livedesk.AuthorVisitor, visitorID, in.ClientID); err == nil {
 			return m, nil
 		} else if !livedesk.IsCode(err, livedesk.CodeNotFound) {
@@ -140,8 +141,8 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 		return tx.BindAttachments(m.ID, in.AttachmentIDs)
 	})
 	if livedesk.IsCode(err, livedesk.CodeConflict) && in.ClientID != "" {
-		// The same client id was stored by a concurrent attempt: answer with that message
-		// (this attempt's changes were rolled back with its savepoint).
+		// The same client id is stored already (a retry, or a concurrent attempt): answer with
+		// that message (this attempt's changes were rolled back with its savepoint).
 		if m, ferr := d.store.MessageByClientID(ctx, livedesk.AuthorVisitor, visitorID, in.ClientID); ferr == nil {
 			return m, nil
 		}
