@@ -70,7 +70,7 @@ func (a accuracy) String() string {
 // just below the measured rates (docs/benchmarks.md) so a regression fails.
 func TestSuggestionAccuracy(t *testing.T) {
 	c := loadedChecker(t)
-	floors := map[string]float64{"ru": 0.80, "en": 0.80}
+	floors := map[string]float64{"ru": 0.88, "en": 0.91} // measured: ru 90.0 %, en 93.1 % (sampled under -race: 90.2, 95.6)
 	for _, lang := range []string{"ru", "en"} {
 		all, hand, typing := accuracy{}, accuracy{}, accuracy{}
 		for i, ty := range readTypos(t, lang) {
