@@ -1,13 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n';
 import type { Draft } from '../state/drafts';
-import { IconBolt, IconNote, IconPaperclip, IconSend, IconSmile, IconX } from './icons';
+import { IconNote, IconSend, IconX } from './icons';
 import { type QuickOptions, useQuickComposer } from './QuickComposer';
 import type { Attachment, StickerRef } from '../api/types';
 import { useComposerMedia } from './ComposerMedia';
 import { useSpell } from './Spell';
 
-type Soon = 'attach' | 'emoji' | 'quick';
 
 interface Props {
   draft: Draft;
@@ -25,11 +24,9 @@ interface Props {
 
 /**
  * The reply area in the seed's order: attach, input, emoji/stickers, send, quick messages.
- * Attach, emoji and quick messages belong to later issues: their buttons are here and say so.
  */
 export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked, quick: quickOpts }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
-  const [soon, setSoon] = useState<Soon | null>(null);
 
   // Grow with the text up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -38,13 +35,6 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
     el.style.height = 'auto';
     el.style.height = Math.min(el.scrollHeight, 180) + 'px';
   }, [draft.text]);
-
-  useEffect(() => {
-    if (!soon) return;
-    const close = (e: MouseEvent) => { if (!(e.target as HTMLElement).closest?.('.soon, .composer-tool')) setSoon(null); };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [soon]);
 
   const quick = useQuickComposer({ input, draft, setDraft, disabled: blocked !== null, tip: blocked ? t(blocked) : undefined, opts: quickOpts });
 
@@ -80,14 +70,6 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
 
   const disabled = blocked !== null;
   const tip = blocked ? t(blocked) : undefined;
-  const tool = (kind: Soon, label: string, Icon: typeof IconSmile, testId: string) => (
-    <span class="tip-wrap" title={tip ?? t(label)}>
-      <button type="button" class="icon-btn composer-tool" aria-label={t(label)} disabled={disabled} data-testid={testId}
-        aria-haspopup="dialog" aria-expanded={soon === kind} onClick={() => setSoon(soon === kind ? null : kind)}>
-        <Icon />
-      </button>
-    </span>
-  );
 
   return (
     <div class={'composer' + (draft.comment ? ' composer-comment' : '') + (disabled ? ' composer-blocked' : '')} data-testid="composer"
@@ -96,13 +78,6 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
       {spell.menu}
       {media.picker}
       {media.dropOverlay}
-      {soon && (
-        <div class="soon" role="dialog" aria-label={t('soon.title')} data-testid="soon-popover">
-          <b>{t('soon.title')}</b>
-          <p>{t('soon.' + soon)}</p>
-          <button class="btn btn-small" onClick={() => { setSoon(null); input.current?.focus(); }}>{t('soon.ok')}</button>
-        </div>
-      )}
       <div class="composer-top">
         <div class="seg" role="radiogroup">
           <button type="button" role="radio" aria-checked={!draft.comment} class={'seg-btn' + (!draft.comment ? ' active' : '')}

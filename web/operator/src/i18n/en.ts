@@ -85,11 +85,6 @@ export const en: Record<keyof typeof ru, string> = {
   'composer.removeQuote': 'Remove the quote (Esc)',
   'composer.label': 'Reply text',
 
-  'soon.title': 'Coming soon',
-  'soon.attach': 'Sending files arrives in the next version.',
-  'soon.emoji': 'Emoji and stickers arrive in the next version.',
-  'soon.quick': 'Quick messages arrive in the next version.',
-  'soon.ok': 'OK',
 
   'transfer.title': 'Transfer the conversation',
   'transfer.pick': 'Transfer to',
