@@ -257,14 +257,24 @@ func (a *App) SweepFiles(ctx context.Context) error {
 }
 
 func (a *App) prune(ctx context.Context) {
-	err := a.Store.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.PruneEvents(tx.Now().Add(-a.cfg.EventRetention).UnixMilli(), 100000); err != nil {
+	// Old events go in chunks, each its own write, so a long backlog never holds the writer.
+	const chunk = 5000
+	for {
+		var n int64
+		err := a.Store.Write(ctx, func(tx *store.Tx) (err error) {
+			n, err = tx.PruneEvents(tx.Now().Add(-a.cfg.EventRetention).UnixMilli(), 100000, chunk)
 			return err
+		})
+		if err != nil {
+			a.log.Error("prune events", "err", err)
+			return
 		}
-		return tx.DeleteExpiredSessions()
-	})
-	if err != nil {
-		a.log.Error("prune", "err", err)
+		if n < chunk {
+			break
+		}
+	}
+	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions() }); err != nil {
+		a.log.Error("prune sessions", "err", err)
 	}
 }
 

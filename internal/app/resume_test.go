@@ -304,7 +304,7 @@ func TestResumeResync(t *testing.T) {
 		op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "ответ"}, nil)
 	}
 	err := env.App.Store.Write(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.PruneEvents(math.MaxInt64, 0)
+		_, err := tx.PruneEvents(math.MaxInt64, 1, 1<<30)
 		return err
 	})
 	if err != nil {

@@ -54,7 +54,9 @@ func (s *Store) VisitorEvents(ctx context.Context, visitor, after livedesk.ID, l
 // EventBounds returns the oldest kept and the newest event id (0, 0 when none).
 func (s *Store) EventBounds(ctx context.Context) (oldest, newest livedesk.ID, err error) {
 	var lo, hi sql.NullInt64
-	err = s.rq.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM events`).Scan(&lo, &hi)
+	// Two subqueries: SQLite answers a lone MIN or MAX from the primary key in one step,
+	// but MIN(id), MAX(id) in one select scans the whole table.
+	err = s.rq.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)`).Scan(&lo, &hi)
 	if err == nil && !lo.Valid {
 		// Empty log: the sequence may still have advanced; resume from anything is fine.
 		var seq sql.NullInt64
@@ -64,9 +66,19 @@ func (s *Store) EventBounds(ctx context.Context) (oldest, newest livedesk.ID, er
 	return livedesk.ID(lo.Int64), livedesk.ID(hi.Int64), err
 }
 
-// PruneEvents deletes events older than beforeMS, keeping at least the newest keep.
-func (tx *Tx) PruneEvents(beforeMS int64, keep int) (int64, error) {
-	res, err := tx.exec(`DELETE FROM events WHERE created_at < ? AND id < (SELECT COALESCE(MAX(id), 0) - ? FROM events)`, beforeMS, keep)
+// PruneEvents deletes up to limit of the oldest events created before beforeMS, always keeping
+// the newest keep, and returns how many it deleted. Event ids grow with time, so it finds the
+// first id to keep and deletes a rowid range below it: no scan of the kept events, and a
+// bounded transaction however far behind the pruning is (call it again while it returns limit).
+func (tx *Tx) PruneEvents(beforeMS int64, keep, limit int) (int64, error) {
+	var cut sql.NullInt64
+	err := tx.queryRow(`SELECT MIN(
+			COALESCE((SELECT id FROM events WHERE created_at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM events)),
+			(SELECT MAX(id) FROM events) - ? + 1)`, beforeMS, keep).Scan(&cut)
+	if err != nil || !cut.Valid {
+		return 0, err
+	}
+	res, err := tx.exec(`DELETE FROM events WHERE id < MIN(?, (SELECT MIN(id) FROM events) + ?)`, cut.Int64, limit)
 	if err != nil {
 		return 0, err
 	}
