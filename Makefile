@@ -24,6 +24,7 @@ web/node_modules: web/package.json web/package-lock.json
 test: test-go test-web
 
 test-go: web
+	@test -z "$$(gofmt -l cmd internal web/*.go)" || { echo "gofmt needed:"; gofmt -l cmd internal web/*.go; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 

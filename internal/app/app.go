@@ -109,6 +109,14 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			func() float64 { return float64(hub.Metrics.SlowDropped.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
 			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_batches_total", Help: "Write transactions committed by the writer (each holds a batch of requests)."},
+			func() float64 { return float64(st.Stats.Batches.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_requests_total", Help: "Write requests run by the writer."},
+			func() float64 { return float64(st.Stats.Requests.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_busy_seconds_total", Help: "Time the writer spent running batches, commits included (1 per second = saturated)."},
+			func() float64 { return float64(st.Stats.BusyNanos.Load()) / 1e9 }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_commit_seconds_total", Help: "Time the writer spent committing (WAL write, fsync, checkpoints)."},
+			func() float64 { return float64(st.Stats.CommitNanos.Load()) / 1e9 }),
 	)
 	a.Spell = opts.Spell
 	if a.Spell == nil {

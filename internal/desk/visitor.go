@@ -109,10 +109,9 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	// The writer is the one serial resource, so what can be read before it is: the visitor
-	// (their name) is read on the read pool. A retried send is caught by the unique client-id
-	// index inside the writer and answered with the stored message below; only a message
-	// with files looks first, because claiming its already-sent files would refuse the retry.
+	// A retried send is caught by the unique client-id index inside the writer and answered
+	// with the stored message below; only a message with files looks first, because claiming
+	// its already-sent files would refuse the retry.
 	if in.ClientID != "" && len(in.AttachmentIDs) > 0 {
 		if m, err := d.store.MessageByClientID(ctx, livedesk.AuthorVisitor, visitorID, in.ClientID); err == nil {
 			return m, nil
@@ -120,22 +119,18 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 			return nil, err
 		}
 	}
-	v, err := d.store.Visitor(ctx, cp.AccountID, visitorID)
-	if err != nil {
-		return nil, err
-	}
 	var out *livedesk.Message
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx *store.Tx) (err error) {
 		m := &livedesk.Message{ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
-			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
-		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.AttachmentIDs); err != nil {
+			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: visitorID}}
+		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, visitorID, in.AttachmentIDs); err != nil {
 			return err
 		}
 		if err := applySticker(tx, cp.AccountID, m, in.StickerID); err != nil {
 			return err
 		}
 		out = m
-		if err := visitorMessage(tx, cp, v, m); err != nil {
+		if err := visitorMessage(tx, cp, visitorID, m); err != nil {
 			return err
 		}
 		return tx.BindAttachments(m.ID, in.AttachmentIDs)
@@ -150,11 +145,18 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 	return out, err
 }
 
-// visitorMessage stores m in the visitor's open conversation (or a new routed one).
-func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, v *livedesk.Visitor, m *livedesk.Message) error {
-	c, err := tx.OpenConversationOf(cp.AccountID, v.ID, cp.ID)
+// visitorMessage stores m in the visitor's open conversation (or a new routed one), with the
+// visitor's display name as its author name. The open conversation's read brings the name
+// along; only a new conversation reads the visitor (the hottest write path stays one read).
+func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, visitorID livedesk.ID, m *livedesk.Message) error {
+	c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
 	isNew := false
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
+		v, err := tx.Visitor(cp.AccountID, visitorID)
+		if err != nil {
+			return err
+		}
+		m.Author.Name = v.DisplayName
 		id, err := tx.CreateConversation(cp.AccountID, cp, v.ID)
 		if err != nil {
 			return err
@@ -163,6 +165,8 @@ func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, v *livedesk.Visitor
 		isNew = true
 	} else if err != nil {
 		return err
+	} else {
+		m.Author.Name = c.Visitor.DisplayName
 	}
 	m.ConversationID = c.ID
 	if err := tx.InsertMessage(cp.AccountID, m); err != nil {

@@ -332,7 +332,7 @@ func (d *Desk) VisitorOffline(ctx context.Context, cp *livedesk.ContactPoint, vi
 		}
 		m := &livedesk.Message{ClientID: msg.ClientID, Kind: livedesk.KindText, Text: msg.Text,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
-		if err := visitorMessage(tx, cp, v, m); err != nil {
+		if err := visitorMessage(tx, cp, v.ID, m); err != nil {
 			return err
 		}
 		out = m

@@ -43,10 +43,10 @@ type Account struct {
 
 // OperatorSettings are the settings an operator changes for themselves.
 type OperatorSettings struct {
-	AutocompleteQuickMessages *bool  `json:"autocomplete_quick_messages,omitempty"`
+	AutocompleteQuickMessages *bool `json:"autocomplete_quick_messages,omitempty"`
 	// Spellcheck turns the composer's spell check on or off (on when unset).
-	Spellcheck *bool `json:"spellcheck,omitempty"`
-	Language                  string `json:"language,omitempty"`
+	Spellcheck *bool  `json:"spellcheck,omitempty"`
+	Language   string `json:"language,omitempty"`
 }
 
 // Operator is a person who answers visitors.

@@ -145,3 +145,55 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		}
 	}
 }
+
+func TestContactPointCacheSeesCommittedChanges(t *testing.T) {
+	s := openTest(t, livedesk.SystemClock{})
+	ctx := context.Background()
+	cp := &livedesk.ContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat, Key: "k1"}
+	err := s.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.CreateAccount("A", livedesk.Settings{}); err != nil {
+			return err
+		}
+		if _, err := tx.CreateAccount("B", livedesk.Settings{}); err != nil {
+			return err
+		}
+		cp.AccountID = 1
+		return tx.CreateContactPoint(cp)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(account livedesk.ID) (*livedesk.ContactPoint, error) { return s.ContactPoint(ctx, account, cp.ID) }
+	if got, err := read(1); err != nil || got.Name != "Сайт" {
+		t.Fatalf("first read: %+v, %v", got, err)
+	}
+	// Cached now; another account's id still answers not_found.
+	if _, err := read(2); !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("other account: %v, want not_found", err)
+	}
+	// A failed write changes nothing; a committed one is seen by the next read.
+	_ = s.Write(ctx, func(tx *Tx) error {
+		cp2 := *cp
+		cp2.Name = "откат"
+		if err := tx.UpdateContactPoint(&cp2); err != nil {
+			return err
+		}
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "roll back")
+	})
+	if got, _ := read(1); got.Name != "Сайт" {
+		t.Fatalf("after a rolled back update: %q", got.Name)
+	}
+	cp.Name = "Магазин"
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.UpdateContactPoint(cp) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := read(1); got.Name != "Магазин" {
+		t.Fatalf("after update: %q, want Магазин", got.Name)
+	}
+	// Callers get their own copy.
+	got, _ := read(1)
+	got.Name = "испорчено"
+	if again, _ := read(1); again.Name != "Магазин" {
+		t.Fatalf("a caller's change leaked into the cache: %q", again.Name)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"livedesk/internal/livedesk"
 )
@@ -41,14 +42,61 @@ func (tx *Tx) CreateContactPoint(c *livedesk.ContactPoint) error {
 func (tx *Tx) UpdateContactPoint(c *livedesk.ContactPoint) error {
 	_, err := tx.exec(`UPDATE contact_points SET name = ?, settings = ? WHERE id = ? AND account_id = ?`,
 		c.Name, string(c.Settings), c.ID, c.AccountID)
+	if err == nil {
+		tx.changedContactPoints = true
+	}
 	return err
 }
 
-// ContactPoint reads one contact point of the account.
+// pointCache keeps contact points read by id: every visitor request authenticates against
+// its contact point, and they change only through UpdateContactPoint. The writer clears the
+// cache after committing a change; gen keeps a read that raced the change from caching the
+// old row.
+type pointCache struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[livedesk.ID]livedesk.ContactPoint
+}
+
+func (p *pointCache) get(id livedesk.ID) (livedesk.ContactPoint, uint64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.m[id]
+	return c, p.gen, ok
+}
+
+func (p *pointCache) put(c *livedesk.ContactPoint, gen uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if gen != p.gen {
+		return
+	}
+	if p.m == nil {
+		p.m = make(map[livedesk.ID]livedesk.ContactPoint)
+	}
+	p.m[c.ID] = *c
+}
+
+func (p *pointCache) clear() {
+	p.mu.Lock()
+	p.gen++
+	p.m = nil
+	p.mu.Unlock()
+}
+
+// ContactPoint reads one contact point of the account (from memory after the first time).
 func (s *Store) ContactPoint(ctx context.Context, account, id livedesk.ID) (*livedesk.ContactPoint, error) {
+	cached, gen, ok := s.points.get(id)
+	if ok && cached.AccountID == account {
+		return &cached, nil
+	}
 	c, err := scanContactPoint(s.rq.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points
 		WHERE id = ? AND account_id = ?`, id, account))
-	return c, notFound(err, "contact point")
+	if err != nil {
+		return nil, notFound(err, "contact point")
+	}
+	s.points.put(c, gen)
+	return c, nil
 }
 
 // ContactPoint reads one contact point of the account inside the transaction.
