@@ -115,7 +115,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			func() float64 { return float64(st.Stats.Requests.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_busy_seconds_total", Help: "Time the writer spent running batches, commits included (1 per second = saturated)."},
 			func() float64 { return float64(st.Stats.BusyNanos.Load()) / 1e9 }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_commit_seconds_total", Help: "Time the writer spent committing (WAL write, fsync, checkpoints)."},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_commit_seconds_total", Help: "Time the writer spent committing (WAL write, fsync, automatic checkpoints)."},
 			func() float64 { return float64(st.Stats.CommitNanos.Load()) / 1e9 }),
 	)
 	a.Spell = opts.Spell

@@ -45,7 +45,6 @@ type Options struct {
 type Store struct {
 	read   *sql.DB
 	write  *sql.DB
-	ckpt   *sql.DB
 	rq     reader
 	wc     *stmtCache
 	clock  livedesk.Clock
@@ -62,9 +61,6 @@ type Store struct {
 
 	points pointCache
 
-	committed chan struct{} // a commit happened since the checkpointer last looked
-	ckptDone  chan struct{} // closed when the checkpointer has stopped
-
 	// Stats are the writer's counters, read by the metrics endpoint.
 	Stats WriterStats
 }
@@ -74,8 +70,6 @@ type Store struct {
 type WriterStats struct {
 	Batches, Requests      atomic.Int64
 	BusyNanos, CommitNanos atomic.Int64
-	// Checkpoints and CheckpointNanos count the checkpointer's runs (off the writer).
-	Checkpoints, CheckpointNanos atomic.Int64
 }
 
 type writeReq struct {
@@ -107,10 +101,7 @@ func Open(opts Options) (*Store, error) {
 		return "file:" + opts.Path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
 			"&_pragma=synchronous(" + opts.Synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_txlock=immediate" + extra
 	}
-	// The writer never checkpoints (wal_autocheckpoint 0): copying the WAL back into the
-	// database file would stall every write waiting on it. The checkpointer goroutine does it
-	// on its own connection, concurrently with the writer (see checkpointer).
-	w, err := sql.Open("sqlite", dsn("&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)"))
+	w, err := sql.Open("sqlite", dsn(""))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -134,25 +125,16 @@ func Open(opts Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite reader: %w", err)
 	}
-	cp, err := sql.Open("sqlite", dsn(""))
-	if err != nil {
-		w.Close()
-		r.Close()
-		return nil, fmt.Errorf("open sqlite checkpointer: %w", err)
-	}
-	cp.SetMaxOpenConns(1)
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &Store{
-		read: r, write: w, ckpt: cp, clock: opts.Clock, log: opts.Log,
-		committed: make(chan struct{}, 1), ckptDone: make(chan struct{}),
+		read: r, write: w, clock: opts.Clock, log: opts.Log,
 		reqs: make(chan *writeReq, 4096), done: make(chan struct{}), closed: make(chan struct{}),
 		maxBatch: opts.MaxBatch,
 	}
 	s.rq = reader{newStmtCache(r)}
 	s.wc = newStmtCache(w)
 	go s.writer()
-	go s.checkpointer()
 	return s, nil
 }
 
@@ -243,8 +225,6 @@ func (s *Store) Now() time.Time { return s.clock.Now() }
 func (s *Store) Close() error {
 	s.once.Do(func() { close(s.done) })
 	<-s.closed
-	<-s.ckptDone
-	s.ckpt.Close()
 	s.rq.c.close()
 	s.wc.close()
 	err1 := s.read.Close()
@@ -354,18 +334,14 @@ func (s *Store) runBatch(batch []*writeReq) {
 	commitStart := time.Now()
 	err = sqlTx.Commit()
 	s.Stats.CommitNanos.Add(int64(time.Since(commitStart)))
-	select {
-	case s.committed <- struct{}{}:
-	default:
-	}
-	if err == nil && clearPoints {
-		s.points.clear()
-	}
 	if err != nil {
 		for _, r := range batch {
 			r.result <- fmt.Errorf("commit: %w", err)
 		}
 		return
+	}
+	if clearPoints {
+		s.points.clear()
 	}
 	if len(events) > 0 {
 		s.pubMu.RLock()
@@ -377,38 +353,6 @@ func (s *Store) runBatch(batch []*writeReq) {
 	}
 	for i, r := range batch {
 		r.result <- errs[i]
-	}
-}
-
-// checkpointer copies committed pages from the WAL back into the database file, off the
-// writer: a PASSIVE checkpoint never blocks the writer or readers, and runs at most every
-// 50 ms while there are commits. When the whole WAL has been copied, SQLite starts it again
-// from the beginning at the next commit, so it does not grow without bound; journal_size_limit
-// truncates it after a burst. Close lets the writer finish first; closing the last connection
-// checkpoints what is left.
-func (s *Store) checkpointer() {
-	defer close(s.ckptDone)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-s.closed:
-			return
-		case <-tick.C:
-		}
-		select {
-		case <-s.committed:
-		default:
-			continue
-		}
-		start := time.Now()
-		var busy, logPages, done int
-		err := s.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logPages, &done)
-		s.Stats.Checkpoints.Add(1)
-		s.Stats.CheckpointNanos.Add(int64(time.Since(start)))
-		if err != nil {
-			s.log.Warn("wal checkpoint", "err", err)
-		}
 	}
 }
 
