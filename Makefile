@@ -12,7 +12,7 @@ run: build
 build: web
 	$(GO) build -o $(BIN) ./cmd/livedesk
 
-## web: build the front ends (operator app, widget) into web/dist for go:embed
+## web: build the front ends (operator app, widget, admin cabinet) into web/dist for go:embed
 web: web/node_modules
 	cd web && npm run build
 

@@ -12,8 +12,9 @@ import (
 )
 
 // static serves the built front ends from Config.Assets: the visitor widget at /widget.js,
-// the operator app's files under /assets/ and its index.html for every other page path, so
-// that the app's own routes survive a reload. Unknown /api/ paths stay JSON errors; a path
+// the admin cabinet under /admin/ (files under /admin/assets/, its index.html for every other
+// path there), the operator app's files under /assets/ and its index.html for every other page
+// path, so that the apps' own routes survive a reload. Unknown /api/ paths stay JSON errors; a path
 // of the route table called with a method it does not have is 405 method_not_allowed with
 // an Allow header.
 type static struct {
@@ -50,6 +51,16 @@ func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		st.file(w, r, "widget"+path.Clean(p[len("/widget"):]), "")
+	case strings.HasPrefix(p, "/admin/assets/"):
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		st.file(w, r, "admin"+path.Clean(p[len("/admin"):]), "")
+	case p == "/admin":
+		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
+	case strings.HasPrefix(p, "/admin/"):
+		// The admin cabinet's own routes all load its index.html.
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("X-Frame-Options", "DENY")
+		st.file(w, r, "admin/index.html", "text/html; charset=utf-8")
 	case strings.HasPrefix(p, "/assets/"):
 		// Vite puts a content hash in every asset name, so they never change.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -68,7 +79,7 @@ func (st static) file(w http.ResponseWriter, r *http.Request, name, contentType 
 	}
 	body, err := fs.ReadFile(st.assets, name)
 	if err != nil {
-		if name == "operator/index.html" || name == "widget/widget.js" {
+		if name == "operator/index.html" || name == "admin/index.html" || name == "widget/widget.js" {
 			http.Error(w, "front end not built: run `make web`", http.StatusNotFound)
 			return
 		}

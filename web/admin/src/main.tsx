@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Личный кабинет</main>, document.getElementById('app')!);
