@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // report time zones work on machines without a zoneinfo database
 
 	"livedesk/internal/app"
 	"livedesk/internal/bench"

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
@@ -198,4 +200,52 @@ func (s *Server) adminMonitor(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	return writeJSON(w, 200, map[string]any{"operators": briefs, "queue": queue, "open_conversations": open})
+}
+
+// maxReportDays bounds a report's range: a year of days, so one request stays a few reads.
+const maxReportDays = 366
+
+// adminReports answers the supervisor's summary over whole days: ?from=&to= (YYYY-MM-DD,
+// inclusive; default the last 7 days) in the IANA time zone ?tz= (default UTC).
+func (s *Server) adminReports(w http.ResponseWriter, r *http.Request, c *call) error {
+	q := r.URL.Query()
+	bad := func(field, why string) error {
+		return &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: why, Details: map[string]string{"field": field}}
+	}
+	loc := time.UTC
+	if tz := q.Get("tz"); tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil || tz == "Local" {
+			return bad("tz", "tz must be an IANA time zone such as Europe/Moscow")
+		}
+		loc = l
+	}
+	now := s.store.Now().In(loc)
+	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	from := to.AddDate(0, 0, -6)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return bad(p.name, p.name+" must be a date as YYYY-MM-DD")
+		}
+		*p.dst = d
+	}
+	if to.Before(from) {
+		return bad("from", "from must not be after to")
+	}
+	if to.Sub(from) > (maxReportDays-1)*24*time.Hour+time.Hour {
+		return bad("to", fmt.Sprintf("a report covers at most %d days", maxReportDays))
+	}
+	rep, err := s.store.Report(r.Context(), c.op.AccountID, from, to, loc)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rep)
 }

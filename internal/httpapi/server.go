@@ -208,6 +208,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/admin/settings", Admin, "account settings", s.adminSettings},
 		{"PATCH", "/api/v1/admin/settings", Admin, "change account settings", s.adminUpdateSettings},
 		{"GET", "/api/v1/admin/monitor", Staff, "live operators, queue and load", s.adminMonitor},
+		{"GET", "/api/v1/admin/reports", Staff, "conversations, first response and queue wait over whole days", s.adminReports},
 		{"GET", "/api/v1/admin/sticker-packs", Admin, "uploaded sticker packs and their limits", s.adminStickerPacks},
 		{"POST", "/api/v1/admin/sticker-packs", Admin, "create a sticker pack", s.adminCreateStickerPack},
 		{"DELETE", "/api/v1/admin/sticker-packs/{id}", Admin, "delete a sticker pack", s.adminDeleteStickerPack},

@@ -140,12 +140,16 @@ func (tx *Tx) SetVisitorClosed(id livedesk.ID) error {
 // TouchLastMessage updates the list preview and, for visitor messages, the unread counter.
 func (tx *Tx) TouchLastMessage(id livedesk.ID, text string, author livedesk.AuthorType, at time.Time, unread bool) error {
 	q := `UPDATE conversations SET last_message_text = ?, last_message_author = ?, last_message_at = ?`
+	args := []any{text, author, ms(at)}
 	if unread {
 		q += `, unread_count = unread_count + 1`
 	} else if author == livedesk.AuthorOperator {
-		q += `, unread_count = 0`
+		// An operator's reply: the visitor's messages are answered, and the first reply is
+		// remembered for the reports (first response time).
+		q += `, unread_count = 0, first_reply_at = COALESCE(first_reply_at, ?)`
+		args = append(args, ms(at))
 	}
-	_, err := tx.exec(q+` WHERE id = ?`, text, author, ms(at), id)
+	_, err := tx.exec(q+` WHERE id = ?`, append(args, id)...)
 	return err
 }
 

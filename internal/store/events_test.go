@@ -109,8 +109,8 @@ func TestPruneEventsDeletesOldInBoundedChunksAndKeepsTheNewest(t *testing.T) {
 	}
 }
 
-// TestHotQueriesUseIndexes guards the queries that run per message, per connection or per
-// list page against plans that scan a whole table (events alone grows by millions a day).
+// TestHotQueriesUseIndexes guards the queries that run per message, per connection, per
+// list page or over a report's range against plans that scan a whole table (events alone grows by millions a day).
 func TestHotQueriesUseIndexes(t *testing.T) {
 	s := openTest(t, livedesk.SystemClock{})
 	queries := map[string]string{
@@ -118,6 +118,8 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		"visitor events":  `SELECT id FROM events WHERE visitor_id = 1 AND id > 0 AND visitor_payload IS NOT NULL ORDER BY id LIMIT 10`,
 		"operator events": `SELECT id FROM events WHERE id > 5 AND account_id = 1 AND (all_operators = 1 OR operator_id = 2) ORDER BY id LIMIT 10`,
 		"prune cut":       `SELECT id FROM events WHERE created_at >= 5 ORDER BY id LIMIT 1`,
+		"report created":  `SELECT created_at, first_reply_at FROM conversations WHERE account_id = 1 AND created_at >= 0 AND created_at < 5`,
+		"report closed":   `SELECT closed_at, category_id FROM conversations WHERE account_id = 1 AND closed_at >= 0 AND closed_at < 5`,
 		"prune delete":    `DELETE FROM events WHERE id < MIN(10, (SELECT MIN(id) FROM events) + 5)`,
 	}
 	for name, q := range queries {
