@@ -55,11 +55,12 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 		}
 	}
 	fmt.Fprintf(out, `
-livedesk demo is ready: http://%s
+livedesk demo is ready: http://%s (operator app)
+  cabinet:    http://%s/admin/ (Личный кабинет: admins and supervisors)
   admin:      %s / %s
   operators:  anna@demo.livedesk.local, boris@demo.livedesk.local, vera@demo.livedesk.local (supervisor) / %s
   demo site:  http://%s/demo (the widget installed for key %s)
-`, listen, DemoAdminEmail, DemoPassword, DemoPassword, listen, DemoWidgetKey)
+`, listen, listen, DemoAdminEmail, DemoPassword, DemoPassword, listen, DemoWidgetKey)
 	return nil
 }
 

@@ -4,7 +4,7 @@ import type { Operator, Status } from '../api/types';
 import { type Lang, getLang, setLang, t } from '../i18n';
 import { initials } from '../lib/format';
 import { STATUSES, STATUS_COLOR, can } from '../lib/status';
-import { IconBolt, IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
+import { IconBolt, IconCabinet, IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
 import { spellSession } from '../state/spellSession';
 
 interface Props {
@@ -100,6 +100,11 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
           </button>
           {settingsBlocked && <p class="menu-note">{t('menu.settingsOffline')}</p>}
           <div class="menu-sep" />
+          {(me.role === 'admin' || me.role === 'supervisor') && (
+            <a role="menuitem" class="menu-item" href="/admin/" target="_blank" rel="noopener" data-testid="cabinet-link">
+              <IconCabinet size={18} /><span class="menu-label">{t('menu.cabinet')}</span>
+            </a>
+          )}
           <button role="menuitem" class="menu-item" onClick={() => { setOpen(false); onHelp(); }}>
             <IconKeyboard size={18} /><span class="menu-label">{t('menu.help')}</span><kbd>Alt+/</kbd>
           </button>

@@ -20,6 +20,7 @@ export const en: Record<keyof typeof ru, string> = {
 
   'menu.language': 'Language',
   'menu.help': 'Keyboard shortcuts',
+  'menu.cabinet': 'Admin cabinet',
   'menu.logout': 'Sign out',
   'menu.settingsOffline': 'Settings are unavailable while Offline: choose another status',
   'lang.ru': 'Русский',

@@ -20,6 +20,7 @@ export const ru = {
 
   'menu.language': 'Язык',
   'menu.help': 'Горячие клавиши',
+  'menu.cabinet': 'Личный кабинет',
   'menu.logout': 'Выйти',
   'menu.settingsOffline': 'В статусе «Не в сети» настройки недоступны: выберите другой статус',
   'lang.ru': 'Русский',
