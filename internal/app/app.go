@@ -20,6 +20,7 @@ import (
 
 	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
+	"livedesk/internal/channel/email"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/httpapi"
@@ -48,6 +49,11 @@ type App struct {
 	server *http.Server
 	debug  *http.Server
 	ln     net.Listener
+	// Mail takes inbound mail (nil without --smtp-listen); mailLn is its listener.
+	Mail   *email.Inbound
+	mailLn net.Listener
+	// Sender delivers replies to email conversations (nil without --smtp-relay).
+	Sender *email.Sender
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -167,6 +173,9 @@ func (a *App) Start() error {
 			return err
 		}
 	}
+	if err := a.startMail(); err != nil {
+		return err
+	}
 	a.log.Info("livedesk listening", "url", a.URL(), "data", a.cfg.Data)
 	return nil
 }
@@ -193,6 +202,53 @@ func (a *App) startDebug() error {
 	}()
 	a.log.Info("pprof listening", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return nil
+}
+
+// startMail starts the email channel: the SMTP listener for inbound mail and the sender of
+// the outbox, each when configured.
+func (a *App) startMail() error {
+	if a.cfg.SMTPListen != "" {
+		ln, err := net.Listen("tcp", a.cfg.SMTPListen)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", a.cfg.SMTPListen, err)
+		}
+		a.mailLn = ln
+		a.Mail = email.NewInbound(a.Desk, a.Store, a.Files, a.cfg.SMTPDomain, a.log)
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if err := a.Mail.Serve(ln); err != nil {
+				a.log.Error("smtp server", "err", err)
+			}
+		}()
+		a.log.Info("smtp listening", "addr", ln.Addr().String())
+	}
+	if a.cfg.SMTPRelay == "" {
+		return nil
+	}
+	a.Sender = email.NewSender(email.RelayConfig{Addr: a.cfg.SMTPRelay, User: a.cfg.SMTPRelayUser,
+		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain}, a.Store, a.Desk, a.Files, a.log)
+	a.Desk.OnMailQueued(a.Sender.Wake)
+	ctx, cancel := context.WithCancel(context.Background())
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		<-a.stop
+		cancel()
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.Sender.Run(ctx, a.cfg.OutboxPoll)
+	}()
+	return nil
+}
+
+// MailAddr is the address the SMTP listener took ("" without one).
+func (a *App) MailAddr() string {
+	if a.mailLn == nil {
+		return ""
+	}
+	return a.mailLn.Addr().String()
 }
 
 // URL is the base URL the app listens on.
@@ -298,6 +354,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 	}
 	if a.debug != nil {
 		a.debug.Close()
+	}
+	if a.Mail != nil {
+		if err := a.Mail.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	a.Hub.CloseAll()
 	close(a.stop)

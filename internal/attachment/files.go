@@ -120,7 +120,7 @@ func (f *Files) Receive(ctx context.Context, mr *multipart.Reader) (out []Upload
 		if len(out) == MaxFiles {
 			return out, livedesk.Errorf(livedesk.CodeTooManyFiles, "at most %d files can be sent at once", MaxFiles)
 		}
-		u, err := f.put(ctx, part, MaxBytes-used)
+		u, err := f.Put(ctx, part.FileName(), part, MaxBytes-used)
 		if err != nil {
 			return out, err
 		}
@@ -151,9 +151,10 @@ func readError(err error) error {
 	}
 }
 
-// put stores one file part within limit bytes and pins it.
-func (f *Files) put(ctx context.Context, part *multipart.Part, limit int64) (Upload, error) {
-	src := &srcReader{r: part}
+// Put stores one file read from r within limit bytes and pins it (call Done when it is
+// recorded, or not). The name is sanitised. Reading past limit is too_large.
+func (f *Files) Put(ctx context.Context, fileName string, r io.Reader, limit int64) (Upload, error) {
+	src := &srcReader{r: r}
 	p, err := f.storage.Put(ctx, src, limit)
 	switch {
 	case errors.Is(err, ErrTooLarge):
@@ -174,7 +175,7 @@ func (f *Files) put(ctx context.Context, part *multipart.Part, limit int64) (Upl
 		p.Discard()
 		return Upload{}, err
 	}
-	name := SanitizeName(part.FileName())
+	name := SanitizeName(fileName)
 	return Upload{Name: name, Size: b.Size, SHA256: b.SHA256, ContentType: RecordType(name, b.Head)}, nil
 }
 

@@ -35,6 +35,15 @@ type Config struct {
 	FileSweepInterval time.Duration
 	// Dictionaries is the directory with the Hunspell dictionaries ru_RU and en_US.
 	Dictionaries string
+	// SMTPListen is where livedesk takes inbound mail for its mailboxes (empty: nowhere).
+	SMTPListen string
+	// SMTPDomain is livedesk's mail host name (SMTP greetings).
+	SMTPDomain string
+	// SMTPRelay is the host:port replies to email conversations go out through (empty:
+	// they wait in the outbox). SMTPRelayUser/Password authenticate when the user is set.
+	SMTPRelay, SMTPRelayUser, SMTPRelayPassword string
+	// OutboxPoll is how often the outbox is looked at besides when a reply is queued.
+	OutboxPoll time.Duration
 }
 
 // Default returns the defaults.
@@ -42,7 +51,7 @@ func Default() Config {
 	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
 		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
 		Synchronous: "FULL", SendQueue: 1024, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
-		Dictionaries: "/usr/share/hunspell"}
+		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second}
 }
 
 // Register defines the serve flags on fs, with defaults taken from the environment.
@@ -59,6 +68,11 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
 	str(&c.DebugListen, "debug-listen", "address for Go pprof profiles, e.g. 127.0.0.1:6060 (empty: off)")
 	str(&c.Dictionaries, "dictionaries", "directory of the Hunspell dictionaries ru_RU and en_US for spell check")
+	str(&c.SMTPListen, "smtp-listen", "address to take inbound mail on for email contact points, e.g. 127.0.0.1:2525 (empty: off)")
+	str(&c.SMTPDomain, "smtp-domain", "this server's mail host name, used in SMTP greetings")
+	str(&c.SMTPRelay, "smtp-relay", "host:port of the SMTP relay replies to email conversations go out through (empty: they wait in the outbox)")
+	str(&c.SMTPRelayUser, "smtp-relay-user", "user name for the relay (PLAIN over STARTTLS); empty: no authentication")
+	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "demo", fmt.Sprint(c.Demo)) == "true", "seed a demo account on an empty database")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr(getenv, "secure-cookies", fmt.Sprint(c.SecureCookies)) == "true", "mark cookies Secure (behind HTTPS)")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoi(envOr(getenv, "bcrypt-cost", fmt.Sprint(c.BcryptCost)), c.BcryptCost), "bcrypt cost of new passwords")
@@ -75,6 +89,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.EventRetention, "event-retention", "how long events are kept for resuming clients")
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
 	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
+	dur(&c.OutboxPoll, "outbox-poll", "how often the mail outbox is looked at for replies due again")
 }
 
 // Validate checks the values.
@@ -92,7 +107,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--bcrypt-cost must be between 4 and 31")
 	case c.Synchronous != "FULL" && c.Synchronous != "NORMAL":
 		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
-	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0:
+	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0 || c.OutboxPoll <= 0:
 		return fmt.Errorf("durations must be positive")
 	case c.LogLevel != "debug" && c.LogLevel != "info" && c.LogLevel != "warn" && c.LogLevel != "error":
 		return fmt.Errorf("--log-level must be debug, info, warn or error")

@@ -199,7 +199,15 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 		}
 	}
 	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: auth.RandomKey(16), Settings: in.Settings}
-	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.CreateContactPoint(cp) })
+	err = d.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateContactPoint(cp); err != nil {
+			return err
+		}
+		if cp.Channel == livedesk.ChannelEmail {
+			return tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+		}
+		return nil
+	})
 	return cp, err
 }
 

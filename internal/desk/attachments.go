@@ -32,23 +32,35 @@ func (d *Desk) RecordUploads(ctx context.Context, account livedesk.ID, uploader 
 		default:
 			return livedesk.Errorf(livedesk.CodeForbidden, "only operators and visitors upload files")
 		}
-		acct, err := tx.Account(account)
-		if err != nil {
-			return err
-		}
-		retention := time.Duration(acct.Settings.FileRetentionDays) * 24 * time.Hour
-		for _, f := range files {
-			a, err := tx.CreateAttachment(account, uploader, uploaderID, store.NewAttachment{Name: f.Name, Size: f.Size,
-				ContentType: f.ContentType, SHA256: f.SHA256}, retention)
-			if err != nil {
-				return err
-			}
-			out = append(out, *a)
-		}
-		return nil
+		var err error
+		out, err = recordFiles(tx, account, uploader, uploaderID, files)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// recordFiles records stored files as attachments of the uploader, not yet sent; each expires
+// after the account's file_retention_days, counted from now.
+func recordFiles(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, files []attachment.Upload) ([]livedesk.Attachment, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	acct, err := tx.Account(account)
+	if err != nil {
+		return nil, err
+	}
+	retention := time.Duration(acct.Settings.FileRetentionDays) * 24 * time.Hour
+	out := make([]livedesk.Attachment, 0, len(files))
+	for _, f := range files {
+		a, err := tx.CreateAttachment(account, uploader, uploaderID, store.NewAttachment{Name: f.Name, Size: f.Size,
+			ContentType: f.ContentType, SHA256: f.SHA256}, retention)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
 	}
 	return out, nil
 }

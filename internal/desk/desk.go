@@ -19,7 +19,13 @@ type Desk struct {
 	store *store.Store
 	log   *slog.Logger
 	quick *quickCache
+	// mailQueued is called after a reply was put in the mail outbox (nil: nobody listens).
+	mailQueued func()
 }
+
+// OnMailQueued sets the function told that a reply waits in the mail outbox (the sender's
+// wake-up). Call it before serving.
+func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // New returns a Desk.
 func New(st *store.Store, log *slog.Logger) *Desk {

@@ -188,11 +188,25 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 			m.ReplyTo = q.ID
 			m.Quote = &livedesk.Quote{ID: q.ID, Author: q.Author, Text: q.Text}
 		}
+		if c.Channel == livedesk.ChannelEmail {
+			// The reply goes out by mail: it gets its Message-ID now (the visitor's answer will
+			// refer to it) and waits in the outbox for the relay.
+			cp, err := tx.ContactPoint(account, c.ContactPoint.ID)
+			if err != nil {
+				return err
+			}
+			m.EmailMessageID = newMailID(MailboxAddress(cp))
+		}
 		if err := tx.InsertMessage(account, m); err != nil {
 			return err
 		}
 		if err := tx.BindAttachments(m.ID, in.AttachmentIDs); err != nil {
 			return err
+		}
+		if c.Channel == livedesk.ChannelEmail {
+			if err := tx.QueueEmail(account, m.ID); err != nil {
+				return err
+			}
 		}
 		if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorOperator, m.CreatedAt, false); err != nil {
 			return err
@@ -202,6 +216,9 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		out = m
 		return emitMessage(tx, c, m, 0)
 	})
+	if err == nil && out.EmailMessageID != "" && d.mailQueued != nil {
+		d.mailQueued()
+	}
 	return out, err
 }
 

@@ -150,30 +150,41 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 // along; only a new conversation reads the visitor (the hottest write path stays one read).
 func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, visitorID livedesk.ID, m *livedesk.Message) error {
 	c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
-	isNew := false
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
-		v, err := tx.Visitor(cp.AccountID, visitorID)
-		if err != nil {
-			return err
-		}
-		m.Author.Name = v.DisplayName
-		id, err := tx.CreateConversation(cp.AccountID, cp, v.ID)
-		if err != nil {
-			return err
-		}
-		c = &livedesk.Conversation{ID: id, AccountID: cp.AccountID}
-		isNew = true
+		_, err = visitorMessageIn(tx, cp, nil, visitorID, m)
+		return err
 	} else if err != nil {
 		return err
-	} else {
-		m.Author.Name = c.Visitor.DisplayName
+	}
+	m.Author.Name = c.Visitor.DisplayName
+	_, err = visitorMessageIn(tx, cp, c, visitorID, m)
+	return err
+}
+
+// visitorMessageIn stores m (its author name set, unless c is nil) in the open conversation c,
+// or in a new routed one of the visitor when c is nil, and returns the conversation.
+func visitorMessageIn(tx *store.Tx, cp *livedesk.ContactPoint, c *livedesk.Conversation, visitorID livedesk.ID, m *livedesk.Message) (*livedesk.Conversation, error) {
+	isNew := c == nil
+	if isNew {
+		v, err := tx.Visitor(cp.AccountID, visitorID)
+		if err != nil {
+			return nil, err
+		}
+		if m.Author.Name == "" {
+			m.Author.Name = v.DisplayName
+		}
+		id, err := tx.CreateConversation(cp.AccountID, cp, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		c = &livedesk.Conversation{ID: id, AccountID: cp.AccountID}
 	}
 	m.ConversationID = c.ID
 	if err := tx.InsertMessage(cp.AccountID, m); err != nil {
-		return err
+		return nil, err
 	}
 	if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
-		return err
+		return nil, err
 	}
 	if !isNew {
 		// The conversation was read in this transaction; apply the update above to it
@@ -181,21 +192,21 @@ func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, visitorID livedesk.
 		c.LastMessage = &livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
 		c.LastMessageAt = m.CreatedAt
 		c.UnreadCount++
-		return emitMessage(tx, c, m, 0)
+		return c, emitMessage(tx, c, m, 0)
 	}
 	if err := drain(tx, cp.AccountID); err != nil {
-		return err
+		return nil, err
 	}
-	c, err = tx.Conversation(cp.AccountID, c.ID)
+	c, err := tx.Conversation(cp.AccountID, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if c.State == livedesk.StateQueued {
 		if err := emitConversation(tx, livedesk.EventConversationQueued, c, 0); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return emitMessage(tx, c, m, 0)
+	return c, emitMessage(tx, c, m, 0)
 }
 
 // VisitorClose is the visitor closing their open conversation from the widget: the system

@@ -205,6 +205,16 @@ func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error
 			}
 		}
 	}
+	if addr, err := str("address", 254); err != nil {
+		return nil, err
+	} else if addr != "" {
+		norm, ok := NormalizeAddress(addr)
+		if !ok {
+			return nil, &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: "settings.address must be an email address like support@shop.example",
+				Details: map[string]string{"field": "settings.address"}}
+		}
+		raw["address"] = mustJSON(norm)
+	}
 	if b, ok := raw["allowed_origins"]; ok {
 		var list []string
 		if json.Unmarshal(b, &list) != nil {
@@ -282,6 +292,9 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 			return err
 		}
 		out = cp
+		if cp.Channel == livedesk.ChannelEmail {
+			return tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+		}
 		return nil
 	})
 	return out, err

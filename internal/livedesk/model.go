@@ -159,6 +159,8 @@ type Conversation struct {
 	AssignedAt      *time.Time        `json:"assigned_at,omitempty"`
 	ClosedAt        *time.Time        `json:"closed_at,omitempty"`
 	CreatedAt       time.Time         `json:"created_at"`
+	// Subject is the subject of an email conversation's first mail.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Author is who wrote a message.
@@ -200,6 +202,8 @@ type Message struct {
 	// Sticker is the sticker of a message of kind sticker.
 	Sticker   *Sticker  `json:"sticker,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// EmailMessageID is the Message-ID the message came or went out with (email channel).
+	EmailMessageID string `json:"-"`
 }
 
 // Transfer is an offer to hand a conversation to another operator.

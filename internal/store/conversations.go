@@ -11,7 +11,7 @@ import (
 
 const conversationSelect = `SELECT c.id, c.account_id, c.state, c.channel, c.contact_point_id, cp.name, c.visitor_id, v.name,
 	c.last_message_text, c.last_message_author, c.last_message_at, c.visitor_closed, c.assignee_id, c.unread_count,
-	c.category_id, c.queued_at, c.assigned_at, c.closed_at, c.created_at,
+	c.category_id, c.queued_at, c.assigned_at, c.closed_at, c.created_at, c.email_subject,
 	t.id, t.from_operator_id, t.to_operator_id, t.comment, t.created_at, t.expires_at
 	FROM conversations c
 	JOIN contact_points cp ON cp.id = c.contact_point_id
@@ -28,7 +28,7 @@ func scanConversation(sc scanner) (*livedesk.Conversation, error) {
 	var tComment sql.NullString
 	if err := sc.Scan(&c.ID, &c.AccountID, &c.State, &c.Channel, &c.ContactPoint.ID, &c.ContactPoint.Name,
 		&c.Visitor.ID, &c.Visitor.Name, &lmText, &lmAuthor, &lmAt, &c.VisitorClosed, &assignee, &c.UnreadCount,
-		&category, &queued, &assigned, &closed, &created,
+		&category, &queued, &assigned, &closed, &created, &c.Subject,
 		&tID, &tFrom, &tTo, &tComment, &tCreated, &tExpires); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"livedesk/internal/livedesk"
 )
@@ -59,7 +60,16 @@ func messageByClientID(ctx context.Context, q querier, author livedesk.AuthorTyp
 	return m, nil
 }
 
-// Message reads one message of a conversation.
+// MessageByID reads one message of the account inside the transaction.
+func (tx *Tx) MessageByID(account, id livedesk.ID) (*livedesk.Message, error) {
+	m, err := scanMessage(tx.queryRow(messageSelect+`WHERE m.account_id = ? AND m.id = ?`, account, id))
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	return m, nil
+}
+
+// Message reads one message of a conversation inside the transaction.
 func (tx *Tx) Message(conversation, id livedesk.ID) (*livedesk.Message, error) {
 	m, err := scanMessage(tx.queryRow(messageSelect+`WHERE m.id = ? AND m.conversation_id = ?`, id, conversation))
 	if err != nil {
@@ -81,10 +91,17 @@ func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
 	if m.Attachments == nil {
 		m.Attachments = []livedesk.Attachment{}
 	}
+	var emailID any
+	if m.EmailMessageID != "" {
+		emailID = m.EmailMessageID
+	}
 	err := tx.queryRow(`INSERT INTO messages(account_id, conversation_id, author_type, author_id, author_name, kind, text,
-		reply_to, client_id, sticker_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		reply_to, client_id, sticker_id, email_message_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
-		clientID, sticker, ms(tx.now)).Scan(&m.ID)
+		clientID, sticker, emailID, ms(tx.now)).Scan(&m.ID)
+	if isUnique(err) && strings.Contains(err.Error(), "email_message_id") {
+		return ErrDuplicateMail
+	}
 	if isUnique(err) {
 		return livedesk.Errorf(livedesk.CodeConflict, "client_id already used")
 	}

@@ -1,0 +1,18 @@
+// Package email is the email channel (DESIGN §2.10). A contact point of channel email is a
+// mailbox with an address (settings.address).
+//
+// Inbound: livedesk listens for SMTP itself (--smtp-listen). Mail for a known mailbox is
+// parsed — sender, subject, Message-ID, In-Reply-To/References, the text (text/plain, else
+// text/html made plain), attachments under the rules of DESIGN §2.6 — and handed to the desk,
+// which threads it into a conversation. Recipients that are not mailboxes are refused at RCPT
+// (550), a mail over the size limit at DATA (552). What a mail carries that cannot be taken
+// (a sixth file, files over 25 MiB together, text over 10,000 characters) is reported in the
+// conversation as an internal comment; the text over the limit is kept as a file.
+//
+// Outbound: an operator's reply in an email conversation is stored with a fresh Message-ID
+// and put in the outbox in the same transaction. The Sender delivers the outbox through an
+// SMTP relay (--smtp-relay) with From the mailbox, Subject "Re: …", In-Reply-To and
+// References of the thread, and the reply's files attached; a failed attempt is retried with
+// growing pauses, and after the last one the conversation gets an internal comment saying the
+// mail was not delivered.
+package email

@@ -1,0 +1,250 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"livedesk/internal/attachment"
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// RelayConfig says where replies go out.
+type RelayConfig struct {
+	// Addr is the relay's host:port; User and Password authenticate (PLAIN) when User is set.
+	Addr, User, Password string
+	// Domain is the name the sender greets the relay with.
+	Domain string
+}
+
+// retryAfter are the pauses after each failed attempt; after the last the mail has failed.
+var retryAfter = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute,
+	15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour}
+
+// Sender delivers the outbox through the relay, oldest first.
+type Sender struct {
+	relay RelayConfig
+	store *store.Store
+	desk  *desk.Desk
+	files *attachment.Files
+	log   *slog.Logger
+	wake  chan struct{}
+}
+
+// NewSender returns a sender; Run starts it.
+func NewSender(relay RelayConfig, st *store.Store, d *desk.Desk, files *attachment.Files, log *slog.Logger) *Sender {
+	return &Sender{relay: relay, store: st, desk: d, files: files, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes the sender look at the outbox now (a reply was queued).
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers what is due until ctx ends, looking at the outbox when woken and every poll.
+func (s *Sender) Run(ctx context.Context, poll time.Duration) {
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		s.SendDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// SendDue makes one pass over the due outbox entries.
+func (s *Sender) SendDue(ctx context.Context) {
+	for ctx.Err() == nil {
+		due, err := s.store.DueEmails(ctx, s.store.Now(), 20)
+		if err != nil {
+			s.log.Error("email outbox", "err", err)
+			return
+		}
+		if len(due) == 0 {
+			return
+		}
+		for _, e := range due {
+			s.deliver(ctx, e)
+		}
+	}
+}
+
+func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) {
+	err := s.send(ctx, e)
+	var write func(*store.Tx) error
+	switch {
+	case err == nil:
+		write = func(tx *store.Tx) error { return tx.EmailSent(e.MessageID) }
+	case permanent(err) || e.Attempts >= len(retryAfter):
+		s.log.Warn("email not delivered", "message", e.MessageID, "attempts", e.Attempts+1, "err", err)
+		if err := s.desk.MailNotDelivered(ctx, e.AccountID, e.MessageID, err.Error()); err != nil {
+			s.log.Error("email outbox", "err", err)
+		}
+		return
+	default:
+		s.log.Info("email delivery failed, will retry", "message", e.MessageID, "attempt", e.Attempts+1, "err", err)
+		next := s.store.Now().Add(retryAfter[e.Attempts])
+		write = func(tx *store.Tx) error { return tx.EmailRetry(e.MessageID, err.Error(), next) }
+	}
+	if err := s.store.Write(ctx, write); err != nil {
+		s.log.Error("email outbox", "err", err)
+	}
+}
+
+// permanent reports a refusal that retrying will not change (SMTP 5xx, or a mail we cannot
+// write at all).
+func permanent(err error) bool {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Code >= 500
+	}
+	return errors.Is(err, errUnsendable)
+}
+
+var errUnsendable = errors.New("the reply cannot be written as a mail")
+
+func (s *Sender) send(ctx context.Context, e store.OutgoingEmail) error {
+	out, err := s.store.OutgoingMail(ctx, e.AccountID, e.MessageID)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUnsendable, err)
+	}
+	if out.Mailbox == "" || out.ToAddress == "" {
+		return fmt.Errorf("%w: the contact point has no address or the visitor no email", errUnsendable)
+	}
+	var buf bytes.Buffer
+	if err := s.write(&buf, out); err != nil {
+		return err
+	}
+	return s.transmit(out.Mailbox, out.ToAddress, &buf)
+}
+
+// write renders the reply as a MIME mail: text, then its files as attachments.
+func (s *Sender) write(w io.Writer, out *store.OutgoingMail) error {
+	var h mail.Header
+	h.SetDate(out.Message.CreatedAt)
+	h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: out.Mailbox}})
+	h.SetAddressList("To", []*mail.Address{{Name: out.ToName, Address: out.ToAddress}})
+	subject := strings.TrimSpace(out.Subject)
+	switch {
+	case subject == "":
+		subject = "Re: " + out.MailboxName
+	case !strings.HasPrefix(strings.ToLower(subject), "re:"):
+		subject = "Re: " + subject
+	}
+	h.SetSubject(subject)
+	h.SetMessageID(out.MailID)
+	if n := len(out.Thread); n > 0 {
+		h.SetMsgIDList("In-Reply-To", out.Thread[n-1:])
+		refs := out.Thread
+		if len(refs) > 20 { // the first and the latest, as RFC 5322 suggests for long threads
+			refs = append([]string{refs[0]}, refs[len(refs)-19:]...)
+		}
+		h.SetMsgIDList("References", refs)
+	}
+	h.Set("Auto-Submitted", "no")
+	mw, err := mail.CreateWriter(w, h)
+	if err != nil {
+		return err
+	}
+	var th mail.InlineHeader
+	th.Set("Content-Type", "text/plain; charset=utf-8")
+	th.Set("Content-Transfer-Encoding", "quoted-printable")
+	tw, err := mw.CreateSingleInline(th)
+	if err != nil {
+		return err
+	}
+	text := out.Message.Text
+	if out.Message.Kind == livedesk.KindSticker && strings.TrimSpace(text) == "" {
+		text = "(стикер)"
+	}
+	if _, err := io.WriteString(tw, text); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	for _, f := range out.Files {
+		if f.Expired {
+			continue
+		}
+		var ah mail.AttachmentHeader
+		ah.Set("Content-Type", f.ContentType)
+		ah.SetFilename(f.Name)
+		aw, err := mw.CreateAttachment(ah)
+		if err != nil {
+			return err
+		}
+		content, err := s.files.Open(f.SHA256)
+		if err != nil {
+			return fmt.Errorf("file %s: %w", f.Name, err)
+		}
+		_, err = io.Copy(aw, content)
+		content.Close()
+		if err != nil {
+			return err
+		}
+		if err := aw.Close(); err != nil {
+			return err
+		}
+	}
+	return mw.Close()
+}
+
+// transmit hands the mail to the relay: with STARTTLS (required) unless the relay is on
+// loopback, PLAIN authentication when a user is configured.
+func (s *Sender) transmit(from, to string, body io.Reader) error {
+	host, _, _ := net.SplitHostPort(s.relay.Addr)
+	var c *smtp.Client
+	var err error
+	if isLoopback(host) {
+		if c, err = smtp.Dial(s.relay.Addr); err == nil {
+			err = c.Hello(s.relay.Domain)
+		}
+	} else {
+		c, err = smtp.DialStartTLS(s.relay.Addr, &tls.Config{ServerName: host})
+	}
+	if err != nil {
+		if c != nil {
+			c.Close()
+		}
+		return err
+	}
+	defer c.Close()
+	if s.relay.User != "" {
+		if err := c.Auth(sasl.NewPlainClient("", s.relay.User, s.relay.Password)); err != nil {
+			return err
+		}
+	}
+	if err := c.SendMail(from, []string{to}, body); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

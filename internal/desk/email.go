@@ -1,0 +1,171 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"net/mail"
+	"strings"
+	"time"
+
+	"livedesk/internal/attachment"
+	"livedesk/internal/auth"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// NormalizeAddress checks a bare email address (no display name) and returns it in lower case.
+func NormalizeAddress(s string) (string, bool) {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil || a.Name != "" || !strings.Contains(a.Address, "@") {
+		return "", false
+	}
+	return strings.ToLower(a.Address), true
+}
+
+// MailboxAddress is the address of an email contact point (settings.address; "" when unset).
+func MailboxAddress(cp *livedesk.ContactPoint) string {
+	var s struct {
+		Address string `json:"address"`
+	}
+	_ = json.Unmarshal(cp.Settings, &s) // stored settings are always an object
+	return s.Address
+}
+
+// newMailID makes a Message-ID (without angle brackets) in the domain of the mailbox.
+func newMailID(mailbox string) string {
+	domain := "livedesk.invalid"
+	if i := strings.LastIndexByte(mailbox, '@'); i >= 0 {
+		domain = mailbox[i+1:]
+	}
+	return "livedesk." + strings.ToLower(auth.RandomKey(12)) + "@" + domain
+}
+
+// InboundMail is one mail to an email contact point, as the email channel read it.
+type InboundMail struct {
+	// FromAddress (lower case) and FromName identify the visitor.
+	FromAddress, FromName string
+	Subject               string
+	// MessageID is the mail's Message-ID without angle brackets ("" when it had none).
+	MessageID string
+	// Thread lists In-Reply-To and References, oldest first.
+	Thread []string
+	// Text is the body as text, at most MaxText characters.
+	Text string
+	// Files are the mail's attachments, stored and pinned already (attachment.Files.Put);
+	// they are recorded as the visitor's and sent with the message.
+	Files []attachment.Upload
+	// Notes say what of the mail could not be taken; they become an internal comment.
+	Notes []string
+}
+
+// MaxText is the longest message text, in characters (DESIGN: 10,000).
+const MaxText = 10000
+
+// ReceiveMail stores a mail to the email contact point cp: the sender becomes (or is) a
+// visitor of cp; the mail joins the open conversation it answers (In-Reply-To/References),
+// else the sender's open conversation, else a new routed one. A mail whose Message-ID the
+// account already has is taken once: the stored message is returned. What could not be
+// taken is written as an internal comment, never dropped silently.
+func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in InboundMail) (*livedesk.Message, error) {
+	if cp.Channel != livedesk.ChannelEmail {
+		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "contact point %d is not a mailbox", cp.ID)
+	}
+	if in.MessageID == "" {
+		in.MessageID = newMailID(MailboxAddress(cp))
+	}
+	text := strings.TrimSpace(in.Text)
+	if text == "" && len(in.Files) == 0 {
+		text = "(пустое письмо)"
+	}
+	var out *livedesk.Message
+	err := d.store.Write(ctx, func(tx *store.Tx) error {
+		v, err := tx.VisitorByEmail(cp.AccountID, cp.ID, in.FromAddress)
+		if livedesk.IsCode(err, livedesk.CodeNotFound) {
+			v = &livedesk.Visitor{AccountID: cp.AccountID, ContactPointID: cp.ID, Name: in.FromName, Email: in.FromAddress}
+			err = tx.CreateVisitor(v)
+		} else if err == nil && v.Name == "" && in.FromName != "" {
+			v.Name = in.FromName
+			err = tx.UpdateVisitor(v)
+		}
+		if err != nil {
+			return err
+		}
+		// The thread's conversation when it is still open, else the sender's open one.
+		var c *livedesk.Conversation
+		if t, err := tx.ConversationOfMail(cp.AccountID, cp.ID, in.Thread); err == nil && t.State != livedesk.StateClosed && !t.VisitorClosed {
+			c = t
+		} else if err != nil && !livedesk.IsCode(err, livedesk.CodeNotFound) {
+			return err
+		}
+		if c == nil {
+			if o, err := tx.OpenConversationOf(cp.AccountID, v.ID, cp.ID); err == nil {
+				c = o
+			} else if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+				return err
+			}
+		}
+		m := &livedesk.Message{Kind: livedesk.KindText, Text: text, EmailMessageID: in.MessageID,
+			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
+		files, err := recordFiles(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.Files)
+		if err != nil {
+			return err
+		}
+		ids := make([]livedesk.ID, len(files))
+		for i, f := range files {
+			ids[i] = f.ID
+		}
+		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, ids); err != nil {
+			return err
+		}
+		isNew := c == nil
+		if c, err = visitorMessageIn(tx, cp, c, v.ID, m); err != nil {
+			return err
+		}
+		if err := tx.BindAttachments(m.ID, ids); err != nil {
+			return err
+		}
+		if isNew || c.Subject == "" {
+			if err := tx.SetEmailSubject(c.ID, in.Subject); err != nil {
+				return err
+			}
+		}
+		out = m
+		if len(in.Notes) == 0 {
+			return nil
+		}
+		note := &livedesk.Message{ConversationID: c.ID, Kind: livedesk.KindComment, Author: livedesk.Author{Type: livedesk.AuthorSystem},
+			Text: "Из письма взято не всё: " + strings.Join(in.Notes, "; ")}
+		if err := tx.InsertMessage(cp.AccountID, note); err != nil {
+			return err
+		}
+		return emitMessage(tx, c, note, 0)
+	})
+	if err == store.ErrDuplicateMail {
+		return d.store.MessageByMailID(ctx, cp.AccountID, in.MessageID)
+	}
+	return out, err
+}
+
+// MailNotDelivered marks a reply's mail as failed for good and says so in its conversation
+// with an internal comment, so the operator knows the visitor did not get it.
+func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.ID, reason string) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.EmailRetry(message, reason, time.Time{}); err != nil {
+			return err
+		}
+		m, err := tx.MessageByID(account, message)
+		if err != nil {
+			return err
+		}
+		c, err := tx.Conversation(account, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		note := &livedesk.Message{ConversationID: c.ID, Kind: livedesk.KindComment, Author: livedesk.Author{Type: livedesk.AuthorSystem},
+			Text: "Письмо с ответом не доставлено: " + preview(reason)}
+		if err := tx.InsertMessage(account, note); err != nil {
+			return err
+		}
+		return emitMessage(tx, c, note, 0)
+	})
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"livedesk/internal/livedesk"
+)
+
+// ErrDuplicateMail is InsertMessage's answer when the account already has a message with the
+// same email Message-ID: a mail delivered twice is taken once.
+var ErrDuplicateMail = livedesk.Errorf(livedesk.CodeConflict, "this mail was received already")
+
+// SetMailbox makes address (lower case; empty: none) the mailbox of an email contact point,
+// replacing its previous one. An address another contact point has is a conflict.
+func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) error {
+	if _, err := tx.exec(`DELETE FROM mailboxes WHERE contact_point_id = ?`, contactPoint); err != nil {
+		return err
+	}
+	if address == "" {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO mailboxes(address, account_id, contact_point_id) VALUES (?,?,?)`, address, account, contactPoint)
+	if isUnique(err) {
+		return &livedesk.Error{Code: livedesk.CodeConflict, Message: "another contact point has the address " + address,
+			Details: map[string]string{"field": "settings.address"}}
+	}
+	return err
+}
+
+// Mailbox returns the email contact point whose address is address (lower case), or not_found.
+func (s *Store) Mailbox(ctx context.Context, address string) (*livedesk.ContactPoint, error) {
+	var account, id livedesk.ID
+	err := s.rq.QueryRowContext(ctx, `SELECT account_id, contact_point_id FROM mailboxes WHERE address = ?`, address).Scan(&account, &id)
+	if err != nil {
+		return nil, notFound(err, "mailbox")
+	}
+	return s.ContactPoint(ctx, account, id)
+}
+
+// VisitorByEmail returns the visitor of the contact point with the email address, or not_found.
+func (tx *Tx) VisitorByEmail(account, contactPoint livedesk.ID, email string) (*livedesk.Visitor, error) {
+	var id livedesk.ID
+	err := tx.queryRow(`SELECT id FROM visitors WHERE contact_point_id = ? AND email = ? AND account_id = ? ORDER BY id LIMIT 1`,
+		contactPoint, email, account).Scan(&id)
+	if err != nil {
+		return nil, notFound(err, "visitor")
+	}
+	return tx.Visitor(account, id)
+}
+
+// ConversationOfMail returns the conversation at the contact point that has a message with one
+// of the Message-IDs (the newest such message wins), or not_found.
+func (tx *Tx) ConversationOfMail(account, contactPoint livedesk.ID, messageIDs []string) (*livedesk.Conversation, error) {
+	for i := len(messageIDs) - 1; i >= 0; i-- { // References lists the oldest first
+		var conv livedesk.ID
+		err := tx.queryRow(`SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE m.account_id = ? AND m.email_message_id = ? AND c.contact_point_id = ?`, account, messageIDs[i], contactPoint).Scan(&conv)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return tx.Conversation(account, conv)
+	}
+	return nil, livedesk.NotFound("conversation")
+}
+
+// MessageByMailID returns the account's message with the email Message-ID, or not_found.
+func (s *Store) MessageByMailID(ctx context.Context, account livedesk.ID, mailID string) (*livedesk.Message, error) {
+	m, err := scanMessage(s.rq.QueryRowContext(ctx, messageSelect+`WHERE m.account_id = ? AND m.email_message_id = ?`, account, mailID))
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	if err := withAttachments(ctx, s.rq, []*livedesk.Message{m}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// SetEmailSubject keeps the subject of an email conversation (replies answer it with Re:).
+func (tx *Tx) SetEmailSubject(conversation livedesk.ID, subject string) error {
+	_, err := tx.exec(`UPDATE conversations SET email_subject = ? WHERE id = ?`, subject, conversation)
+	return err
+}
+
+// OutgoingMail is what the sender needs to write an operator's reply as a mail.
+type OutgoingMail struct {
+	Message *livedesk.Message
+	// MailID is the reply's own Message-ID; Thread the Message-IDs of the conversation's
+	// earlier messages, oldest first.
+	MailID  string
+	Thread  []string
+	Subject string
+	// To is the visitor; Mailbox the contact point's address and MailboxName its name.
+	ToAddress, ToName    string
+	Mailbox, MailboxName string
+	// Files are the reply's attachments with their content hashes.
+	Files []*AttachmentFile
+}
+
+// OutgoingMail reads a reply waiting in the outbox.
+func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*OutgoingMail, error) {
+	m, err := scanMessage(s.rq.QueryRowContext(ctx, messageSelect+`WHERE m.account_id = ? AND m.id = ?`, account, message))
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	out := &OutgoingMail{Message: m}
+	var mailID sql.NullString
+	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN visitors v ON v.id = c.visitor_id
+		JOIN contact_points cp ON cp.id = c.contact_point_id LEFT JOIN mailboxes b ON b.contact_point_id = cp.id
+		WHERE m.id = ?`, message).Scan(&mailID, &out.Subject, &out.ToAddress, &out.ToName, &out.Mailbox, &out.MailboxName)
+	if err != nil {
+		return nil, notFound(err, "message")
+	}
+	out.MailID = mailID.String
+	rows, err := s.rq.QueryContext(ctx, `SELECT email_message_id FROM messages WHERE conversation_id = ? AND id < ?
+		AND email_message_id IS NOT NULL ORDER BY id`, m.ConversationID, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out.Thread = append(out.Thread, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.rq.QueryContext(ctx, attachmentSelect+`WHERE a.message_id = ? AND a.account_id = ? ORDER BY a.id`, m.ID, account)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanAttachmentFile(rows)
+		if err != nil {
+			return nil, err
+		}
+		out.Files = append(out.Files, f)
+	}
+	return out, rows.Err()
+}
+
+// QueueEmail puts an operator's reply in the outbox, due now.
+func (tx *Tx) QueueEmail(account, message livedesk.ID) error {
+	_, err := tx.exec(`INSERT INTO email_outbox(message_id, account_id, next_attempt_at) VALUES (?,?,?)`, message, account, ms(tx.now))
+	return err
+}
+
+// OutgoingEmail is a reply waiting in the outbox.
+type OutgoingEmail struct {
+	MessageID livedesk.ID
+	AccountID livedesk.ID
+	Attempts  int
+}
+
+// DueEmails returns up to limit outbox entries due at now, oldest first.
+func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]OutgoingEmail, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT message_id, account_id, attempts FROM email_outbox
+		WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, message_id LIMIT ?`, ms(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutgoingEmail
+	for rows.Next() {
+		var e OutgoingEmail
+		if err := rows.Scan(&e.MessageID, &e.AccountID, &e.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EmailSent marks an outbox entry delivered to the relay.
+func (tx *Tx) EmailSent(message livedesk.ID) error {
+	_, err := tx.exec(`UPDATE email_outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = ''
+		WHERE message_id = ?`, ms(tx.now), message)
+	return err
+}
+
+// EmailRetry records a failed attempt: the entry is due again at next, or failed for good
+// when next is zero.
+func (tx *Tx) EmailRetry(message livedesk.ID, why string, next time.Time) error {
+	if next.IsZero() {
+		_, err := tx.exec(`UPDATE email_outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE message_id = ?`, why, message)
+		return err
+	}
+	_, err := tx.exec(`UPDATE email_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE message_id = ?`,
+		why, ms(next), message)
+	return err
+}
