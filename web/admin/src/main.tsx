@@ -1,3 +1,7 @@
 import { render } from 'preact';
+import { App } from './components/App';
+import { getLang } from './i18n';
+import './styles.css';
 
-render(<main>Личный кабинет</main>, document.getElementById('app')!);
+document.documentElement.lang = getLang();
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,106 @@
+import type { AccountSettings, Category, ContactPoint, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
+
+/** A refusal from the server: `{"error": {"code", "message", "details"}}` with its HTTP status. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, string> = {}) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Called when a request answers 401 (the session is gone): the app returns to the sign-in screen. */
+let onUnauthenticated: () => void = () => {};
+export function setUnauthenticatedHandler(fn: () => void) {
+  onUnauthenticated = fn;
+}
+
+// The session is the HttpOnly cookie set by /auth/login (shared with the operator app).
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let r: Response;
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  try {
+    r = await fetch('/api/v1' + path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined || form ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  const text = r.status === 204 ? '' : await r.text();
+  let json: any = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch { /* not JSON: handled below */ }
+  if (!r.ok) {
+    const code = json?.error?.code ?? 'http_' + r.status;
+    if (r.status === 401 && path !== '/auth/login') onUnauthenticated();
+    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText, json?.error?.details ?? {});
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface NewOperator { name: string; email: string; password: string; role: Role; limit: number }
+export interface OperatorPatch { name?: string; role?: Role; limit?: number; deactivated?: boolean }
+
+/** The REST API the cabinet uses (base /api/v1). */
+export const api = {
+  login: (email: string, password: string) => request<{ operator: Operator }>('POST', '/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<Operator>('GET', '/me'),
+
+  monitor: () => request<Monitor>('GET', '/admin/monitor'),
+  reports: (from: string, to: string, tz: string) =>
+    request<Report>('GET', `/admin/reports?from=${enc(from)}&to=${enc(to)}&tz=${enc(tz)}`),
+
+  operators: () => request<{ items: Operator[] }>('GET', '/admin/operators'),
+  createOperator: (o: NewOperator) => request<Operator>('POST', '/admin/operators', o),
+  updateOperator: (id: ID, p: OperatorPatch) => request<Operator>('PATCH', `/admin/operators/${enc(id)}`, p),
+
+  contactPoints: () => request<{ items: ContactPoint[] }>('GET', '/admin/contact-points'),
+  createContactPoint: (name: string, settings: WidgetSettings = {}) =>
+    request<ContactPoint>('POST', '/admin/contact-points', { name, channel: 'webchat', settings }),
+  /** settings is a merge patch: a key with null removes it. */
+  updateContactPoint: (id: ID, p: { name?: string; settings?: Record<string, unknown> }) =>
+    request<ContactPoint>('PATCH', `/admin/contact-points/${enc(id)}`, p),
+
+  categories: () => request<{ items: Category[] }>('GET', '/admin/conversation-categories'),
+  createCategory: (name: string, position: number) => request<Category>('POST', '/admin/conversation-categories', { name, position }),
+  updateCategory: (id: ID, p: { name?: string; position?: number }) =>
+    request<Category>('PATCH', `/admin/conversation-categories/${enc(id)}`, p),
+  deleteCategory: (id: ID) => request<void>('DELETE', `/admin/conversation-categories/${enc(id)}`),
+
+  quickCategories: () => request<{ items: Category[] }>('GET', '/admin/quick-message-categories'),
+  createQuickCategory: (name: string, position: number) =>
+    request<Category>('POST', '/admin/quick-message-categories', { name, position }),
+  updateQuickCategory: (id: ID, p: { name?: string; position?: number }) =>
+    request<Category>('PATCH', `/admin/quick-message-categories/${enc(id)}`, p),
+  deleteQuickCategory: (id: ID) => request<void>('DELETE', `/admin/quick-message-categories/${enc(id)}`),
+  quickMessages: () => request<{ items: QuickMessage[] }>('GET', '/admin/quick-messages'),
+  createQuick: (m: { category_id: ID; title: string; text: string; position: number }) =>
+    request<QuickMessage>('POST', '/admin/quick-messages', m),
+  updateQuick: (id: ID, p: { title?: string; text?: string; position?: number; category_id?: ID }) =>
+    request<QuickMessage>('PATCH', `/admin/quick-messages/${enc(id)}`, p),
+  deleteQuick: (id: ID) => request<void>('DELETE', `/admin/quick-messages/${enc(id)}`),
+
+  /** Every pack operators can send from (livedesk's own first). */
+  allStickerPacks: () => request<{ items: StickerPack[] }>('GET', '/sticker-packs'),
+  stickerPacks: () => request<{ items: StickerPack[]; limits: StickerLimits }>('GET', '/admin/sticker-packs'),
+  createStickerPack: (name: string) => request<StickerPack>('POST', '/admin/sticker-packs', { name }),
+  deleteStickerPack: (id: string) => request<void>('DELETE', `/admin/sticker-packs/${enc(id)}`),
+  uploadStickers: (id: string, files: File[]) => {
+    const form = new FormData();
+    for (const f of files) form.append('sticker', f, f.name);
+    return request<{ items: unknown[] }>('POST', `/admin/sticker-packs/${enc(id)}/stickers`, form);
+  },
+
+  dictionary: () => request<{ items: { word: string }[] }>('GET', '/admin/dictionary'),
+  addWord: (word: string) => request<{ word: string }>('POST', '/admin/dictionary', { word }),
+  removeWord: (word: string) => request<void>('DELETE', `/admin/dictionary/${enc(word)}`),
+
+  settings: () => request<AccountSettings>('GET', '/admin/settings'),
+  updateSettings: (p: Partial<AccountSettings>) => request<AccountSettings>('PATCH', '/admin/settings', p),
+};

@@ -1,0 +1,128 @@
+// Shapes of the livedesk API as the cabinet uses them (docs/openapi.yaml is authoritative).
+
+export type ID = string;
+export type Role = 'operator' | 'supervisor' | 'admin';
+export type Status = 'available' | 'pause' | 'away' | 'offline';
+export type Channel = 'webchat' | 'email';
+
+export interface Operator {
+  id: ID;
+  account_id: ID;
+  name: string;
+  email: string;
+  role: Role;
+  status: Status;
+  status_at: string;
+  limit: number;
+  open_count: number;
+  deactivated: boolean;
+  settings: Record<string, unknown>;
+}
+
+export interface OperatorBrief {
+  id: ID;
+  name: string;
+  role: Role;
+  status: Status;
+  open_count: number;
+  limit: number;
+  /** Not sent by the monitor yet; filled in from the operator list when the viewer is an admin. */
+  status_at?: string;
+}
+
+export interface Conversation {
+  id: ID;
+  state: 'queued' | 'assigned' | 'closed';
+  channel: Channel;
+  contact_point: { id: ID; name: string };
+  visitor: { id: ID; name: string; display_name: string };
+  last_message: { text: string; author: string; at: string } | null;
+  queued_at: string;
+  created_at: string;
+}
+
+export interface Monitor {
+  operators: OperatorBrief[];
+  queue: Conversation[];
+  open_conversations: number;
+}
+
+export interface WidgetSettings {
+  color?: string;
+  title?: string;
+  greeting?: string;
+  position?: 'left' | 'right';
+  ask_email?: boolean;
+  ask_phone?: boolean;
+  allowed_origins?: string[];
+  [key: string]: unknown;
+}
+
+export interface ContactPoint {
+  id: ID;
+  name: string;
+  channel: Channel;
+  key: string;
+  settings: WidgetSettings | null;
+  created_at: string;
+}
+
+export interface Category {
+  id: ID;
+  name: string;
+  position: number;
+}
+
+export interface QuickMessage {
+  id: ID;
+  category_id?: ID;
+  personal: boolean;
+  title: string;
+  text: string;
+  position: number;
+}
+
+export interface Sticker {
+  id: string;
+  name: string;
+  url: string;
+}
+
+export interface StickerPack {
+  id: string;
+  name: string;
+  builtin: boolean;
+  stickers: Sticker[];
+}
+
+export interface StickerLimits {
+  max_packs: number;
+  max_stickers_per_pack: number;
+  max_image_bytes: number;
+}
+
+export interface AccountSettings {
+  default_limit: number;
+  transfer_timeout_seconds: number;
+  offline_requeue_seconds: number;
+  file_retention_days: number;
+  autocomplete_quick_messages: boolean;
+}
+
+export interface Stat {
+  count: number;
+  avg_seconds: number | null;
+  median_seconds: number | null;
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  tz: string;
+  totals: { created: number; closed: number; visitor_closed: number; queued_now: number; open_now: number };
+  first_reply: Stat;
+  queue_wait: Stat;
+  by_day: { date: string; created: number; closed: number }[];
+  by_category: { category_id: ID | null; name: string; closed: number }[];
+  by_operator: { operator_id: ID; name: string; closed: number; first_reply_avg_seconds: number | null }[];
+}

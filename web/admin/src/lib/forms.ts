@@ -1,0 +1,74 @@
+// Form validation and server error → field mapping.
+
+import type { AccountSettings } from '../api/types';
+
+/** Field name → dictionary key of the problem. */
+export type FieldErrors = Record<string, string>;
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface OperatorForm {
+  name: string;
+  email: string;
+  password: string;
+  limit: string;
+}
+
+/** Checks the new-operator form (edit: no email or password). */
+export function validateOperator(f: OperatorForm, creating: boolean): FieldErrors {
+  const e: FieldErrors = {};
+  if (!f.name.trim()) e.name = 'form.required';
+  else if ([...f.name.trim()].length > 100) e.name = 'form.tooLong100';
+  if (creating) {
+    if (!f.email.trim()) e.email = 'form.required';
+    else if (!EMAIL_RE.test(f.email.trim())) e.email = 'form.email';
+    if (f.password.length < 8) e.password = 'form.password';
+    else if (new TextEncoder().encode(f.password).length > 72) e.password = 'form.passwordLong';
+  }
+  const n = Number(f.limit);
+  if (!/^\d+$/.test(f.limit.trim()) || n < 1 || n > 1000) e.limit = 'form.limit';
+  return e;
+}
+
+/** Bounds of the account settings (AccountSettings in docs/openapi.yaml). */
+export const SETTINGS_BOUNDS: Record<Exclude<keyof AccountSettings, 'autocomplete_quick_messages'>, [number, number]> = {
+  default_limit: [1, 1000],
+  transfer_timeout_seconds: [5, 3600],
+  offline_requeue_seconds: [0, 86400],
+  file_retention_days: [1, 3650],
+};
+
+export type SettingsForm = Record<keyof typeof SETTINGS_BOUNDS, string>;
+
+/** Checks the settings form; each error names the allowed range. */
+export function validateSettings(f: SettingsForm): Record<string, { key: string; min: number; max: number }> {
+  const out: Record<string, { key: string; min: number; max: number }> = {};
+  for (const [field, [min, max]] of Object.entries(SETTINGS_BOUNDS)) {
+    const v = f[field as keyof SettingsForm].trim();
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) out[field] = { key: 'form.range', min, max };
+  }
+  return out;
+}
+
+/** An origin as the widget accepts it: scheme://host[:port], a host may start with "*.". */
+const ORIGIN_RE = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i;
+
+/** Splits the origins textarea (one per line, commas allowed) and lists the malformed ones. */
+export function parseOrigins(text: string): { origins: string[]; bad: string[] } {
+  const origins = text.split(/[\n,]/).map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
+  return { origins, bad: origins.filter((o) => !ORIGIN_RE.test(o)) };
+}
+
+export const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
+
+/**
+ * The form field a server refusal is about: `details.field` when given, else the field
+ * named at the start of the message ("email is not an email address", "settings.color must…").
+ */
+export function errorField(message: string, details: Record<string, string>, fields: string[]): string | null {
+  if (details.field && fields.includes(details.field)) return details.field;
+  const m = /^(?:settings\.)?([a-z_]+)\b/.exec(message);
+  if (m && fields.includes(m[1])) return m[1];
+  return null;
+}

@@ -1,0 +1,278 @@
+import { useState } from 'preact/hooks';
+import { ApiError, api } from '../api/client';
+import type { ContactPoint } from '../api/types';
+import { Empty, Field, LoadError, Loading, Modal, PageHead, described, useLoad } from '../components/ui';
+import { t } from '../i18n';
+import { errorText } from '../lib/errors';
+import { COLOR_RE, errorField, parseOrigins } from '../lib/forms';
+import { showToast } from '../lib/toast';
+
+const DEFAULT_COLOR = '#2563eb';
+
+/** The embed snippet of a webchat contact point. */
+export function snippet(origin: string, key: string): string {
+  return `<script src="${origin}/widget.js?key=${encodeURIComponent(key)}" async></script>`;
+}
+
+/** Contact points: the list, and the selected one's widget appearance and snippet. */
+export function ContactPoints({ selected, select }: { selected: string; select: (id: string) => void }) {
+  const points = useLoad(() => api.contactPoints().then((r) => r.items));
+  const [creating, setCreating] = useState(false);
+  const list = points.data ?? [];
+  const current = list.find((p) => p.id === selected) ?? null;
+
+  function saved(cp: ContactPoint) {
+    points.set(list.some((p) => p.id === cp.id) ? list.map((p) => (p.id === cp.id ? cp : p)) : [...list, cp]);
+  }
+
+  return (
+    <section data-testid="screen-contact-points">
+      <PageHead title={t('nav.contact-points')} intro={t('cp.intro')}>
+        <button type="button" class="btn btn-primary" onClick={() => setCreating(true)} data-testid="cp-new">{t('cp.add')}</button>
+      </PageHead>
+      {points.loading && !points.data && <Loading />}
+      {points.error != null && !points.data && <LoadError error={points.error} retry={points.reload} />}
+      {points.data && (list.length === 0 ? <Empty title={t('cp.empty')}>{t('cp.emptyHint')}</Empty> : (
+        <div class="master-detail">
+          <ul class="cp-list" aria-label={t('nav.contact-points')}>
+            {list.map((p) => (
+              <li key={p.id}>
+                <button type="button" class={'cp-item' + (p.id === selected ? ' active' : '')} aria-current={p.id === selected ? 'true' : undefined}
+                  onClick={() => select(p.id)} data-testid="cp-item">
+                  <span class="cp-swatch" style={{ background: p.channel === 'webchat' ? p.settings?.color || DEFAULT_COLOR : '#8a94a6' }} aria-hidden="true">
+                    {p.channel === 'email' ? '@' : ''}
+                  </span>
+                  <span class="cp-item-text">
+                    <span class="cell-strong">{p.name}</span>
+                    <span class="cell-sub">{t('channel.' + p.channel)}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div class="detail">
+            {!current && <Empty title={selected ? t('cp.notFound') : t('cp.pick')}>{t('cp.pickHint')}</Empty>}
+            {current && current.channel === 'email' && <EmailPoint cp={current} />}
+            {current && current.channel === 'webchat' && <WidgetEditor key={current.id} cp={current} onSaved={saved} />}
+          </div>
+        </div>
+      ))}
+      {creating && <CreateDialog onClose={() => setCreating(false)} onCreated={(cp) => { saved(cp); select(cp.id); }} />}
+    </section>
+  );
+}
+
+function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (cp: ContactPoint) => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!name.trim()) return setError(t('form.required'));
+    setBusy(true);
+    try {
+      const cp = await api.createContactPoint(name.trim());
+      showToast(t('cp.created', { name: cp.name }));
+      onCreated(cp);
+      onClose();
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal title={t('cp.add')} onClose={onClose} testId="cp-dialog">
+      <form class="form" onSubmit={submit} noValidate>
+        <Field label={t('cp.name')} id="cp-new-name" error={error} hint={t('cp.nameHint')}>
+          <input {...described('cp-new-name', error, true)} value={name} maxLength={200} onInput={(e) => { setName(e.currentTarget.value); setError(''); }} />
+        </Field>
+        <p class="hint">{t('cp.channelNote')}</p>
+        <div class="form-actions">
+          <button type="button" class="btn" onClick={onClose}>{t('common.cancel')}</button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? t('common.saving') : t('common.create')}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function EmailPoint({ cp }: { cp: ContactPoint }) {
+  return (
+    <div class="panel" data-testid="cp-email">
+      <h2 class="panel-title">{cp.name} <span class="tag">{t('channel.email')}</span></h2>
+      <p>{t('cp.emailNote')}</p>
+      <dl class="kv"><dt>{t('cp.key')}</dt><dd><code>{cp.key}</code></dd></dl>
+    </div>
+  );
+}
+
+interface WidgetForm {
+  name: string;
+  color: string;
+  title: string;
+  greeting: string;
+  position: 'left' | 'right';
+  ask_email: boolean;
+  ask_phone: boolean;
+  origins: string;
+}
+
+function formOf(cp: ContactPoint): WidgetForm {
+  const s = cp.settings ?? {};
+  return {
+    name: cp.name,
+    color: typeof s.color === 'string' && COLOR_RE.test(s.color) ? s.color : DEFAULT_COLOR,
+    title: typeof s.title === 'string' ? s.title : '',
+    greeting: typeof s.greeting === 'string' ? s.greeting : '',
+    position: s.position === 'left' ? 'left' : 'right',
+    ask_email: s.ask_email === true,
+    ask_phone: s.ask_phone === true,
+    origins: Array.isArray(s.allowed_origins) ? s.allowed_origins.join('\n') : '',
+  };
+}
+
+function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactPoint) => void }) {
+  const [form, setForm] = useState<WidgetForm>(() => formOf(cp));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const code = snippet(location.origin, cp.key);
+  const dirty = JSON.stringify(form) !== JSON.stringify(formOf(cp));
+
+  function set<K extends keyof WidgetForm>(k: K, v: WidgetForm[K]) {
+    setForm({ ...form, [k]: v });
+    if (errors[k]) setErrors({ ...errors, [k]: '' });
+  }
+
+  async function save(e: Event) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!form.name.trim()) errs.name = t('form.required');
+    if (!COLOR_RE.test(form.color)) errs.color = t('cp.colorBad');
+    const { origins, bad } = parseOrigins(form.origins);
+    if (bad.length) errs.origins = t('cp.originsBadList', { list: bad.join(', ') });
+    if (origins.length > 50) errs.origins = t('cp.originsMany');
+    setErrors(errs);
+    setFormError('');
+    if (Object.values(errs).some(Boolean)) return;
+    setBusy(true);
+    try {
+      const next = await api.updateContactPoint(cp.id, {
+        name: form.name.trim(),
+        settings: {
+          color: form.color.toLowerCase(),
+          title: form.title.trim() || null,
+          greeting: form.greeting.trim() || null,
+          position: form.position,
+          ask_email: form.ask_email,
+          ask_phone: form.ask_phone,
+          allowed_origins: origins.length ? origins : null,
+        },
+      });
+      onSaved(next);
+      setForm(formOf(next));
+      showToast(t('cp.saved', { name: next.name }));
+    } catch (err) {
+      const field = err instanceof ApiError ? errorField(err.message, err.details, ['name', 'color', 'title', 'greeting', 'allowed_origins']) : null;
+      if (field) setErrors({ [field === 'allowed_origins' ? 'origins' : field]: errorText(err) });
+      else setFormError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(code);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      // No clipboard (plain http): select the text so Ctrl+C copies it.
+      const el = document.getElementById('cp-snippet') as HTMLTextAreaElement | null;
+      el?.focus();
+      el?.select();
+      showToast(t('cp.copyManual'));
+    }
+  }
+
+  return (
+    <form class="panel widget-editor" onSubmit={save} noValidate data-testid="cp-editor">
+      <div class="editor-grid">
+        <div class="editor-fields">
+          <Field label={t('cp.name')} id="cp-name" error={errors.name}>
+            <input {...described('cp-name', errors.name)} value={form.name} maxLength={200} onInput={(e) => set('name', e.currentTarget.value)} />
+          </Field>
+          <div class="form-row">
+            <Field label={t('cp.color')} id="cp-color" error={errors.color}>
+              <div class="color-row">
+                <input type="color" id="cp-color" value={COLOR_RE.test(form.color) ? form.color : DEFAULT_COLOR} aria-label={t('cp.color')}
+                  onInput={(e) => set('color', e.currentTarget.value)} data-testid="cp-color" />
+                <input type="text" class="color-text" value={form.color} maxLength={7} aria-label={t('cp.colorHex')} spellcheck={false}
+                  aria-invalid={errors.color ? true : undefined} onInput={(e) => set('color', e.currentTarget.value.trim())} data-testid="cp-color-text" />
+              </div>
+            </Field>
+            <fieldset class="field">
+              <legend>{t('cp.position')}</legend>
+              <div class="radio-row">
+                {(['left', 'right'] as const).map((p) => (
+                  <label key={p} class="radio"><input type="radio" name="cp-position" value={p} checked={form.position === p}
+                    onChange={() => set('position', p)} />{t('cp.position.' + p)}</label>
+                ))}
+              </div>
+            </fieldset>
+          </div>
+          <Field label={t('cp.title')} id="cp-title" error={errors.title} hint={t('cp.titleHint')}>
+            <input {...described('cp-title', errors.title, true)} value={form.title} maxLength={60} placeholder={t('cp.titleDefault')}
+              onInput={(e) => set('title', e.currentTarget.value)} />
+          </Field>
+          <Field label={t('cp.greeting')} id="cp-greeting" error={errors.greeting} hint={t('cp.greetingHint')}>
+            <textarea id="cp-greeting" rows={3} value={form.greeting} maxLength={500} placeholder={t('cp.greetingDefault')}
+              onInput={(e) => set('greeting', e.currentTarget.value)} />
+          </Field>
+          <fieldset class="field">
+            <legend>{t('cp.ask')}</legend>
+            <p class="hint hint-top">{t('cp.askHint')}</p>
+            <label class="check"><input type="checkbox" checked disabled />{t('cp.askName')}</label>
+            <label class="check"><input type="checkbox" checked={form.ask_email} onChange={(e) => set('ask_email', e.currentTarget.checked)} />{t('cp.askEmail')}</label>
+            <label class="check"><input type="checkbox" checked={form.ask_phone} onChange={(e) => set('ask_phone', e.currentTarget.checked)} />{t('cp.askPhone')}</label>
+          </fieldset>
+          <Field label={t('cp.origins')} id="cp-origins" error={errors.origins} hint={t('cp.originsHint')}>
+            <textarea id="cp-origins" rows={3} value={form.origins} placeholder="https://shop.example&#10;https://*.shop.example" spellcheck={false}
+              aria-invalid={errors.origins ? true : undefined} onInput={(e) => set('origins', e.currentTarget.value)} />
+          </Field>
+        </div>
+        <aside class="editor-side">
+          <h3 class="side-title">{t('cp.preview')}</h3>
+          <Preview form={form} />
+          <h3 class="side-title">{t('cp.snippet')}</h3>
+          <p class="hint hint-top">{t('cp.snippetHint')}</p>
+          <textarea id="cp-snippet" class="snippet" readOnly rows={3} value={code} data-testid="cp-snippet" aria-label={t('cp.snippet')}
+            onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" class="btn btn-small" onClick={copy} data-testid="cp-copy">{copied ? t('cp.copied') : t('cp.copy')}</button>
+        </aside>
+      </div>
+      {formError && <p class="form-error" role="alert">{formError}</p>}
+      <div class="form-actions sticky-actions">
+        {dirty && <span class="muted small">{t('common.unsaved')}</span>}
+        <button type="button" class="btn" disabled={!dirty || busy} onClick={() => { setForm(formOf(cp)); setErrors({}); setFormError(''); }}>{t('common.reset')}</button>
+        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="cp-save">{busy ? t('common.saving') : t('common.save')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** A small picture of a page with the launcher and the open chat window in the chosen colour and corner. */
+function Preview({ form }: { form: WidgetForm }) {
+  const color = COLOR_RE.test(form.color) ? form.color : DEFAULT_COLOR;
+  return (
+    <div class={'preview preview-' + form.position} data-testid="cp-preview" data-position={form.position} style={{ '--w': color }} aria-hidden="true">
+      <div class="preview-page"><span /><span /><span class="short" /></div>
+      <div class="preview-window">
+        <div class="preview-head">{form.title.trim() || t('cp.titleDefault')}</div>
+        <div class="preview-body"><div class="preview-bubble">{form.greeting.trim() || t('cp.greetingDefault')}</div></div>
+      </div>
+      <div class="preview-launcher" data-testid="cp-launcher" />
+    </div>
+  );
+}
