@@ -3,6 +3,7 @@ package livedesk
 import (
 	"errors"
 	"fmt"
+	"regexp"
 )
 
 // Code is a stable, machine-readable error code shared by the API and the UI.
@@ -57,10 +58,23 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf builds an *Error with a formatted message.
+// Errorf builds an *Error with a formatted message. An invalid_input message that starts
+// with the name of the field at fault ("limit must be…", "settings.color must…",
+// "attachment_ids: …") names it in Details["field"] too, so that forms can show the message
+// next to the field.
 func Errorf(code Code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	e := &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	if code == CodeInvalidInput {
+		if m := leadingField.FindStringSubmatch(e.Message); m != nil {
+			e.Details = map[string]string{"field": m[1]}
+		}
+	}
+	return e
 }
+
+// leadingField matches a message that begins with a field name (snake_case, dotted for
+// nested fields) followed by what is wrong with it.
+var leadingField = regexp.MustCompile(`^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)(?: is | must | has | are |: )`)
 
 // ErrorCode returns the code of err, or CodeInternal when err is not an *Error.
 func ErrorCode(err error) Code {

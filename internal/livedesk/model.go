@@ -69,17 +69,19 @@ type Operator struct {
 
 // OperatorBrief is an operator as listed to colleagues (the transfer dialog).
 type OperatorBrief struct {
-	ID        ID     `json:"id"`
-	Name      string `json:"name"`
-	Role      Role   `json:"role"`
-	Status    Status `json:"status"`
-	OpenCount int    `json:"open_count"`
-	Limit     int    `json:"limit"`
+	ID     ID     `json:"id"`
+	Name   string `json:"name"`
+	Role   Role   `json:"role"`
+	Status Status `json:"status"`
+	// StatusAt is when the status last changed.
+	StatusAt  time.Time `json:"status_at"`
+	OpenCount int       `json:"open_count"`
+	Limit     int       `json:"limit"`
 }
 
 // Brief returns the colleague view of o.
 func (o *Operator) Brief() OperatorBrief {
-	return OperatorBrief{ID: o.ID, Name: o.Name, Role: o.Role, Status: o.Status, OpenCount: o.OpenCount, Limit: o.Limit}
+	return OperatorBrief{ID: o.ID, Name: o.Name, Role: o.Role, Status: o.Status, StatusAt: o.StatusAt, OpenCount: o.OpenCount, Limit: o.Limit}
 }
 
 // ContactPoint is one entry of a channel: a website widget or a mailbox.
