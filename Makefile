@@ -6,7 +6,7 @@ BIN := bin/livedesk
 
 ## run: build everything and start livedesk with a demo account on http://127.0.0.1:8080
 run: build
-	$(BIN) serve --demo --data ./data
+	$(BIN) serve --demo --data ./data --smtp-listen 127.0.0.1:2525
 
 ## build: the single binary, with the front ends embedded
 build: web

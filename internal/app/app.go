@@ -376,7 +376,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wri
 		return err
 	}
 	if cfg.Demo {
-		if err := SeedDemo(ctx, a.Desk, cfg.BcryptCost, stdout, cfg.Listen); err != nil {
+		if err := SeedDemo(ctx, a.Desk, cfg.BcryptCost, stdout, cfg.Listen, cfg.SMTPListen); err != nil {
 			a.Store.Close()
 			return fmt.Errorf("demo: %w", err)
 		}

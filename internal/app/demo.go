@@ -15,11 +15,13 @@ const (
 	DemoAdminEmail = "admin@demo.livedesk.local"
 	DemoPassword   = "demo-password"
 	DemoWidgetKey  = "demo-widget"
+	DemoMailbox    = "support@demo.livedesk.local"
 )
 
 // SeedDemo creates, on an empty database, a demo account: an admin, three operators with
-// limits, a webchat contact point and conversation categories. It prints how to log in.
-func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen string) error {
+// limits, a webchat contact point, a mailbox and conversation categories. It prints how to
+// log in; smtp is the SMTP listener's address ("" when there is none).
+func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen, smtp string) error {
 	ids, err := d.Store().AccountIDs(ctx)
 	if err != nil {
 		return err
@@ -53,6 +55,13 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 		if err != nil {
 			return err
 		}
+		if _, err := d.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Почта поддержки", Channel: livedesk.ChannelEmail,
+			Settings: []byte(`{"address":"` + DemoMailbox + `"}`)}); err != nil {
+			return err
+		}
+	}
+	if smtp != "" {
+		defer fmt.Fprintf(out, "  mail:       SMTP on %s takes mail for %s\n", smtp, DemoMailbox)
 	}
 	fmt.Fprintf(out, `
 livedesk demo is ready: http://%s (operator app)
