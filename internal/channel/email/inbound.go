@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -28,13 +29,18 @@ import (
 // plus headers and text.
 const MaxMailBytes = attachment.MaxBytes*4/3 + 2<<20
 
+// MaxSessions bounds the SMTP sessions served at once: each may hold a mail of up to
+// MaxMailBytes in memory while it is parsed.
+const MaxSessions = 64
+
 // Inbound is the SMTP listener that takes mail for the mailboxes.
 type Inbound struct {
-	desk   *desk.Desk
-	store  *store.Store
-	files  *attachment.Files
-	log    *slog.Logger
-	server *smtp.Server
+	desk     *desk.Desk
+	store    *store.Store
+	files    *attachment.Files
+	log      *slog.Logger
+	server   *smtp.Server
+	sessions atomic.Int32
 }
 
 // NewInbound returns the listener; domain is the name it greets with.
@@ -63,8 +69,15 @@ func (in *Inbound) Serve(ln net.Listener) error {
 // Shutdown stops accepting and waits for the sessions in progress (or ctx).
 func (in *Inbound) Shutdown(ctx context.Context) error { return in.server.Shutdown(ctx) }
 
-// NewSession starts one SMTP conversation (smtp.Backend).
-func (in *Inbound) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{in: in}, nil }
+// NewSession starts one SMTP conversation (smtp.Backend); over MaxSessions at once the
+// client is told to come back later (421).
+func (in *Inbound) NewSession(*smtp.Conn) (smtp.Session, error) {
+	if in.sessions.Add(1) > MaxSessions {
+		in.sessions.Add(-1)
+		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "too busy, try again later"}
+	}
+	return &session{in: in}, nil
+}
 
 type session struct {
 	in    *Inbound
@@ -72,7 +85,7 @@ type session struct {
 }
 
 func (s *session) Reset()                                    { s.boxes = nil }
-func (s *session) Logout() error                             { return nil }
+func (s *session) Logout() error                             { s.in.sessions.Add(-1); return nil }
 func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { return s.rcpt(to) }
 
