@@ -166,6 +166,65 @@ test('contact point colour reaches the widget; the snippet carries the key', asy
   await shot(page, 'contact-points-1024');
 });
 
+test('email contact point: created with an address, a taken address is refused at the field, the address can be changed', async ({ browser }) => {
+  const acc = await createAccount('Admin email');
+  const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const address = `Support-${stamp}@Shop.E2E.test`;
+  const page = await adminPage(browser, acc, '/admin/contact-points');
+  await expect(page.getByTestId('empty')).toBeVisible();
+
+  await page.getByTestId('cp-new').click();
+  const dialog = page.getByTestId('cp-dialog');
+  await dialog.getByRole('radio', { name: 'Почта' }).check();
+  await dialog.getByLabel('Название').fill('Поддержка по почте');
+  // The address is checked before anything is sent.
+  await dialog.getByTestId('cp-create').click();
+  await expect(dialog.locator('#cp-new-address-error')).toHaveText('Укажите адрес почтового ящика');
+  await dialog.getByRole('textbox', { name: 'Адрес ящика' }).fill(address);
+  await dialog.getByTestId('cp-create').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Поддержка по почте' })).toBeVisible();
+  const editor = page.getByTestId('cp-email');
+  await expect(editor.getByRole('textbox', { name: 'Адрес ящика' })).toHaveValue(address.toLowerCase());
+  await expect(page.getByTestId('cp-mail-how')).toContainText('--smtp-listen');
+  await expect(page.getByTestId('cp-item').locator('[data-icon=mail]')).toHaveCount(1);
+  await expect(page.getByTestId('cp-snippet')).toHaveCount(0);
+
+  const listed = (await api('GET', '/api/v1/admin/contact-points', undefined, acc.adminToken)).items;
+  expect(listed).toEqual([expect.objectContaining({ name: 'Поддержка по почте', channel: 'email', settings: expect.objectContaining({ address: address.toLowerCase() }) })]);
+  await expect(page).toHaveURL(new RegExp(`/admin/contact-points/${listed[0].id}$`));
+
+  // The same address again (in other letters' case): the conflict is shown under the address field.
+  await page.getByTestId('cp-new').click();
+  await dialog.getByRole('radio', { name: 'Почта' }).check();
+  await dialog.getByLabel('Название').fill('Дубль');
+  await dialog.getByRole('textbox', { name: 'Адрес ящика' }).fill(address.toUpperCase());
+  await dialog.getByTestId('cp-create').click();
+  await expect(dialog.locator('#cp-new-address-error')).toHaveText('Этот адрес уже занят другой точкой контакта');
+  await expect(dialog.getByRole('textbox', { name: 'Адрес ящика' })).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel('Название')).toHaveValue('Дубль');
+  await shot(page, 'email-point-conflict');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+
+  // Change the name and the address.
+  const next = `help-${stamp}@shop.e2e.test`;
+  await editor.getByLabel('Название').fill('Почта магазина');
+  await editor.getByRole('textbox', { name: 'Адрес ящика' }).fill(next);
+  await editor.getByTestId('cp-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Сохранено: Почта магазина' })).toBeVisible();
+  await expect(page.getByTestId('cp-item')).toContainText(next);
+  const after = await api('GET', `/api/v1/admin/contact-points/${listed[0].id}`, undefined, acc.adminToken);
+  expect(after).toMatchObject({ name: 'Почта магазина', channel: 'email', settings: { address: next } });
+  // The old address is free again: an email point of another account may take it.
+  const other = await createAccount('Admin email 2');
+  const taken = await api('POST', '/api/v1/admin/contact-points', { name: 'Другой', channel: 'email', settings: { address: address.toLowerCase() } }, other.adminToken);
+  expect(taken.settings.address).toBe(address.toLowerCase());
+  await page.reload();
+  await expect(editor.getByRole('textbox', { name: 'Адрес ящика' })).toHaveValue(next);
+  await shot(page, 'email-point');
+});
+
 test('monitor shows operators in their colours and the queue; reports render totals, tables and the chart', async ({ browser }) => {
   const acc = await createAccount('Admin monitor');
   const boris = await createOperator(acc, 'Борис Доступный', 'available');
@@ -242,6 +301,8 @@ test('an operator sees the no-access page; a supervisor sees only monitoring and
   // A forbidden section falls back to monitoring.
   await expect(sv).toHaveURL(/\/admin\/monitor$/);
   await expect(sv.getByTestId('monitor-operators')).toBeVisible();
+  // Time in status comes with the monitor itself, for supervisors too.
+  await expect(sv.getByTestId('monitor-operator').first().getByTestId('status-since')).toHaveText(/\d/);
 });
 
 test('stickers, dictionary and settings screens; English is switchable and remembered', async ({ browser }) => {

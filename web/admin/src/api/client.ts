@@ -1,4 +1,4 @@
-import type { AccountSettings, Category, ContactPoint, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
+import type { AccountSettings, Category, Channel, ContactPoint, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
 
 /** A refusal from the server: `{"error": {"code", "message", "details"}}` with its HTTP status. */
 export class ApiError extends Error {
@@ -61,8 +61,8 @@ export const api = {
   updateOperator: (id: ID, p: OperatorPatch) => request<Operator>('PATCH', `/admin/operators/${enc(id)}`, p),
 
   contactPoints: () => request<{ items: ContactPoint[] }>('GET', '/admin/contact-points'),
-  createContactPoint: (name: string, settings: WidgetSettings = {}) =>
-    request<ContactPoint>('POST', '/admin/contact-points', { name, channel: 'webchat', settings }),
+  createContactPoint: (name: string, channel: Channel = 'webchat', settings: WidgetSettings = {}) =>
+    request<ContactPoint>('POST', '/admin/contact-points', { name, channel, settings }),
   /** settings is a merge patch: a key with null removes it. */
   updateContactPoint: (id: ID, p: { name?: string; settings?: Record<string, unknown> }) =>
     request<ContactPoint>('PATCH', `/admin/contact-points/${enc(id)}`, p),

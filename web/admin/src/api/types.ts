@@ -26,8 +26,8 @@ export interface OperatorBrief {
   status: Status;
   open_count: number;
   limit: number;
-  /** Not sent by the monitor yet; filled in from the operator list when the viewer is an admin. */
-  status_at?: string;
+  /** When the status last changed (RFC 3339). */
+  status_at: string;
 }
 
 export interface Conversation {
@@ -55,6 +55,8 @@ export interface WidgetSettings {
   ask_email?: boolean;
   ask_phone?: boolean;
   allowed_origins?: string[];
+  /** Email contact points: the mailbox address (lower case). */
+  address?: string;
   [key: string]: unknown;
 }
 

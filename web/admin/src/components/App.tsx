@@ -132,7 +132,7 @@ function Shell({ me, onLogout }: { me: Operator; onLogout: () => void }) {
         </ul>
       </nav>
       <main class="content" id="main" tabIndex={-1} key={route.section}>
-        {route.section === 'monitor' && <Monitor isAdmin={me.role === 'admin'} />}
+        {route.section === 'monitor' && <Monitor />}
         {route.section === 'reports' && <Reports />}
         {route.section === 'operators' && <Operators me={me} />}
         {route.section === 'contact-points' && <ContactPoints selected={route.sub} select={sub} />}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorField, parseOrigins, validateOperator, validateSettings } from './forms';
+import { errorField, parseOrigins, validateAddress, validateOperator, validateSettings } from './forms';
 
 describe('operator form', () => {
   const ok = { name: 'Анна', email: 'anna@example.com', password: 'secret-123', limit: '5' };
@@ -38,14 +38,45 @@ describe('origins', () => {
 });
 
 describe('errorField', () => {
-  const fields = ['name', 'email', 'limit', 'color'];
+  const fields = ['name', 'email', 'limit'];
+  const cp = { name: 'name', 'settings.color': 'color', 'settings.address': 'address', 'settings.allowed_origins': 'origins' };
   it('prefers details.field', () => {
     expect(errorField('whatever', { field: 'email' }, fields)).toBe('email');
+    // The field decides even when the message starts with another one.
+    expect(errorField('name is required', { field: 'limit' }, fields)).toBe('limit');
   });
-  it('reads the field from the message', () => {
+  it('maps the server names to the form ones', () => {
+    expect(errorField('settings.address must be an email address like support@shop.example', { field: 'settings.address' }, cp)).toBe('address');
+    expect(errorField('another contact point has the address a@b.example', { field: 'settings.address' }, cp)).toBe('address');
+    expect(errorField('x', { field: 'settings.allowed_origins' }, cp)).toBe('origins');
+  });
+  it('gives null for a field the form does not have', () => {
+    expect(errorField('settings.title is longer than 60 characters', { field: 'settings.title' }, cp)).toBeNull();
+    expect(errorField('password must be at least 8 characters', { field: 'password' }, fields)).toBeNull();
+    expect(errorField('constructor is odd', {}, fields)).toBeNull();
+  });
+  it('reads the field from the message only when there is no details.field', () => {
     expect(errorField('email is not an email address', {}, fields)).toBe('email');
     expect(errorField('limit must be between 1 and 1000', {}, fields)).toBe('limit');
-    expect(errorField('settings.color must look like #1a2b3c', {}, fields)).toBe('color');
-    expect(errorField('an operator with this email exists', {}, fields)).toBeNull();
+    expect(errorField('settings.color must look like #1a2b3c', {}, cp)).toBe('color');
+    expect(errorField('settings.allowed_origins: "x" is not an origin', {}, cp)).toBe('origins');
+    expect(errorField('name cannot be changed', {}, fields)).toBeNull();
+  });
+  it('knows the refusals that name no field', () => {
+    expect(errorField('an operator with this email exists', {}, fields)).toBe('email');
+    expect(errorField('another contact point has the address a@b.example', {}, cp)).toBe('address');
+    expect(errorField('an operator with this email exists', {}, cp)).toBeNull();
+  });
+});
+
+describe('mailbox address', () => {
+  it('is required and looks like an address', () => {
+    expect(validateAddress('Support@Shop.example')).toBeNull();
+    expect(validateAddress(' help@localhost ')).toBeNull();
+    expect(validateAddress('  ')).toBe('cp.addressRequired');
+    expect(validateAddress('support')).toBe('cp.addressBad');
+    expect(validateAddress('a b@shop.example')).toBe('cp.addressBad');
+    expect(validateAddress('a@b@c')).toBe('cp.addressBad');
+    expect(validateAddress('a@' + 'x'.repeat(260))).toBe('cp.addressBad');
   });
 });

@@ -62,13 +62,38 @@ export function parseOrigins(text: string): { origins: string[]; bad: string[] }
 
 export const COLOR_RE = /^#[0-9a-fA-F]{6}$/;
 
+/** A server message that begins with the field at fault ("limit must be…", "settings.color must…"). */
+const LEADING_FIELD = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)(?: is | must | has | are |: )/;
+
+/** Refusals whose message names no field but that are about one (the server's field name). */
+const MESSAGE_FIELD: [RegExp, string][] = [
+  [/operator with this email exists/, 'email'],
+  [/another contact point has the address/, 'settings.address'],
+];
+
+/** Server field names (details.field) → the form's own names; a list means the same names. */
+export type FieldMap = string[] | Record<string, string>;
+
 /**
- * The form field a server refusal is about: `details.field` when given, else the field
- * named at the start of the message ("email is not an email address", "settings.color must…").
+ * The form field a server refusal is about, or null for the form as a whole.
+ * `details.field` decides when the server sends it; only a refusal without it is read from
+ * its message (the field it starts with, or a known message such as the duplicate email).
  */
-export function errorField(message: string, details: Record<string, string>, fields: string[]): string | null {
-  if (details.field && fields.includes(details.field)) return details.field;
-  const m = /^(?:settings\.)?([a-z_]+)\b/.exec(message);
-  if (m && fields.includes(m[1])) return m[1];
+export function errorField(message: string, details: Record<string, string>, fields: FieldMap): string | null {
+  const map: Record<string, string> = Array.isArray(fields) ? Object.fromEntries(fields.map((f) => [f, f])) : fields;
+  const pick = (server: string) => (Object.prototype.hasOwnProperty.call(map, server) ? map[server] : null);
+  if (details.field) return pick(details.field);
+  const m = LEADING_FIELD.exec(message);
+  if (m) return pick(m[1]);
+  for (const [re, field] of MESSAGE_FIELD) if (re.test(message)) return pick(field);
+  return null;
+}
+
+/** A mailbox address as the server accepts it (it stores it in lower case). */
+export function validateAddress(address: string): string | null {
+  const a = address.trim();
+  if (!a) return 'cp.addressRequired';
+  // Loose on purpose: the server (Go's net/mail) has the final word, e.g. on user@localhost.
+  if (a.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(a)) return 'cp.addressBad';
   return null;
 }

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api/client';
-import type { ContactPoint } from '../api/types';
+import { api } from '../api/client';
+import type { Channel, ContactPoint } from '../api/types';
 import { Empty, Field, LoadError, Loading, Modal, PageHead, described, useLoad } from '../components/ui';
 import { t } from '../i18n';
-import { errorText } from '../lib/errors';
-import { COLOR_RE, errorField, parseOrigins } from '../lib/forms';
+import { placeError } from '../lib/errors';
+import { COLOR_RE, parseOrigins, validateAddress } from '../lib/forms';
 import { showToast } from '../lib/toast';
 
 const DEFAULT_COLOR = '#2563eb';
@@ -14,7 +14,7 @@ export function snippet(origin: string, key: string): string {
   return `<script src="${origin}/widget.js?key=${encodeURIComponent(key)}" async></script>`;
 }
 
-/** Contact points: the list, and the selected one's widget appearance and snippet. */
+/** Contact points: the list; a webchat one's widget appearance and snippet, an email one's mailbox. */
 export function ContactPoints({ selected, select }: { selected: string; select: (id: string) => void }) {
   const points = useLoad(() => api.contactPoints().then((r) => r.items));
   const [creating, setCreating] = useState(false);
@@ -39,12 +39,13 @@ export function ContactPoints({ selected, select }: { selected: string; select: 
               <li key={p.id}>
                 <button type="button" class={'cp-item' + (p.id === selected ? ' active' : '')} aria-current={p.id === selected ? 'true' : undefined}
                   onClick={() => select(p.id)} data-testid="cp-item">
-                  <span class="cp-swatch" style={{ background: p.channel === 'webchat' ? p.settings?.color || DEFAULT_COLOR : '#8a94a6' }} aria-hidden="true">
-                    {p.channel === 'email' ? '@' : ''}
+                  <span class={'cp-swatch cp-swatch-' + p.channel} aria-hidden="true"
+                    style={p.channel === 'webchat' ? { background: p.settings?.color || DEFAULT_COLOR } : undefined}>
+                    {p.channel === 'email' ? <MailIcon /> : <ChatIcon />}
                   </span>
                   <span class="cp-item-text">
                     <span class="cell-strong">{p.name}</span>
-                    <span class="cell-sub">{t('channel.' + p.channel)}</span>
+                    <span class="cell-sub">{p.channel === 'email' && p.settings?.address ? p.settings.address : t('channel.' + p.channel)}</span>
                   </span>
                 </button>
               </li>
@@ -52,7 +53,7 @@ export function ContactPoints({ selected, select }: { selected: string; select: 
           </ul>
           <div class="detail">
             {!current && <Empty title={selected ? t('cp.notFound') : t('cp.pick')}>{t('cp.pickHint')}</Empty>}
-            {current && current.channel === 'email' && <EmailPoint cp={current} />}
+            {current && current.channel === 'email' && <EmailEditor key={current.id} cp={current} onSaved={saved} />}
             {current && current.channel === 'webchat' && <WidgetEditor key={current.id} cp={current} onSaved={saved} />}
           </div>
         </div>
@@ -62,47 +63,189 @@ export function ContactPoints({ selected, select }: { selected: string; select: 
   );
 }
 
+const CHANNELS: Channel[] = ['webchat', 'email'];
+
+/** Where server refusals about a contact point go in its forms. */
+const CP_FIELDS = {
+  name: 'name',
+  'settings.address': 'address',
+  'settings.color': 'color',
+  'settings.title': 'title',
+  'settings.greeting': 'greeting',
+  'settings.allowed_origins': 'origins',
+};
+
 function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (cp: ContactPoint) => void }) {
+  const [channel, setChannel] = useState<Channel>('webchat');
   const [name, setName] = useState('');
-  const [error, setError] = useState('');
+  const [address, setAddress] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState('');
   const [busy, setBusy] = useState(false);
+  const email = channel === 'email';
+
   async function submit(e: Event) {
     e.preventDefault();
-    if (!name.trim()) return setError(t('form.required'));
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = t('form.required');
+    const bad = email ? validateAddress(address) : null;
+    if (bad) errs.address = t(bad);
+    setErrors(errs);
+    setFormError('');
+    if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      const cp = await api.createContactPoint(name.trim());
+      const cp = await api.createContactPoint(name.trim(), channel, email ? { address: address.trim() } : {});
       showToast(t('cp.created', { name: cp.name }));
       onCreated(cp);
       onClose();
     } catch (err) {
-      setError(errorText(err));
+      const { field, text } = placeError(err, CP_FIELDS);
+      if (field === 'name' || (field === 'address' && email)) setErrors({ [field]: text });
+      else setFormError(text);
       setBusy(false);
     }
   }
+
   return (
     <Modal title={t('cp.add')} onClose={onClose} testId="cp-dialog">
       <form class="form" onSubmit={submit} noValidate>
-        <Field label={t('cp.name')} id="cp-new-name" error={error} hint={t('cp.nameHint')}>
-          <input {...described('cp-new-name', error, true)} value={name} maxLength={200} onInput={(e) => { setName(e.currentTarget.value); setError(''); }} />
+        <fieldset class="field">
+          <legend>{t('cp.channel')}</legend>
+          <div class="channel-options">
+            {CHANNELS.map((c) => (
+              <label key={c} class={'channel-option' + (channel === c ? ' active' : '')}>
+                <input type="radio" name="cp-channel" value={c} checked={channel === c}
+                  aria-describedby={'cp-channel-' + c + '-hint'}
+                  onChange={() => { setChannel(c); setErrors({}); setFormError(''); }} data-testid={'cp-channel-' + c} />
+                <span class={'cp-swatch cp-swatch-' + c} aria-hidden="true">{c === 'email' ? <MailIcon /> : <ChatIcon />}</span>
+                <span class="channel-text">
+                  <span class="check-title">{t('channel.' + c)}</span>
+                  {/* Read as the radio's description, not as part of its name. */}
+                  <span class="hint" id={'cp-channel-' + c + '-hint'} aria-hidden="true">{t(c === 'email' ? 'cp.channelEmailHint' : 'cp.channelWebchatHint')}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <Field label={t('cp.name')} id="cp-new-name" error={errors.name} hint={t(email ? 'cp.nameEmailHint' : 'cp.nameHint')}>
+          <input {...described('cp-new-name', errors.name, true)} value={name} maxLength={200}
+            onInput={(e) => { setName(e.currentTarget.value); setErrors({ ...errors, name: '' }); }} />
         </Field>
-        <p class="hint">{t('cp.channelNote')}</p>
+        {email && (
+          <Field label={t('cp.address')} id="cp-new-address" error={errors.address} hint={t('cp.addressHint')}>
+            <input {...described('cp-new-address', errors.address, true)} type="email" value={address} maxLength={254} autoComplete="off" spellcheck={false}
+              placeholder="support@shop.example" onInput={(e) => { setAddress(e.currentTarget.value); setErrors({ ...errors, address: '' }); }} />
+          </Field>
+        )}
+        {formError && <p class="form-error" role="alert">{formError}</p>}
         <div class="form-actions">
           <button type="button" class="btn" onClick={onClose}>{t('common.cancel')}</button>
-          <button type="submit" class="btn btn-primary" disabled={busy}>{busy ? t('common.saving') : t('common.create')}</button>
+          <button type="submit" class="btn btn-primary" disabled={busy} data-testid="cp-create">{busy ? t('common.saving') : t('common.create')}</button>
         </div>
       </form>
     </Modal>
   );
 }
 
-function EmailPoint({ cp }: { cp: ContactPoint }) {
+function addressOf(cp: ContactPoint): string {
+  return typeof cp.settings?.address === 'string' ? cp.settings.address : '';
+}
+
+/** An email contact point: its name and mailbox address, and how mail reaches it and leaves it. */
+function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactPoint) => void }) {
+  const [name, setName] = useState(cp.name);
+  const [address, setAddress] = useState(addressOf(cp));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const saved = addressOf(cp);
+  const dirty = name !== cp.name || address.trim() !== saved;
+
+  function reset() {
+    setName(cp.name);
+    setAddress(saved);
+    setErrors({});
+    setFormError('');
+  }
+
+  async function save(e: Event) {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!name.trim()) errs.name = t('form.required');
+    const bad = validateAddress(address);
+    if (bad) errs.address = t(bad);
+    setErrors(errs);
+    setFormError('');
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      const next = await api.updateContactPoint(cp.id, { name: name.trim(), settings: { address: address.trim() } });
+      onSaved(next);
+      setName(next.name);
+      setAddress(addressOf(next));
+      showToast(t('cp.saved', { name: next.name }));
+    } catch (err) {
+      const { field, text } = placeError(err, CP_FIELDS);
+      if (field === 'name' || field === 'address') setErrors({ [field]: text });
+      else setFormError(text);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
-    <div class="panel" data-testid="cp-email">
-      <h2 class="panel-title">{cp.name} <span class="tag">{t('channel.email')}</span></h2>
-      <p>{t('cp.emailNote')}</p>
-      <dl class="kv"><dt>{t('cp.key')}</dt><dd><code>{cp.key}</code></dd></dl>
-    </div>
+    <form class="panel widget-editor" onSubmit={save} noValidate data-testid="cp-email">
+      <div class="editor-grid">
+        <div class="editor-fields">
+          <h2 class="panel-title">{cp.name} <span class="tag">{t('channel.email')}</span></h2>
+          <Field label={t('cp.name')} id="cp-name" error={errors.name} hint={t('cp.nameEmailHint')}>
+            <input {...described('cp-name', errors.name, true)} value={name} maxLength={200}
+              onInput={(e) => { setName(e.currentTarget.value); setErrors({ ...errors, name: '' }); }} />
+          </Field>
+          <Field label={t('cp.address')} id="cp-address" error={errors.address} hint={saved ? t('cp.addressHint') : t('cp.noAddress')}>
+            <input {...described('cp-address', errors.address, true)} type="email" value={address} maxLength={254} autoComplete="off" spellcheck={false}
+              placeholder="support@shop.example" onInput={(e) => { setAddress(e.currentTarget.value); setErrors({ ...errors, address: '' }); }} />
+          </Field>
+        </div>
+        <aside class="editor-side mail-how" data-testid="cp-mail-how">
+          <h3 class="side-title">{t('cp.mailHow')}</h3>
+          <ul class="mail-steps">
+            <li><span class="check-title">{t('cp.mailIn')}</span>{withOptions(t('cp.mailInText'))}</li>
+            <li><span class="check-title">{t('cp.mailOut')}</span>{withOptions(t('cp.mailOutText'))}</li>
+            <li><span class="check-title">{t('cp.mailWait')}</span>{t('cp.mailWaitText')}</li>
+          </ul>
+          <p class="hint hint-top">{t('cp.mailAdmin')} {t('cp.mailNoWidget')}</p>
+        </aside>
+      </div>
+      {formError && <p class="form-error" role="alert">{formError}</p>}
+      <div class="form-actions sticky-actions">
+        {dirty && <span class="muted small">{t('common.unsaved')}</span>}
+        <button type="button" class="btn" disabled={!dirty || busy} onClick={reset}>{t('common.reset')}</button>
+        <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="cp-save">{busy ? t('common.saving') : t('common.save')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** Server options (--smtp-listen) in a text as unbreakable code. */
+export function withOptions(text: string) {
+  return text.split(/(--[a-z][a-z-]*)/).map((part, i) => (i % 2 ? <code key={i} class="opt">{part}</code> : part));
+}
+
+function MailIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" data-icon="mail">
+      <rect x="3" y="5" width="18" height="14" rx="2" /><path d="m3 7 9 6 9-6" />
+    </svg>
+  );
+}
+
+function ChatIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" data-icon="chat">
+      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1.1-4.6A8 8 0 1 1 21 12z" />
+    </svg>
   );
 }
 
@@ -174,9 +317,9 @@ function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: Contact
       setForm(formOf(next));
       showToast(t('cp.saved', { name: next.name }));
     } catch (err) {
-      const field = err instanceof ApiError ? errorField(err.message, err.details, ['name', 'color', 'title', 'greeting', 'allowed_origins']) : null;
-      if (field) setErrors({ [field === 'allowed_origins' ? 'origins' : field]: errorText(err) });
-      else setFormError(errorText(err));
+      const { field, text } = placeError(err, CP_FIELDS);
+      if (field && field !== 'address') setErrors({ [field]: text });
+      else setFormError(text);
     } finally {
       setBusy(false);
     }

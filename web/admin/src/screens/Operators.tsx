@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api/client';
+import { api } from '../api/client';
 import type { Operator, Role } from '../api/types';
 import { Confirm, Empty, Field, LoadError, Loading, Modal, PageHead, described, useLoad } from '../components/ui';
 import { t } from '../i18n';
-import { errorText } from '../lib/errors';
-import { type FieldErrors, type OperatorForm, errorField, validateOperator } from '../lib/forms';
+import { placeError } from '../lib/errors';
+import { type FieldErrors, type OperatorForm, validateOperator } from '../lib/forms';
 import { showToast } from '../lib/toast';
 import { StatusBadge } from './Monitor';
 
@@ -112,10 +112,9 @@ function OperatorDialog({ op, self, defaultLimit, onClose, onSaved }: {
       showToast(t(creating ? 'operators.created' : 'operators.saved', { name: saved.name }));
       onClose();
     } catch (err) {
-      const field = err instanceof ApiError ? errorField(err.message, err.details, ['name', 'email', 'password', 'limit', 'role'])
-        ?? (err.code === 'conflict' && /email/.test(err.message) ? 'email' : null) : null;
-      if (field) setServerField({ [field]: errorText(err) });
-      else setFormError(errorText(err));
+      const { field, text } = placeError(err, ['name', 'email', 'password', 'limit', 'role']);
+      if (field) setServerField({ [field]: text });
+      else setFormError(text);
       setBusy(false);
     }
   }

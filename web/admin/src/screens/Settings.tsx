@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api/client';
+import { api } from '../api/client';
 import type { AccountSettings } from '../api/types';
 import { Field, LoadError, Loading, PageHead, described, useLoad } from '../components/ui';
 import { getLang, t } from '../i18n';
-import { errorText } from '../lib/errors';
+import { placeError } from '../lib/errors';
 import { formatDuration } from '../lib/format';
-import { SETTINGS_BOUNDS, type SettingsForm, errorField, validateSettings } from '../lib/forms';
+import { SETTINGS_BOUNDS, type SettingsForm, validateSettings } from '../lib/forms';
 import { showToast } from '../lib/toast';
 
 function formOf(s: AccountSettings): SettingsForm {
@@ -71,11 +71,11 @@ function SettingsEditor({ initial, onSaved }: { initial: AccountSettings; onSave
       setSavedAt(true);
       showToast(t('settings.saved'));
     } catch (err) {
-      const field = err instanceof ApiError ? errorField(err.message, err.details, Object.keys(SETTINGS_BOUNDS)) : null;
+      const { field, text } = placeError(err, Object.keys(SETTINGS_BOUNDS));
       if (field) {
         const [min, max] = SETTINGS_BOUNDS[field as keyof SettingsForm];
         setErrors({ [field]: t('form.range', { min, max }) });
-      } else setFormError(errorText(err));
+      } else setFormError(text);
     } finally {
       setBusy(false);
     }

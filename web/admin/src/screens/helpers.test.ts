@@ -21,3 +21,12 @@ describe('screen helpers', () => {
       .toContain('ещё 1');
   });
 });
+
+describe('mail explanation', () => {
+  it('keeps server options whole', async () => {
+    const { withOptions } = await import('./ContactPoints');
+    const parts = withOptions('a --smtp-listen b --smtp-relay.');
+    expect(parts.filter((p) => typeof p === 'string')).toEqual(['a ', ' b ', '.']);
+    expect(parts.filter((p) => typeof p !== 'string').map((p: any) => p.props.children)).toEqual(['--smtp-listen', '--smtp-relay']);
+  });
+});
