@@ -228,7 +228,7 @@ export const en: Record<keyof typeof ru, string> = {
   'cp.noAddress': 'No address: no mail reaches this contact point.',
   'cp.mailHow': 'How mail gets in and out',
   'cp.mailIn': 'Incoming',
-  'cp.mailInText': 'Point the domain’s MX record at the livedesk SMTP listener (server option --smtp-listen) or forward this mailbox to it. Each new email becomes a conversation in the queue.',
+  'cp.mailInText': 'Point the domain’s MX record at the livedesk SMTP listener (server option --smtp-listen) or forward this mailbox to it. A new email becomes a conversation routed to an operator; the customer’s answer to a reply continues the same conversation.',
   'cp.mailOut': 'Replies',
   'cp.mailOutText': 'Operators reply in the app; the reply goes out as an email from this address through the SMTP relay (server option --smtp-relay).',
   'cp.mailWait': 'If there is no relay',
