@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/mail"
 	"strings"
 	"time"
@@ -140,7 +141,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 		}
 		return emitMessage(tx, c, note, 0)
 	})
-	if err == store.ErrDuplicateMail {
+	if errors.Is(err, store.ErrDuplicateMail) {
 		return d.store.MessageByMailID(ctx, cp.AccountID, in.MessageID)
 	}
 	return out, err
