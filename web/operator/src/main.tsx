@@ -6,6 +6,7 @@ import { Login } from './components/Login';
 import { Shell } from './components/Shell';
 import { Controller } from './controller';
 import { getLang, onLangChange, setLang } from './i18n';
+import '../../shared/base.css';
 import './styles.css';
 
 type Session = { kind: 'checking' } | { kind: 'out' } | { kind: 'in'; ctl: Controller };

@@ -1,45 +1,8 @@
+import { request } from '../../../shared/api/http';
 import type { AccountSettings, Category, Channel, ContactPoint, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
 
-/** A refusal from the server: `{"error": {"code", "message", "details"}}` with its HTTP status. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, string> = {}) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** Called when a request answers 401 (the session is gone): the app returns to the sign-in screen. */
-let onUnauthenticated: () => void = () => {};
-export function setUnauthenticatedHandler(fn: () => void) {
-  onUnauthenticated = fn;
-}
-
-// The session is the HttpOnly cookie set by /auth/login (shared with the operator app).
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let r: Response;
-  const form = typeof FormData !== 'undefined' && body instanceof FormData;
-  try {
-    r = await fetch('/api/v1' + path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined || form ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network error');
-  }
-  const text = r.status === 204 ? '' : await r.text();
-  let json: any = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch { /* not JSON: handled below */ }
-  if (!r.ok) {
-    const code = json?.error?.code ?? 'http_' + r.status;
-    if (r.status === 401 && path !== '/auth/login') onUnauthenticated();
-    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText, json?.error?.details ?? {});
-  }
-  return json as T;
-}
+// ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
+export { ApiError, setUnauthenticatedHandler } from '../../../shared/api/http';
 
 const enc = encodeURIComponent;
 

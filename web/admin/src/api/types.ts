@@ -1,9 +1,9 @@
 // Shapes of the livedesk API as the cabinet uses them (docs/openapi.yaml is authoritative).
 
-export type ID = string;
-export type Role = 'operator' | 'supervisor' | 'admin';
-export type Status = 'available' | 'pause' | 'away' | 'offline';
-export type Channel = 'webchat' | 'email';
+import type { Channel, ID, Role, Status } from '../../../shared/api/types';
+
+// The shapes shared with the operator app (ids, statuses, roles, channels, categories, stickers).
+export type { Category, Channel, ID, Role, Status, Sticker, StickerPack } from '../../../shared/api/types';
 
 export interface Operator {
   id: ID;
@@ -69,12 +69,6 @@ export interface ContactPoint {
   created_at: string;
 }
 
-export interface Category {
-  id: ID;
-  name: string;
-  position: number;
-}
-
 export interface QuickMessage {
   id: ID;
   category_id?: ID;
@@ -82,19 +76,6 @@ export interface QuickMessage {
   title: string;
   text: string;
   position: number;
-}
-
-export interface Sticker {
-  id: string;
-  name: string;
-  url: string;
-}
-
-export interface StickerPack {
-  id: string;
-  name: string;
-  builtin: boolean;
-  stickers: Sticker[];
 }
 
 export interface StickerLimits {

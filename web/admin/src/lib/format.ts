@@ -1,6 +1,8 @@
 // Pure formatting helpers: durations, dates, report ranges.
 
-export type Lang = 'ru' | 'en';
+import type { Lang } from '../../../shared/i18n';
+
+export type { Lang };
 
 const UNITS: Record<Lang, { d: string; h: string; m: string; s: string }> = {
   ru: { d: 'д', h: 'ч', m: 'мин', s: 'с' },

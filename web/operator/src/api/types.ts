@@ -1,12 +1,16 @@
 // JSON shapes of the livedesk REST API and WebSocket frames (docs/openapi.yaml, docs/events.md;
 // the Go structs in internal/livedesk/model.go are the source of truth).
 
-/** Opaque id: a decimal string. */
-export type ID = string;
+import type { Channel, ID, Role, Status, Sticker } from '../../../shared/api/types';
+import type { Attachment as MediaAttachment } from '../../../shared/media/attach';
 
-export type Status = 'available' | 'pause' | 'away' | 'offline';
-export type Role = 'operator' | 'supervisor' | 'admin';
-export type Channel = 'webchat' | 'email';
+// The shapes shared with the admin cabinet (ids, statuses, roles, channels, categories, sticker packs).
+export type { Category, Channel, ID, Role, Status, StickerPack } from '../../../shared/api/types';
+/** A sticker: its id, name and picture URL. */
+export type StickerRef = Sticker;
+/** A file of a message (the shape the shared media code uses). */
+export type Attachment = MediaAttachment;
+
 export type ConversationState = 'queued' | 'assigned' | 'closed';
 export type AuthorType = 'visitor' | 'operator' | 'system';
 export type MessageKind = 'text' | 'sticker' | 'system' | 'comment';
@@ -92,15 +96,6 @@ export interface Quote {
   text: string;
 }
 
-export interface Attachment {
-  id: ID;
-  name: string;
-  size: number;
-  content_type: string;
-  url: string;
-  expired: boolean;
-}
-
 export interface Message {
   id: ID;
   conversation_id: ID;
@@ -115,26 +110,6 @@ export interface Message {
   /** The sticker of a message of kind sticker. */
   sticker?: StickerRef;
   created_at: string;
-}
-
-/** A sticker: its id, name and picture URL. */
-export interface StickerRef {
-  id: string;
-  name: string;
-  url: string;
-}
-
-export interface StickerPack {
-  id: string;
-  name: string;
-  builtin: boolean;
-  stickers: StickerRef[];
-}
-
-export interface Category {
-  id: ID;
-  name: string;
-  position: number;
 }
 
 /** A quick message (GET /quick-messages): account-wide (in a category) or the operator's own. */
