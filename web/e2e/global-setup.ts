@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from './support';
-import { PORT } from './playwright.config';
+import { PORT, SMTP_PORT } from './playwright.config';
 
 // Starts livedesk on a fresh data directory for the whole run and stops it afterwards.
 export default async function globalSetup() {
@@ -11,7 +11,7 @@ export default async function globalSetup() {
   // Workers are started after global setup and inherit its environment.
   process.env.LIVEDESK_E2E_DATA = data;
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${PORT}`, '--demo', '--bcrypt-cost', '4',
-    '--log-level', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    '--log-level', 'warn', '--smtp-listen', `127.0.0.1:${SMTP_PORT}`], { stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {

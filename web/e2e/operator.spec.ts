@@ -1,6 +1,7 @@
 import { test } from '@playwright/test';
 import { Visitor, chooseStatus, createDesk, expect, listItem, operatorPage, setStatusApi, shot, signIn } from './operator-helpers';
 import { api } from './support';
+import { sendMail } from './mail';
 
 // The operator app against the real server: each test builds its own account.
 
@@ -282,4 +283,30 @@ test('supervisors see the queue, and watch it drain live', async ({ browser }) =
   await expect(vera.getByTestId('tab-queue')).toContainText('0');
   await vera.getByTestId('tab-open').click();
   await expect(listItem(vera, 'Ожидающий')).toContainText('у Анна');
+});
+
+test('an email becomes a conversation with its subject; the reply is written in the app', async ({ browser }) => {
+  const desk = await createDesk({ operators: { 'Анна': 5 } });
+  const address = `help-${desk.ops['Анна'].id}-${Date.now()}@shop.e2e.test`;
+  await api('POST', '/api/v1/admin/contact-points', { name: 'Почта магазина', channel: 'email', settings: { address } }, desk.adminToken);
+  const page = await operatorPage(browser, desk, 'Анна');
+  await chooseStatus(page, 'available');
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  await sendMail('irina@example.org', address, [
+    `From: =?utf-8?b?${b64('Ирина Петрова')}?= <irina@example.org>`,
+    `To: ${address}`,
+    `Subject: =?utf-8?b?${b64('Возврат заказа 4512')}?=`,
+    `Message-ID: <e2e-${Date.now()}@example.org>`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Здравствуйте! Хочу вернуть заказ 4512.',
+  ].join('\n'));
+  await listItem(page, 'Ирина Петрова').click();
+  await expect(page.getByTestId('chat-subject')).toHaveText('Тема: Возврат заказа 4512');
+  await expect(page.getByTestId('msg-visitor')).toContainText('Хочу вернуть заказ 4512.');
+  await page.locator('#composer-input').fill('Ирина, оформим возврат сегодня.');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('msg-operator')).toContainText('оформим возврат сегодня');
+  await shot(page, 'email-conversation');
 });

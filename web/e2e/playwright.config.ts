@@ -9,6 +9,10 @@ import { execFileSync } from 'node:child_process';
 process.env.LIVEDESK_E2E_PORT ||= execFileSync(process.execPath, ['-e',
   "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"]).toString();
 export const PORT = Number(process.env.LIVEDESK_E2E_PORT);
+// The same for the SMTP listener (the email channel).
+process.env.LIVEDESK_E2E_SMTP_PORT ||= execFileSync(process.execPath, ['-e',
+  "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"]).toString();
+export const SMTP_PORT = Number(process.env.LIVEDESK_E2E_SMTP_PORT);
 
 export default defineConfig({
   testDir: '.',

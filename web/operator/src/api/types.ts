@@ -82,6 +82,8 @@ export interface Conversation {
   assigned_at?: string;
   closed_at?: string;
   created_at: string;
+  /** The subject of an email conversation's first mail. */
+  subject?: string;
 }
 
 export interface Author {

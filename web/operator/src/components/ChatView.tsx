@@ -86,6 +86,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
           <div>
             <h2 data-testid="chat-visitor">{name}</h2>
             <p class="muted">{t('channel.' + c.channel)} · {c.contact_point.name}{assignee ? ' · ' + t('chat.assignee', { name: assignee }) : ''}</p>
+            {c.subject && <p class="chat-subject" data-testid="chat-subject" title={c.subject}>{t('chat.subject', { subject: c.subject })}</p>}
           </div>
         </div>
         <div class="chat-actions">

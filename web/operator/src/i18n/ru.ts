@@ -67,6 +67,7 @@ export const ru = {
   'chat.visitorClosed': 'Посетитель закрыл обращение. Завершите его, выбрав категорию.',
   'chat.queued': 'Обращение в очереди: оператор ещё не назначен',
   'chat.assignee': 'Оператор: {name}',
+  'chat.subject': 'Тема: {subject}',
   'chat.loading': 'Загружаем историю…',
   'chat.offlineDisabled': 'Вы не в сети: выберите статус, чтобы работать с обращением',
   'chat.notAssigned': 'Обращение ещё не назначено оператору',
