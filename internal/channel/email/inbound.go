@@ -131,11 +131,11 @@ func (s *session) Data(r io.Reader) error {
 
 // deliver parses raw and stores it for the mailbox cp.
 func (in *Inbound) deliver(ctx context.Context, cp *livedesk.ContactPoint, raw []byte) error {
-	mail, uploads, err := in.parse(ctx, raw)
+	m, uploads, err := in.parse(ctx, raw)
 	if err != nil {
 		return err
 	}
-	_, err = in.desk.ReceiveMail(ctx, cp, mail)
+	_, err = in.desk.ReceiveMail(ctx, cp, m)
 	in.files.Done(ctx, uploads, err == nil)
 	return err
 }

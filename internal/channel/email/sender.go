@@ -84,12 +84,16 @@ func (s *Sender) SendDue(ctx context.Context) {
 			return
 		}
 		for _, e := range due {
-			s.deliver(ctx, e)
+			if !s.deliver(ctx, e) {
+				return // the outcome could not be recorded: try again at the next look
+			}
 		}
 	}
 }
 
-func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) {
+// deliver sends one entry and records the outcome; false when it could not be recorded.
+// A mail whose success could not be recorded is sent again later: delivery is at least once.
+func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) bool {
 	err := s.send(ctx, e)
 	var write func(*store.Tx) error
 	switch {
@@ -99,8 +103,9 @@ func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) {
 		s.log.Warn("email not delivered", "message", e.MessageID, "attempts", e.Attempts+1, "err", err)
 		if err := s.desk.MailNotDelivered(ctx, e.AccountID, e.MessageID, err.Error()); err != nil {
 			s.log.Error("email outbox", "err", err)
+			return false
 		}
-		return
+		return true
 	default:
 		s.log.Info("email delivery failed, will retry", "message", e.MessageID, "attempt", e.Attempts+1, "err", err)
 		next := s.store.Now().Add(retryAfter[e.Attempts])
@@ -108,7 +113,9 @@ func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) {
 	}
 	if err := s.store.Write(ctx, write); err != nil {
 		s.log.Error("email outbox", "err", err)
+		return false
 	}
+	return true
 }
 
 // permanent reports a refusal that retrying will not change (SMTP 5xx, or a mail we cannot
