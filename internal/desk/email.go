@@ -105,7 +105,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 				return err
 			}
 		}
-		m := &livedesk.Message{Kind: livedesk.KindText, Text: text, EmailMessageID: in.MessageID,
+		m := &livedesk.Message{Kind: livedesk.KindText, Text: text, EmailMessageID: in.MessageID, EmailSubject: in.Subject,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
 		files, err := recordFiles(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.Files)
 		if err != nil {
@@ -118,14 +118,14 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, ids); err != nil {
 			return err
 		}
-		isNew := c == nil
 		if c, err = visitorMessageIn(tx, cp, c, v.ID, m); err != nil {
 			return err
 		}
 		if err := tx.BindAttachments(m.ID, ids); err != nil {
 			return err
 		}
-		if isNew || c.Subject == "" {
+		if c.Subject == "" && in.Subject != "" {
+			// The thread had no subject yet (its first mail had none).
 			if err := tx.SetEmailSubject(c.ID, in.Subject); err != nil {
 				return err
 			}

@@ -177,6 +177,12 @@ func visitorMessageIn(tx *store.Tx, cp *livedesk.ContactPoint, c *livedesk.Conve
 		if err != nil {
 			return nil, err
 		}
+		if m.EmailSubject != "" {
+			// Set before the events below are written, so that they carry it.
+			if err := tx.SetEmailSubject(id, m.EmailSubject); err != nil {
+				return nil, err
+			}
+		}
 		c = &livedesk.Conversation{ID: id, AccountID: cp.AccountID}
 	}
 	m.ConversationID = c.ID

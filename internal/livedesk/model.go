@@ -204,8 +204,10 @@ type Message struct {
 	// Sticker is the sticker of a message of kind sticker.
 	Sticker   *Sticker  `json:"sticker,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
-	// EmailMessageID is the Message-ID the message came or went out with (email channel).
+	// EmailMessageID is the Message-ID the message came or went out with (email channel);
+	// EmailSubject the subject of the mail it came with.
 	EmailMessageID string `json:"-"`
+	EmailSubject   string `json:"-"`
 }
 
 // Transfer is an offer to hand a conversation to another operator.
