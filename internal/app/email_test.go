@@ -138,6 +138,26 @@ type historyMessage struct {
 		Name string
 		Size int64
 	}
+	EmailDelivery *struct{ State, Error string } `json:"email_delivery"`
+}
+
+// waitDelivery waits until the operator's newest reply in the conversation has the state.
+func waitDelivery(t *testing.T, op *testkit.Client, conv, state string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		for _, m := range history(t, op, conv) {
+			if m.Author.Type == "operator" {
+				if m.EmailDelivery != nil && m.EmailDelivery.State == state {
+					return
+				}
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the reply never became %s: %+v", state, history(t, op, conv))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func history(t *testing.T, op *testkit.Client, conv string) []historyMessage {
@@ -202,9 +222,17 @@ Content-Transfer-Encoding: 8bit
 		t.Fatalf("history after a redelivery: %+v", h)
 	}
 
-	// The reply goes out by mail, threaded.
+	// The reply goes out by mail, threaded; the operator hears when the relay took it.
+	ws := anna.WS(false, "")
+	ws.Ready()
+	defer ws.Close()
+	var sent historyMessage
 	anna.Must("POST", "/api/v1/conversations/"+c.ID+"/messages", map[string]any{"client_id": testkit.Unique("r"),
-		"text": "Здравствуйте, Ирина! Заказ 4512 передан в доставку."}, nil)
+		"text": "Здравствуйте, Ирина! Заказ 4512 передан в доставку."}, &sent)
+	if sent.EmailDelivery == nil || sent.EmailDelivery.State != "pending" {
+		t.Fatalf("the reply as stored: %+v, want email_delivery pending", sent)
+	}
+	ws.WaitFor("message.updated", func(f testkit.Frame) bool { return strings.Contains(string(f.Data), `"state":"sent"`) })
 	out := rl.next(t)
 	if out.From != "support@shop.example" || len(out.To) != 1 || out.To[0] != "irina@example.org" {
 		t.Fatalf("envelope %s → %v", out.From, out.To)
@@ -227,6 +255,9 @@ Content-Transfer-Encoding: 8bit
 	if !strings.Contains(string(body), "Заказ 4512 передан в доставку.") {
 		t.Fatalf("reply body %q", body)
 	}
+
+	// The reply's delivery state follows the relay.
+	waitDelivery(t, anna, c.ID, "sent")
 
 	// Her answer to the reply, with a file, joins the same conversation.
 	answer := fmt.Sprintf(`From: irina@example.org
@@ -338,6 +369,7 @@ func TestEmailRelayRefuses(t *testing.T) {
 	}
 	c := waitConversations(t, anna, 1)[0]
 	anna.Must("POST", "/api/v1/conversations/"+c.ID+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "Ответ"}, nil)
+	waitDelivery(t, anna, c.ID, "failed")
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		h := history(t, anna, c.ID)
 		if len(h) == 3 && h[0].Kind == "comment" && strings.Contains(h[0].Text, "не доставлено") && strings.Contains(h[0].Text, "relaying denied") {

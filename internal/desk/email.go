@@ -147,6 +147,17 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 	return out, err
 }
 
+// MailSent records that the relay took a reply's mail and tells the operators.
+func (d *Desk) MailSent(ctx context.Context, account, message livedesk.ID) error {
+	return d.store.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.EmailSent(message); err != nil {
+			return err
+		}
+		_, _, err := emitMailState(tx, account, message)
+		return err
+	})
+}
+
 // MailNotDelivered marks a reply's mail as failed for good and says so in its conversation
 // with an internal comment, so the operator knows the visitor did not get it.
 func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.ID, reason string) error {
@@ -154,11 +165,7 @@ func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.I
 		if err := tx.EmailRetry(message, reason, time.Time{}); err != nil {
 			return err
 		}
-		m, err := tx.MessageByID(account, message)
-		if err != nil {
-			return err
-		}
-		c, err := tx.Conversation(account, m.ConversationID)
+		_, c, err := emitMailState(tx, account, message)
 		if err != nil {
 			return err
 		}
@@ -169,4 +176,23 @@ func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.I
 		}
 		return emitMessage(tx, c, note, 0)
 	})
+}
+
+// emitMailState sends message.updated with the reply's new delivery state to the operators
+// of its conversation (the visitor is not told: they get the mail or not).
+func emitMailState(tx *store.Tx, account, message livedesk.ID) (*livedesk.Message, *livedesk.Conversation, error) {
+	m, err := tx.MessageByID(account, message)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := tx.Conversation(account, m.ConversationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventMessageUpdated, OperatorID: c.AssigneeID, Staff: true,
+		Payload: mustJSON(struct {
+			ConversationID livedesk.ID       `json:"conversation_id"`
+			Message        *livedesk.Message `json:"message"`
+		}{c.ID, m})})
+	return m, c, err
 }

@@ -207,6 +207,7 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 			if err := tx.QueueEmail(account, m.ID); err != nil {
 				return err
 			}
+			m.EmailDelivery = &livedesk.EmailDelivery{State: "pending"}
 		}
 		if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorOperator, m.CreatedAt, false); err != nil {
 			return err

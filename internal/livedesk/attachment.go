@@ -10,10 +10,11 @@ func VisitorAttachmentURL(id ID) string { return "/api/v1/widget/attachments/" +
 // widget API (and its sticker's picture URL). m itself is not changed; a message without
 // attachments or sticker is returned as is.
 func (m *Message) ForVisitor() *Message {
-	if m == nil || len(m.Attachments) == 0 && m.Sticker == nil {
+	if m == nil || len(m.Attachments) == 0 && m.Sticker == nil && m.EmailDelivery == nil {
 		return m
 	}
 	c := *m
+	c.EmailDelivery = nil
 	if m.Sticker != nil {
 		st := *m.Sticker
 		st.URL = VisitorStickerURL(st.ID)

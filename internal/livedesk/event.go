@@ -39,6 +39,7 @@ const (
 	EventConversationClosed   = "conversation.closed"
 	EventConversationQueued   = "conversation.queued"
 	EventMessageCreated       = "message.created"
+	EventMessageUpdated       = "message.updated"
 	EventTransferOffered      = "transfer.offered"
 	EventTransferAccepted     = "transfer.accepted"
 	EventTransferDeclined     = "transfer.declined"

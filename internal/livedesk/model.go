@@ -189,6 +189,13 @@ type Attachment struct {
 	Expired     bool   `json:"expired"`
 }
 
+// EmailDelivery is the state of a reply sent by mail: pending (in the outbox; Error says why
+// the last attempt failed, if one did), sent (the relay took it) or failed (for good).
+type EmailDelivery struct {
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
+}
+
 // Message is one line of a conversation's history.
 type Message struct {
 	ID             ID           `json:"id"`
@@ -208,6 +215,8 @@ type Message struct {
 	// EmailSubject the subject of the mail it came with.
 	EmailMessageID string `json:"-"`
 	EmailSubject   string `json:"-"`
+	// EmailDelivery is how a reply in an email conversation is getting on (operators only).
+	EmailDelivery *EmailDelivery `json:"email_delivery,omitempty"`
 }
 
 // Transfer is an offer to hand a conversation to another operator.

@@ -10,17 +10,20 @@ import (
 )
 
 const messageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author_type, m.author_id, m.author_name, m.kind, m.text,
-	m.reply_to, m.sticker_id, m.created_at, q.author_type, q.author_id, q.author_name, q.text
-	FROM messages m LEFT JOIN messages q ON q.id = m.reply_to `
+	m.reply_to, m.sticker_id, m.created_at, q.author_type, q.author_id, q.author_name, q.text, o.state, o.last_error
+	FROM messages m LEFT JOIN messages q ON q.id = m.reply_to LEFT JOIN email_outbox o ON o.message_id = m.id `
 
 func scanMessage(sc scanner) (*livedesk.Message, error) {
 	m := &livedesk.Message{Attachments: []livedesk.Attachment{}}
-	var clientID, sticker, qType, qName, qText sql.NullString
+	var clientID, sticker, qType, qName, qText, mailState, mailError sql.NullString
 	var replyTo, qAuthor sql.NullInt64
 	var created int64
 	if err := sc.Scan(&m.ID, &m.ConversationID, &clientID, &m.Author.Type, &m.Author.ID, &m.Author.Name, &m.Kind, &m.Text,
-		&replyTo, &sticker, &created, &qType, &qAuthor, &qName, &qText); err != nil {
+		&replyTo, &sticker, &created, &qType, &qAuthor, &qName, &qText, &mailState, &mailError); err != nil {
 		return nil, err
+	}
+	if mailState.Valid {
+		m.EmailDelivery = &livedesk.EmailDelivery{State: mailState.String, Error: mailError.String}
 	}
 	m.ClientID = clientID.String
 	m.StickerID = sticker.String

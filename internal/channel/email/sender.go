@@ -98,7 +98,11 @@ func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) bool {
 	var write func(*store.Tx) error
 	switch {
 	case err == nil:
-		write = func(tx *store.Tx) error { return tx.EmailSent(e.MessageID) }
+		if err := s.desk.MailSent(ctx, e.AccountID, e.MessageID); err != nil {
+			s.log.Error("email outbox", "err", err)
+			return false
+		}
+		return true
 	case permanent(err) || e.Attempts >= len(retryAfter):
 		s.log.Warn("email not delivered", "message", e.MessageID, "attempts", e.Attempts+1, "err", err)
 		if err := s.desk.MailNotDelivered(ctx, e.AccountID, e.MessageID, err.Error()); err != nil {
