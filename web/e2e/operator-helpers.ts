@@ -110,3 +110,15 @@ export function listItem(page: Page, visitorName: string) {
 export async function shot(page: Page, name: string) {
   await page.screenshot({ path: fileURLToPath(new URL(`./screenshots/${name}.png`, import.meta.url)) });
 }
+
+/** A supervisor of the desk's account, signed in through the API (for the browser: signIn with it). */
+export async function createSupervisor(desk: Desk, name: string): Promise<DeskOperator> {
+  const email = `sup-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@e2e.test`;
+  const sup = await api('POST', '/api/v1/admin/operators', { name, email, password: 'e2e-password', role: 'supervisor', limit: 5 }, desk.adminToken);
+  return { id: sup.id, name, email, password: 'e2e-password', token: await login(email, 'e2e-password') };
+}
+
+/** Closes a conversation as this operator, through the API (with a category id, or none). */
+export async function closeApi(op: DeskOperator, conversationId: string, categoryId?: string) {
+  return api('POST', `/api/v1/conversations/${conversationId}/close`, categoryId ? { category_id: categoryId } : {}, op.token);
+}

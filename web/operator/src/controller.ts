@@ -153,6 +153,7 @@ export class Controller {
     } else if (f.type === 'conversation.closed' || f.type === 'conversation.removed') {
       const id = f.type === 'conversation.closed' ? f.data.conversation.id : f.data.conversation_id;
       if (!this.state.open.byId[id]) this.drafts.clear(id);
+      if (f.type === 'conversation.closed') this.knowCategory(f.data.conversation.category_id);
     }
   }
 
@@ -167,17 +168,21 @@ export class Controller {
     this.reloadAgain = false;
     try {
       const staff = isStaff(this.state.me);
-      const [me, open, queue, ops] = await Promise.all([
+      // The archive is loaded when its tab is first opened; after a resync it is reloaded if it was.
+      const archived = this.state.archive.loaded;
+      const [me, open, queue, ops, closed] = await Promise.all([
         api.me(),
         api.conversations('open', null, PAGE),
         staff ? api.conversations('queued', null, PAGE) : Promise.resolve(null),
         api.operators(),
+        archived ? api.conversations('closed', null, PAGE) : Promise.resolve(null),
       ]);
       this.dispatch({ type: 'me', me });
       if (me.settings.spellcheck !== undefined) spellSession.setEnabled(me.settings.spellcheck);
       this.dispatch({ type: 'operators', items: ops.items });
       this.dispatch({ type: 'list.page', which: 'open', items: open.items, cursor: open.next_cursor, reset: true });
       if (queue) this.dispatch({ type: 'list.page', which: 'queue', items: queue.items, cursor: queue.next_cursor, reset: true });
+      if (closed) this.dispatch({ type: 'archive.page', items: closed.items, cursor: closed.next_cursor, reset: true });
       this.dispatch({ type: 'history.clear' });
       await this.restoreOffers();
       this.loadedOnce = true;
@@ -207,7 +212,8 @@ export class Controller {
 
   // ---- lists and histories ----
 
-  async loadMore(which: 'open' | 'queue') {
+  async loadMore(which: 'open' | 'queue' | 'archive') {
+    if (which === 'archive') return this.loadArchive();
     const l = this.state[which];
     const key = 'list-' + which;
     if (!l.cursor || this.inFlight.has(key)) return;
@@ -218,6 +224,35 @@ export class Controller {
     } catch (err) {
       this.fail(err);
     } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** The archive's first page (when its tab is first opened) or its next page; and the category names. */
+  async loadArchive() {
+    const a = this.state.archive;
+    const key = 'list-archive';
+    if ((a.loaded && !a.cursor) || this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    if (!a.loaded) void this.loadCategories();
+    try {
+      const page = await api.conversations('closed', a.loaded ? a.cursor : null, PAGE);
+      this.dispatch({ type: 'archive.page', items: page.items, cursor: page.next_cursor, reset: false });
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** The category names the archive shows (reloaded when an unknown one turns up). */
+  async loadCategories() {
+    const key = 'categories';
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
+    try {
+      this.dispatch({ type: 'categories', items: (await api.categories()).items });
+    } catch { /* the archive shows no category name until the next try */ } finally {
       this.inFlight.delete(key);
     }
   }
@@ -367,11 +402,17 @@ export class Controller {
     } catch { /* keep the live list */ }
   }
 
+  /** A category the archive does not know by name yet (new since it was loaded): reload the names. */
+  private knowCategory(id: ID | undefined) {
+    if (id && this.state.archive.loaded && !this.state.categories[id]) void this.loadCategories();
+  }
+
   /** Closes a conversation; throws the server's refusal for the dialog to show. */
   async close(id: ID, categoryId: ID | null) {
     const c = this.state.open.byId[id];
-    await api.close(id, categoryId);
-    this.dispatch({ type: 'closed', id });
+    const closed = await api.close(id, categoryId);
+    this.dispatch({ type: 'closed', id, conversation: closed });
+    this.knowCategory(closed.category_id);
     this.drafts.clear(id);
     if (c) this.dispatch({ type: 'notice', tone: 'success', key: 'close.done', params: { visitor: this.visitorName(c.visitor.display_name, c.visitor.name) } });
   }

@@ -16,7 +16,7 @@ export const api = {
   setStatus: (status: Status) => request<Operator>('PUT', '/me/status', { status }),
   updateSettings: (s: OperatorSettings) => request<Operator>('PATCH', '/me/settings', s),
   operators: () => request<{ items: OperatorBrief[] }>('GET', '/operators'),
-  conversations: (state: 'open' | 'queued', cursor: string | null, limit = 50) =>
+  conversations: (state: 'open' | 'queued' | 'closed', cursor: string | null, limit = 50) =>
     request<Page<Conversation>>('GET', `/conversations?state=${state}&limit=${limit}${cursor ? '&cursor=' + enc(cursor) : ''}`),
   conversation: (id: ID) => request<Conversation>('GET', `/conversations/${enc(id)}`),
   /** A page of history, newest first; `before` is the next_cursor of the previous page. */

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Attachment, Conversation, ID, Message } from '../api/types';
 import type { Controller } from '../controller';
-import { t } from '../i18n';
+import { getLang, t } from '../i18n';
+import { fullTime } from '../lib/format';
 import { can } from '../lib/status';
 import { type Draft, emptyDraft } from '../state/drafts';
 import type { AppState } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Composer } from './Composer';
 import { History } from './History';
-import { IconAlert, IconChat, IconCheck, IconClock, IconMail, IconTransfer } from './icons';
+import { IconAlert, IconChat, IconCheck, IconClock, IconLock, IconMail, IconTransfer } from './icons';
 
 interface Props {
   ctl: Controller;
@@ -19,9 +20,12 @@ interface Props {
 
 const selectMe = (s: AppState) => s.me;
 const selectOperators = (s: AppState) => s.operators;
+const selectCategories = (s: AppState) => s.categories;
 
 /** Why the panel's actions are unavailable, as dictionary keys (null = allowed). */
 export function actionBlocks(c: Conversation, me: AppState['me']) {
+  // A closed conversation (the archive) is read-only, whatever the status.
+  if (c.state === 'closed') return { reply: 'chat.closedDisabled', transfer: 'chat.closedDisabled', close: 'chat.closedDisabled' };
   const offline = !can.reply(me.status) ? 'chat.offlineDisabled' : null;
   return {
     reply: offline ?? (c.state !== 'assigned' ? 'chat.notAssigned' : null),
@@ -30,9 +34,13 @@ export function actionBlocks(c: Conversation, me: AppState['me']) {
   };
 }
 
-/** The selected conversation: its panel (Передать, Завершить), history and composer. */
+/**
+ * The selected conversation: its panel (Передать, Завершить), history and composer. A closed
+ * one (from the archive) is read-only: the panel says when it was closed and with what
+ * category, and there is no composer.
+ */
 export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
-  const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id], [id]);
+  const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id] ?? s.archive.byId[id], [id]);
   const selectHistory = useCallback((s: AppState) => s.histories[id], [id]);
   const selectTyping = useCallback((s: AppState) => (s.typing[id] ?? 0), [id]);
   const c = useAppState(ctl.store, selectConv);
@@ -40,6 +48,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
   const typingUntil = useAppState(ctl.store, selectTyping);
   const me = useAppState(ctl.store, selectMe);
   const operators = useAppState(ctl.store, selectOperators);
+  const categories = useAppState(ctl.store, selectCategories);
   const [draft, setDraftState] = useState<Draft>(() => ctl.drafts.load(id));
   const [now, setNow] = useState(Date.now());
   const [sendCount, setSendCount] = useState(0);
@@ -77,6 +86,8 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
   const pt = c.pending_transfer;
   const assignee = c.assignee_id && c.assignee_id !== me.id ? operators[c.assignee_id]?.name : null;
   const Channel = c.channel === 'email' ? IconMail : IconChat;
+  const closed = c.state === 'closed';
+  const category = c.category_id ? categories[c.category_id]?.name : '';
 
   return (
     <section class="chat" data-testid="chat" data-conversation={id}>
@@ -86,6 +97,12 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
           <div>
             <h2 data-testid="chat-visitor">{name}</h2>
             <p class="muted">{t('channel.' + c.channel)} · {c.contact_point.name}{assignee ? ' · ' + t('chat.assignee', { name: assignee }) : ''}</p>
+            {closed && (
+              <p class="chat-closed" data-testid="chat-closed">
+                {t('chat.closedAt', { date: fullTime(c.closed_at ?? c.last_message_at, getLang()) })}
+                {category && <> · <span class="tag tag-cat" data-testid="chat-category">{category}</span></>}
+              </p>
+            )}
             {c.subject && <p class="chat-subject" data-testid="chat-subject" title={c.subject}>{t('chat.subject', { subject: c.subject })}</p>}
           </div>
         </div>
@@ -108,16 +125,18 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
             disabled={!can.reply(me.status)}>{t('chat.cancelTransfer')}</button>
         </div>
       )}
-      {c.visitor_closed && (
+      {c.visitor_closed && !closed && (
         <div class="chat-banner banner-closed" data-testid="visitor-closed-banner"><IconAlert size={16} /><span>{t('chat.visitorClosed')}</span></div>
       )}
       {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
-        typing={typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
+        typing={!closed && typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
         onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} />
-      <Composer key={id} draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply}
+      {closed ? (
+        <div class="composer-closed" data-testid="conversation-closed" role="status"><IconLock size={16} />{t('chat.closedReadonly')}</div>
+      ) : <Composer key={id} draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply}
         onSticker={(s) => { void ctl.send(id, '', { comment: false, sticker: s }); setSendCount((n) => n + 1); }}
-        quick={{ cache: ctl.quick, names: { visitor: c.visitor.name, operator: me.name }, autocomplete: ctl.autocomplete(me) }} />
+        quick={{ cache: ctl.quick, names: { visitor: c.visitor.name, operator: me.name }, autocomplete: ctl.autocomplete(me) }} />}
     </section>
   );
 }

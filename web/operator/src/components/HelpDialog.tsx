@@ -6,6 +6,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Alt+↓ / Alt+↑', 'help.nextPrev'],
   ['↓ ↑ Home End', 'help.listNav'],
   ['Enter', 'help.open'],
+  ['← →', 'help.tabs'],
   ['Shift+F10', 'help.contextMenu'],
   ['Alt+L', 'help.list'],
   ['Alt+R', 'help.composer'],

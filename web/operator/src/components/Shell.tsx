@@ -10,7 +10,7 @@ import { isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { ChatView, actionBlocks } from './ChatView';
 import { CloseDialog } from './CloseDialog';
-import { ConversationList } from './ConversationList';
+import { ConversationList, type Which } from './ConversationList';
 import { HelpDialog } from './HelpDialog';
 import { IconBell, IconChat, IconCheck, IconKeyboard, IconTransfer, IconWifiOff } from './icons';
 import { Notices } from './Notices';
@@ -32,7 +32,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
   const selectedId = useAppState(ctl.store, selectSelected);
   const link = useAppState(ctl.store, selectLink);
   const [openCount, queueCount] = useAppState(ctl.store, selectCounts).split('/').map(Number);
-  const [tab, setTab] = useState<'open' | 'queue'>('open');
+  const [tab, setTab] = useState<Which>('open');
   const [dialog, setDialog] = useState<Dialog>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [ctx, setCtx] = useState<{ id: ID; x: number; y: number } | null>(null);
@@ -58,6 +58,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
   const open = (id: ID) => {
     ctl.select(id);
     setCtx(null);
+    // A closed conversation has no composer: the focus stays where it was (the archive list).
     requestAnimationFrame(() => document.getElementById('composer-input')?.focus());
   };
 
@@ -67,6 +68,19 @@ export function Shell({ ctl }: { ctl: Controller }) {
     if (!c || actionBlocks(c, ctl.state.me)[kind]) return;
     setCtx(null);
     setDialog({ kind, id: c.id });
+  };
+
+  // ← → (Home End) move between the list tabs, as in any tab list.
+  const onTabKey = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const tabs: Which[] = staff ? ['open', 'queue', 'archive'] : ['open', 'archive'];
+    const i = tabs.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length]
+      : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[tabs.length - 1] : null;
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid=tab-${next}]`)?.focus());
   };
 
   // Keyboard shortcuts (physical keys, so they work in the Russian layout too).
@@ -150,15 +164,18 @@ export function Shell({ ctl }: { ctl: Controller }) {
             <button class="icon-btn" title={`${t('menu.help')} (Alt+/)`} aria-label={t('menu.help')} onClick={() => setDialog({ kind: 'help' })}>
               <IconKeyboard /></button>
           </div>
-          <div class="tabs" role="tablist">
+          <div class="tabs" role="tablist" aria-label={t('list.label')} onKeyDown={onTabKey}>
             <button role="tab" aria-selected={tab === 'open'} class={'tab' + (tab === 'open' ? ' active' : '')} onClick={() => setTab('open')}
               data-testid="tab-open">{t('list.open')}<span class="count">{openCount}</span></button>
             {staff && (
               <button role="tab" aria-selected={tab === 'queue'} class={'tab' + (tab === 'queue' ? ' active' : '')} onClick={() => setTab('queue')}
                 data-testid="tab-queue">{t('list.queue')}<span class={'count' + (queueCount ? ' count-warn' : '')}>{queueCount}</span></button>
             )}
+            <button role="tab" aria-selected={tab === 'archive'} class={'tab' + (tab === 'archive' ? ' active' : '')}
+              onClick={() => setTab('archive')} data-testid="tab-archive" title={t('list.archiveLabel')}>{t('list.archive')}</button>
           </div>
-          <ConversationList key={tab} ctl={ctl} which={tab} onOpen={open} onContextMenu={(id, x, y) => setCtx({ id, x, y })} />
+          <ConversationList key={tab} ctl={ctl} which={tab} onOpen={open}
+            onContextMenu={tab === 'archive' ? undefined : (id, x, y) => setCtx({ id, x, y })} />
         </aside>
         <main class="main">
           {selectedId ? (

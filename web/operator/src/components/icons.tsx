@@ -34,3 +34,5 @@ export const IconSearch = (p: P) => <Svg {...p}><circle cx="11" cy="11" r="6.5" 
 export const IconArrowDown = (p: P) => <Svg {...p}><path d="M12 5v14M6 13l6 6 6-6" /></Svg>;
 export const IconBell = (p: P) => <Svg {...p}><path d="M6 16V11a6 6 0 0112 0v5l1.5 2h-15z" /><path d="M10 20.5a2 2 0 004 0" /></Svg>;
 export const IconWifiOff = (p: P) => <Svg {...p}><path d="M3 3l18 18" /><path d="M8.5 16.5a5 5 0 017 0M5 13a10 10 0 015-2.7M19 13a10 10 0 00-3-2.1M2 9.5a15 15 0 014.2-2.6M22 9.5A15 15 0 0011 5" /><path d="M12 20h.01" /></Svg>;
+export const IconArchive = (p: P) => <Svg {...p}><rect x="3" y="4" width="18" height="4.5" rx="1" /><path d="M5 8.5V19a1 1 0 001 1h12a1 1 0 001-1V8.5" /><path d="M10 12.5h4" /></Svg>;
+export const IconLock = (p: P) => <Svg {...p}><rect x="5" y="11" width="14" height="9" rx="2" /><path d="M8 11V8a4 4 0 018 0v3" /></Svg>;

@@ -49,3 +49,18 @@ export function menuPosition(x: number, y: number, width = 240, height = 110): {
     top: Math.max(4, Math.min(y, window.innerHeight - height - 4)) + 'px',
   };
 }
+
+/** When a conversation was closed, for the archive: «14:05» today, else «12 мар, 14:05» (the year if not this one). */
+export function closedTime(iso: string, lang: Lang, now = new Date()): string {
+  const d = new Date(iso);
+  const time = clockTime(iso, lang);
+  if (sameDay(d, now)) return time;
+  const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' };
+  if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
+  return d.toLocaleDateString(locale(lang), opts).replace(/\.$/, '').replace(/ г$/, '') + ', ' + time;
+}
+
+/** The full date and time, for the header of a closed conversation. */
+export function fullTime(iso: string, lang: Lang): string {
+  return new Date(iso).toLocaleString(locale(lang), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -1,5 +1,6 @@
-import type { Conversation, EventFrame, ID, Message, Operator, OperatorBrief, Transfer, TypingData } from '../api/types';
+import type { Category, Conversation, EventFrame, ID, Message, Operator, OperatorBrief, Transfer, TypingData } from '../api/types';
 import type { LinkState } from '../realtime/connection';
+import * as archive from './archive';
 import * as list from './conversationList';
 import * as hist from './history';
 import type { HistoryMessage } from './history';
@@ -26,6 +27,10 @@ export interface AppState {
   open: list.ConversationList;
   /** Conversations waiting for an operator (staff only). */
   queue: list.ConversationList;
+  /** Closed conversations (the Архив tab), loaded when the tab is first opened. */
+  archive: archive.Archive;
+  /** The account's conversation categories by id, for the archive (loaded with it). */
+  categories: Record<ID, Category>;
   histories: Record<ID, hist.History>;
   operators: Record<ID, OperatorBrief>;
   offers: Offer[];
@@ -39,6 +44,8 @@ export interface AppState {
 export type Action =
   | { type: 'me'; me: Operator }
   | { type: 'list.page'; which: 'open' | 'queue'; items: Conversation[]; cursor: string | null; reset: boolean }
+  | { type: 'archive.page'; items: Conversation[]; cursor: string | null; reset: boolean }
+  | { type: 'categories'; items: Category[] }
   | { type: 'history.page'; id: ID; items: Message[]; before: string | null }
   /** Forget every loaded history (after a resync they are reloaded on demand). */
   | { type: 'history.clear' }
@@ -49,7 +56,8 @@ export type Action =
   | { type: 'message.local'; message: HistoryMessage }
   | { type: 'message.failed'; conversationId: ID; clientId: string }
   | { type: 'read'; id: ID }
-  | { type: 'closed'; id: ID }
+  /** This operator closed it; `conversation` is the server's answer (closed, with its category). */
+  | { type: 'closed'; id: ID; conversation?: Conversation }
   | { type: 'link'; state: LinkState }
   | { type: 'offers'; offers: Offer[] }
   | { type: 'offer.error'; transferId: ID; error: string }
@@ -61,7 +69,7 @@ let noticeSeq = 0;
 
 export function initialState(me: Operator): AppState {
   return {
-    me, open: list.emptyList, queue: list.emptyList, histories: {}, operators: {}, offers: [], typing: {},
+    me, open: list.emptyList, queue: list.emptyList, archive: archive.emptyArchive, categories: {}, histories: {}, operators: {}, offers: [], typing: {},
     selectedId: null, link: 'connecting', notices: [],
   };
 }
@@ -80,11 +88,16 @@ function place(s: AppState, c: Conversation): AppState {
   return { ...s, open: list.remove(s.open, c.id), queue: list.remove(s.queue, c.id) };
 }
 
-/** Takes a closed conversation out of every list (and out of view). */
-function forget(s: AppState, id: ID): AppState {
+/**
+ * Takes a closed conversation out of the work lists (and out of view, if it was open there)
+ * and into the archive, when this operator's archive lists it.
+ */
+function forget(s: AppState, id: ID, closed?: Conversation): AppState {
+  const wasOpen = !!(s.open.byId[id] || s.queue.byId[id]);
+  const arch = closed && archive.inArchiveOf(closed, s.me.id, isStaff(s.me)) ? archive.addClosed(s.archive, closed) : s.archive;
   return {
-    ...s, open: list.remove(s.open, id), queue: list.remove(s.queue, id),
-    selectedId: s.selectedId === id ? null : s.selectedId,
+    ...s, open: list.remove(s.open, id), queue: list.remove(s.queue, id), archive: arch,
+    selectedId: s.selectedId === id && wasOpen ? null : s.selectedId,
   };
 }
 
@@ -129,7 +142,7 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
     case 'conversation.queued':
       return place(s, f.data.conversation);
     case 'conversation.closed': {
-      return forget(s, f.data.conversation.id);
+      return forget(s, f.data.conversation.id, f.data.conversation);
     }
     case 'conversation.removed': {
       const { conversation_id: id, reason, to_operator_id } = f.data;
@@ -191,6 +204,10 @@ export function reduce(s: AppState, a: Action): AppState {
       const which = a.which;
       return { ...s, [which]: list.addPage(s[which], a.items, a.cursor, a.reset) };
     }
+    case 'archive.page':
+      return { ...s, archive: archive.addArchivePage(s.archive, a.items, a.cursor, a.reset) };
+    case 'categories':
+      return { ...s, categories: Object.fromEntries(a.items.map((c) => [c.id, c])) };
     case 'history.page': {
       const h = s.histories[a.id] ?? hist.emptyHistory;
       return { ...s, histories: { ...s.histories, [a.id]: hist.addPage(h, a.items, a.before) } };
@@ -213,7 +230,7 @@ export function reduce(s: AppState, a: Action): AppState {
     case 'read':
       return { ...s, open: list.patch(s.open, a.id, (c) => ({ ...c, unread_count: 0 })) };
     case 'closed':
-      return forget(s, a.id);
+      return forget(s, a.id, a.conversation);
     case 'link':
       return { ...s, link: a.state };
     case 'offers':
