@@ -113,9 +113,14 @@ func (s *Server) operators(w http.ResponseWriter, r *http.Request, c *call) erro
 	return writeJSON(w, 200, map[string]any{"items": out})
 }
 
-// listCursor encodes the position of the last list item.
+// listCursor encodes the position of the last list item: its last message time, or its
+// closing time in the list of closed conversations.
 func listCursor(c *livedesk.Conversation) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.LastMessageAt.UnixMilli(), 10) + ":" + c.ID.String()))
+	at := c.LastMessageAt
+	if c.State == livedesk.StateClosed && c.ClosedAt != nil {
+		at = *c.ClosedAt
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMilli(), 10) + ":" + c.ID.String()))
 }
 
 func parseListCursor(s string) (int64, livedesk.ID, error) {

@@ -205,18 +205,24 @@ type ListFilter struct {
 
 // Conversations returns one page of the list, newest last message first.
 func (s *Store) Conversations(ctx context.Context, f ListFilter) ([]*livedesk.Conversation, error) {
+	// Open and queued conversations by their last message; closed ones by closing time.
+	order := `c.last_message_at`
 	where := `WHERE c.account_id = ? AND c.state = ?`
 	args := []any{f.Account, f.State}
 	if f.Assignee != 0 {
 		where = `WHERE c.assignee_id = ? AND c.account_id = ? AND c.state = ?`
 		args = []any{f.Assignee, f.Account, f.State}
 	}
+	if f.State == livedesk.StateClosed {
+		order = `c.closed_at`
+		where += ` AND c.closed_at IS NOT NULL`
+	}
 	if f.AfterID != 0 {
-		where += ` AND (c.last_message_at, c.id) < (?, ?)`
+		where += ` AND (` + order + `, c.id) < (?, ?)`
 		args = append(args, f.AfterAt, f.AfterID)
 	}
 	args = append(args, f.Limit)
-	rows, err := s.rq.QueryContext(ctx, conversationSelect+where+` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
+	rows, err := s.rq.QueryContext(ctx, conversationSelect+where+` ORDER BY `+order+` DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
