@@ -112,6 +112,8 @@ export interface Message {
   /** The sticker of a message of kind sticker. */
   sticker?: StickerRef;
   created_at: string;
+  /** A reply in an email conversation: how its mail is getting on. */
+  email_delivery?: { state: 'pending' | 'sent' | 'failed'; error?: string };
 }
 
 /** A quick message (GET /quick-messages): account-wide (in a category) or the operator's own. */
@@ -170,6 +172,7 @@ export type EventFrame = { cursor: string } & (
   | { type: 'conversation.closed'; data: { conversation: Conversation; reason: 'closed' | 'visitor_closed' } }
   | { type: 'conversation.removed'; data: { conversation_id: ID; reason: 'transferred' | 'requeued'; to_operator_id?: ID } }
   | { type: 'message.created'; data: { message: Message; conversation: Conversation } }
+  | { type: 'message.updated'; data: { conversation_id: ID; message: Message } }
   | { type: 'transfer.offered'; data: { transfer: Transfer; conversation: Conversation } }
   | { type: 'transfer.accepted'; data: { transfer: Transfer } }
   | { type: 'transfer.accept_refused'; data: { transfer: Transfer; reason: string } }

@@ -229,6 +229,16 @@ export class History extends Component<Props, State> {
 
   private delivery(m: HistoryMessage) {
     if (m.author.type !== 'operator') return null;
+    const mail = m.email_delivery;
+    if (mail && !m.delivery) {
+      // A reply in an email conversation: where its mail is.
+      return (
+        <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" title={mail.error || undefined}>
+          {mail.state === 'failed' ? <IconAlert size={13} /> : mail.state === 'sent' ? <IconCheck size={13} /> : <IconClock size={13} />}
+          {t('chat.mail.' + mail.state)}
+        </span>
+      );
+    }
     if (m.delivery === 'pending') return <span class="delivery" title={t('chat.pending')}><IconClock size={13} /></span>;
     if (m.delivery === 'failed') {
       return (

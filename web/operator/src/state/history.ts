@@ -58,3 +58,12 @@ export function markFailed(h: History, clientId: string): History {
   };
 }
 
+
+/** Replaces a stored message with its newer state (message.updated); unknown ids are ignored. */
+export function replaceMessage(h: History, m: Message): History {
+  const i = h.messages.findIndex((x) => x.id === m.id && !isPending(x));
+  if (i < 0) return h;
+  const messages = h.messages.slice();
+  messages[i] = m;
+  return { ...h, messages };
+}

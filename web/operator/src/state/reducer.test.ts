@@ -53,6 +53,18 @@ describe('event reducer', () => {
     expect(attentionCount(s)).toBe(0);
   });
 
+  it('message.updated replaces the message in a loaded history (an email reply was sent)', () => {
+    let s = loaded();
+    const reply = msg('2', { author: { type: 'operator', id: '7', name: 'Анна' }, email_delivery: { state: 'pending' } });
+    s = reduce(s, { type: 'history.page', id: '31', items: [reply, msg('1')], before: null });
+    s = reduce(s, ev({ type: 'message.updated', data: { conversation_id: '31', message: { ...reply, email_delivery: { state: 'sent' } } } }));
+    expect(s.histories['31'].messages.map((m) => [m.id, m.email_delivery?.state])).toEqual([['1', undefined], ['2', 'sent']]);
+    // Unknown messages and unloaded histories are left alone.
+    const same = reduce(s, ev({ type: 'message.updated', data: { conversation_id: '31', message: msg('99') } }));
+    expect(same.histories['31']).toBe(s.histories['31']);
+    expect(reduce(s, ev({ type: 'message.updated', data: { conversation_id: '40', message: msg('5') } })).histories['40']).toBeUndefined();
+  });
+
   it('a visitor message ends the typing indicator', () => {
     let s = reduce(loaded(), { type: 'typing', data: { conversation_id: '31', author: 'visitor' }, now: 1000 });
     expect(s.typing['31']).toBeGreaterThan(1000);

@@ -163,6 +163,8 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
       }
       return out;
     }
+    case 'message.updated':
+      return withHistory(s, f.data.conversation_id, (h) => hist.replaceMessage(h, f.data.message));
     case 'transfer.offered': {
       const { transfer: t, conversation: c } = f.data;
       let out = place(s, c);
