@@ -284,6 +284,69 @@ test('the monitor lists the queue', async ({ browser }) => {
   await shot(page, 'monitor-queue');
 });
 
+test('the supervisor sees live conversations: who waits for an answer, with which operator', async ({ browser }) => {
+  const acc = await createAccount('Admin live');
+  const boris = await createOperator(acc, 'Борис Оператор', 'available');
+  const cp = await createWebchatPoint(acc.adminToken);
+  const assigned = async (conversationId: string) => expect.poll(async () =>
+    (await api('GET', `/api/v1/conversations/${conversationId}`, undefined, acc.adminToken)).assignee_id).toBe(boris.id);
+  // A guest Boris already answered, a visitor who left, and Piotr still waiting for an answer.
+  const guest = await Visitor.start(cp.key);
+  const g = await guest.send('Здравствуйте, какие у вас часы работы?');
+  await assigned(g.conversation_id);
+  await api('POST', `/api/v1/conversations/${g.conversation_id}/messages`, { client_id: 'live-1', text: 'С 9 до 21 ежедневно' }, boris.token);
+  const anna = await Visitor.start(cp.key, 'Анна Ушедшая');
+  const a = await anna.send('Уже не нужно, спасибо');
+  await assigned(a.conversation_id);
+  await anna.close();
+  const piotr = await Visitor.start(cp.key, 'Пётр Ждущий');
+  const p = await piotr.send('Где мой заказ 1042? Обещали доставить вчера, а его всё нет');
+  await assigned(p.conversation_id);
+
+  const svEmail = `sv-live-${Date.now()}@e2e.test`;
+  await api('POST', '/api/v1/admin/operators', { name: 'Вера Супервизор', email: svEmail, password: 'e2e-password', role: 'supervisor', limit: 3 }, acc.adminToken);
+  const page = await cabinet(browser, svEmail, 'e2e-password');
+  const card = page.getByTestId('monitor-live');
+  await expect(card.getByRole('heading', { name: /Открытые обращения/ })).toBeVisible();
+  await expect(card.getByTestId('live-count')).toHaveText('3');
+  const items = card.getByTestId('live-item');
+  // Waiting first, then the rest by last message.
+  await expect(items.getByTestId('live-visitor')).toHaveText(['Пётр Ждущий', 'Анна Ушедшая', 'Гость']);
+  const row = items.filter({ hasText: 'Пётр Ждущий' });
+  await expect(row).toHaveAttribute('data-waiting', 'yes');
+  await expect(row.getByTestId('live-operator')).toHaveText('Борис Оператор');
+  await expect(row.getByTestId('live-wait')).toContainText('ждёт ответа');
+  await expect(row).toContainText('Где мой заказ 1042?');
+  await expect(row).toContainText('Сайт e2e');
+  await expect(row.getByTestId('live-unread')).toHaveText('1');
+  const left = items.filter({ hasText: 'Анна Ушедшая' });
+  await expect(left.getByTestId('live-visitor-closed')).toHaveText('закрыто посетителем');
+  await expect(left).toHaveAttribute('data-waiting', 'no');
+  const answered = items.filter({ hasText: 'Гость' });
+  await expect(answered).toHaveAttribute('data-waiting', 'no');
+  await expect(answered).toContainText('Оператор: С 9 до 21 ежедневно');
+
+  // Seen six minutes later, the wait is highlighted.
+  await page.clock.setFixedTime(Date.now() + 6 * 60_000);
+  await expect(row).toHaveAttribute('data-waiting', 'long', { timeout: 15_000 });
+  await expect(row.locator('.wait-long')).toContainText('6 мин');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'monitor-live');
+  // Usable at 1024 wide: the page does not scroll sideways, the message preview stays visible.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(row.locator('.live-preview')).toBeVisible();
+  expect(await page.evaluate(() => document.querySelector('main')!.scrollWidth <= document.querySelector('main')!.clientWidth)).toBe(true);
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'monitor-live-1024');
+
+  // Boris answers: with the next refresh Piotr no longer waits and the newest message comes first.
+  await api('POST', `/api/v1/conversations/${p.conversation_id}/messages`, { client_id: 'live-2', text: 'Проверяю, минуту' }, boris.token);
+  await expect(row).toHaveAttribute('data-waiting', 'no', { timeout: 15_000 });
+  await expect(row.getByTestId('live-wait')).not.toContainText('ждёт ответа');
+  await expect(row).toContainText('Оператор: Проверяю, минуту');
+  await expect(items.getByTestId('live-visitor')).toHaveText(['Пётр Ждущий', 'Анна Ушедшая', 'Гость']);
+});
+
 test('an operator sees the no-access page; a supervisor sees only monitoring and reports', async ({ browser }) => {
   const acc = await createAccount('Admin roles');
   const email = `plain-${Date.now()}@e2e.test`;

@@ -1,5 +1,5 @@
 import { request } from '../../../shared/api/http';
-import type { AccountSettings, Category, Channel, ContactPoint, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
+import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
 
 // ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
 export { ApiError, setUnauthenticatedHandler } from '../../../shared/api/http';
@@ -16,6 +16,8 @@ export const api = {
   me: () => request<Operator>('GET', '/me'),
 
   monitor: () => request<Monitor>('GET', '/admin/monitor'),
+  /** The account's open (assigned) conversations, newest last message first (staff see the whole account). */
+  openConversations: (limit = 200) => request<ConversationPage>('GET', `/conversations?state=open&limit=${limit}`),
   reports: (from: string, to: string, tz: string) =>
     request<Report>('GET', `/admin/reports?from=${enc(from)}&to=${enc(to)}&tz=${enc(tz)}`),
 

@@ -36,9 +36,26 @@ export interface Conversation {
   channel: Channel;
   contact_point: { id: ID; name: string };
   visitor: { id: ID; name: string; display_name: string };
-  last_message: { text: string; author: string; at: string } | null;
+  last_message: { text: string; author: 'visitor' | 'operator' | 'system'; at: string } | null;
+  last_message_at: string;
+  /** The visitor closed it from the widget; the operator still has to close it. */
+  visitor_closed: boolean;
+  /** null while queued. */
+  assignee_id: ID | null;
+  /** Visitor messages since the operator last replied or marked read. */
+  unread_count: number;
+  /** The pending transfer offer; omitted when there is none. */
+  pending_transfer?: { id: ID; from_operator_id: ID; to_operator_id: ID; state: string; expires_at: string };
   queued_at: string;
+  /** Omitted while queued. */
+  assigned_at?: string;
   created_at: string;
+}
+
+/** One page of the conversation list. */
+export interface ConversationPage {
+  items: Conversation[];
+  next_cursor: string | null;
 }
 
 export interface Monitor {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Channel, ContactPoint } from '../api/types';
+import { ChatIcon, MailIcon } from '../components/icons';
 import { Empty, Field, LoadError, Loading, Modal, PageHead, described, useLoad } from '../components/ui';
 import { t } from '../i18n';
 import { placeError } from '../lib/errors';
@@ -231,22 +232,6 @@ function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactP
 /** Server options (--smtp-listen) in a text as unbreakable code. */
 export function withOptions(text: string) {
   return text.split(/(--[a-z][a-z-]*)/).map((part, i) => (i % 2 ? <code key={i} class="opt">{part}</code> : part));
-}
-
-function MailIcon() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" data-icon="mail">
-      <rect x="3" y="5" width="18" height="14" rx="2" /><path d="m3 7 9 6 9-6" />
-    </svg>
-  );
-}
-
-function ChatIcon() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" data-icon="chat">
-      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1.1-4.6A8 8 0 1 1 21 12z" />
-    </svg>
-  );
 }
 
 interface WidgetForm {

@@ -1,16 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Monitor as MonitorData, OperatorBrief } from '../api/types';
+import type { ConversationPage, Conversation, Monitor as MonitorData, OperatorBrief } from '../api/types';
+import { ChatIcon, MailIcon } from '../components/icons';
 import { Empty, LoadError, Loading, PageHead } from '../components/ui';
-import { getLang, t } from '../i18n';
+import { type Lang, getLang, t } from '../i18n';
 import { formatDuration, secondsSince } from '../lib/format';
+import { type LiveRow, liveRows } from '../lib/live';
 import { STATUSES, STATUS_COLOR, loadShare } from '../lib/status';
 
 const REFRESH_MS = 5000;
+/** Open conversations shown at most (one page of the list). */
+const LIVE_LIMIT = 200;
 
 /** Who is online with what load, the queue and the open conversations; refreshed every 5 s. */
 export function Monitor() {
   const [data, setData] = useState<MonitorData>();
+  const [live, setLive] = useState<ConversationPage>();
+  const [liveError, setLiveError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [at, setAt] = useState<number>(0);
@@ -20,24 +26,37 @@ export function Monitor() {
     if (inFlight.current) return;
     inFlight.current = true;
     setBusy(true);
-    try {
-      setData(await api.monitor());
-      setError(null);
+    // The two requests go together; one failing keeps the other part fresh.
+    const [mon, convs] = await Promise.allSettled([api.monitor(), api.openConversations(LIVE_LIMIT)]);
+    if (mon.status === 'fulfilled') {
+      setData(mon.value);
       setAt(Date.now());
-    } catch (err) {
-      setError(err);
-    } finally {
-      inFlight.current = false;
-      setBusy(false);
     }
+    if (convs.status === 'fulfilled') {
+      setLive(convs.value);
+      setLiveError(null);
+    } else {
+      setLiveError(convs.reason);
+    }
+    setError(mon.status === 'rejected' ? mon.reason : convs.status === 'rejected' ? convs.reason : null);
+    inFlight.current = false;
+    setBusy(false);
   }
 
   useEffect(() => {
     void load();
+    // Paused while the tab is hidden; brought up to date as soon as it is shown again.
     const timer = setInterval(() => {
       if (!document.hidden) void load();
     }, REFRESH_MS);
-    return () => clearInterval(timer);
+    const onVisible = () => {
+      if (!document.hidden) void load();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, []);
 
   const lang = getLang();
@@ -100,10 +119,97 @@ export function Monitor() {
               )}
             </div>
           </div>
+          <LiveConversations page={live} error={liveError} retry={load} operators={data.operators} total={data.open_conversations} now={at} lang={lang} />
         </>
       )}
     </section>
   );
+}
+
+/** The account's open conversations: who waits for an answer, with whom, since when. */
+function LiveConversations({ page, error, retry, operators, total, now, lang }: {
+  page: ConversationPage | undefined; error: unknown; retry: () => void; operators: OperatorBrief[]; total: number; now: number; lang: Lang;
+}) {
+  const names = new Map(operators.map((o) => [o.id, o.name]));
+  const rows = page ? liveRows(page.items, now) : [];
+  const more = page != null && page.next_cursor != null;
+  const count = more ? Math.max(total, rows.length + 1) : rows.length;
+  return (
+    <div class="panel live-panel" data-testid="monitor-live">
+      <h2 class="panel-title">{t('live.title')} {page && <span class="count" data-testid="live-count">{count}</span>}</h2>
+      {!page && error == null && <Loading />}
+      {!page && error != null && <LoadError error={error} retry={retry} />}
+      {page && rows.length === 0 && <Empty title={t('live.empty')}>{t('live.emptyHint')}</Empty>}
+      {page && rows.length > 0 && (
+        <>
+          <p class="hint hint-top">{t('live.intro')}</p>
+          <div class="live-scroll">
+            <table class="table live-table" data-testid="live-table">
+              <colgroup>
+                <col class="live-col-visitor" /><col class="live-col-operator" /><col /><col class="live-col-wait" /><col class="live-col-unread" /><col class="live-col-age" />
+              </colgroup>
+              <thead>
+                <tr>
+                  <th>{t('col.visitor')}</th><th>{t('col.operator')}</th><th>{t('live.lastMessage')}</th>
+                  <th>{t('live.wait')}</th><th class="num">{t('live.unread')}</th><th class="num">{t('live.age')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => <LiveItem key={r.conv.id} row={r} names={names} now={now} lang={lang} />)}
+              </tbody>
+            </table>
+          </div>
+          {more && <p class="hint" data-testid="live-more">{t('live.more', { shown: rows.length, total: count })}</p>}
+        </>
+      )}
+    </div>
+  );
+}
+
+function LiveItem({ row, names, now, lang }: { row: LiveRow; names: Map<string, string>; now: number; lang: Lang }) {
+  const c = row.conv;
+  const m = c.last_message;
+  const channel = t('channel.' + c.channel);
+  const operator = c.assignee_id ? names.get(c.assignee_id) : undefined;
+  const transferTo = c.pending_transfer ? names.get(c.pending_transfer.to_operator_id) ?? '…' : null;
+  const waiting = row.waiting != null ? (row.longWait ? 'long' : 'yes') : 'no';
+  return (
+    <tr data-testid="live-item" data-id={c.id} data-waiting={waiting} class={row.longWait ? 'live-long' : undefined}>
+      <td>
+        <span class="live-name">
+          <span class="cell-strong" data-testid="live-visitor">{visitorName(c)}</span>
+          {c.visitor_closed && <span class="tag" data-testid="live-visitor-closed">{t('live.visitorClosed')}</span>}
+          {transferTo != null && <span class="tag tag-info" data-testid="live-transfer">{t('live.transfer', { name: transferTo })}</span>}
+        </span>
+        <span class="cell-sub live-point" title={t('live.channelPoint', { channel, name: c.contact_point.name })}>
+          {c.channel === 'email' ? <MailIcon /> : <ChatIcon />}<span class="live-point-name"><span class="sr-only">{channel}: </span>{c.contact_point.name}</span>
+        </span>
+      </td>
+      <td class="live-operator" data-testid="live-operator">{operator ?? <span class="muted">{c.assignee_id ? '—' : t('live.noOperator')}</span>}</td>
+      <td class="live-preview" title={m?.text}>
+        {!m ? <span class="muted">{t('live.noMessages')}</span> : (
+          <>{m.author === 'operator' && <span class="muted">{t('live.fromOperator')} </span>}<span class={m.author === 'system' ? 'muted' : undefined}>{m.text}</span></>
+        )}
+      </td>
+      <td data-testid="live-wait">
+        {row.waiting != null ? (
+          <span class={'wait' + (row.longWait ? ' wait-long' : '')} title={row.longWait ? t('live.waitingLong') : undefined}>
+            <span class="wait-label">{t('live.waiting')}</span>
+            <span class="wait-time">{formatDuration(row.waiting, lang)}</span>
+          </span>
+        ) : <span class="muted small">{c.visitor_closed ? '—' : t('live.answered')}</span>}
+      </td>
+      <td class="num" data-testid="live-unread">
+        {c.unread_count > 0 ? <span class="unread" title={t('live.unreadTitle', { n: c.unread_count })}>{c.unread_count}</span> : <span class="muted">0</span>}
+      </td>
+      <td class="num muted" title={t('live.ageTitle', { time: new Date(c.created_at).toLocaleString(lang) })}>{formatDuration(secondsSince(c.created_at, now), lang)}</td>
+    </tr>
+  );
+}
+
+/** The visitor's name; a visitor without one is «Гость» (in the cabinet's language). */
+function visitorName(c: Conversation): string {
+  return c.visitor.name.trim() || t('live.guest');
 }
 
 /** Online first (in status order), then by name. */
