@@ -84,6 +84,8 @@ type session struct {
 	boxes []*livedesk.ContactPoint
 }
 
+// Reset, Logout, Mail and Rcpt are smtp.Session's: the envelope sender is not used (the
+// mail's From is), each recipient must be a mailbox here.
 func (s *session) Reset()                                    { s.boxes = nil }
 func (s *session) Logout() error                             { s.in.sessions.Add(-1); return nil }
 func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
@@ -278,7 +280,7 @@ func extension(contentType string) string {
 	return ".bin"
 }
 
-// slogWriter gives the SMTP server's log lines to slog.
+// slogWriter gives the SMTP server's log lines to slog (smtp.Logger's Printf and Println).
 type slogWriter struct{ log *slog.Logger }
 
 func (w slogWriter) Printf(format string, v ...any) { w.log.Warn("smtp: " + fmt.Sprintf(format, v...)) }
