@@ -422,3 +422,54 @@ func TestEmailRelayRetries(t *testing.T) {
 		t.Fatalf("history %+v: a delivered retry adds nothing", h)
 	}
 }
+
+// TestEmailSessionsPerHost: one client address gets at most 8 SMTP sessions at once; the
+// ninth is told to come back later (4xx), and a place freed is taken again.
+func TestEmailSessionsPerHost(t *testing.T) {
+	t.Parallel()
+	rl := startRelay(t)
+	env, _, _ := mailEnv(t, rl.addr)
+	var open []*smtp.Client
+	defer func() {
+		for _, c := range open {
+			c.Close()
+		}
+	}()
+	hello := func() (*smtp.Client, error) {
+		c, err := smtp.Dial(env.App.MailAddr())
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Hello("e2e.test"); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return c, nil
+	}
+	for i := range 8 {
+		c, err := hello()
+		if err != nil {
+			t.Fatalf("session %d: %v", i+1, err)
+		}
+		open = append(open, c)
+	}
+	if c, err := hello(); err == nil || !strings.HasPrefix(err.Error(), "4") {
+		if c != nil {
+			c.Close()
+		}
+		t.Fatalf("the ninth session: %v, want a 4xx refusal", err)
+	}
+	open[0].Quit()
+	open = open[1:]
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		c, err := hello()
+		if err == nil {
+			open = append(open, c)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a freed place was not given back: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

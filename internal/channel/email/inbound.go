@@ -10,7 +10,7 @@ import (
 	"mime"
 	"net"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -30,22 +30,29 @@ import (
 const MaxMailBytes = attachment.MaxBytes*4/3 + 2<<20
 
 // MaxSessions bounds the SMTP sessions served at once: each may hold a mail of up to
-// MaxMailBytes in memory while it is parsed.
-const MaxSessions = 64
+// MaxMailBytes in memory while it is parsed. MaxSessionsPerHost bounds those of one client
+// address, so that one sender cannot take them all.
+const (
+	MaxSessions        = 64
+	MaxSessionsPerHost = 8
+)
 
 // Inbound is the SMTP listener that takes mail for the mailboxes.
 type Inbound struct {
-	desk     *desk.Desk
-	store    *store.Store
-	files    *attachment.Files
-	log      *slog.Logger
-	server   *smtp.Server
-	sessions atomic.Int32
+	desk   *desk.Desk
+	store  *store.Store
+	files  *attachment.Files
+	log    *slog.Logger
+	server *smtp.Server
+
+	mu       sync.Mutex
+	sessions int
+	perHost  map[string]int
 }
 
 // NewInbound returns the listener; domain is the name it greets with.
 func NewInbound(d *desk.Desk, st *store.Store, files *attachment.Files, domain string, log *slog.Logger) *Inbound {
-	in := &Inbound{desk: d, store: st, files: files, log: log}
+	in := &Inbound{desk: d, store: st, files: files, log: log, perHost: map[string]int{}}
 	s := smtp.NewServer(in)
 	s.Domain = domain
 	s.MaxMessageBytes = MaxMailBytes
@@ -71,23 +78,41 @@ func (in *Inbound) Shutdown(ctx context.Context) error { return in.server.Shutdo
 
 // NewSession starts one SMTP conversation (smtp.Backend); over MaxSessions at once the
 // client is told to come back later (421).
-func (in *Inbound) NewSession(*smtp.Conn) (smtp.Session, error) {
-	if in.sessions.Add(1) > MaxSessions {
-		in.sessions.Add(-1)
+func (in *Inbound) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	host := ""
+	if a, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
+		host = a.IP.String()
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.sessions >= MaxSessions || in.perHost[host] >= MaxSessionsPerHost {
 		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "too busy, try again later"}
 	}
-	return &session{in: in}, nil
+	in.sessions++
+	in.perHost[host]++
+	return &session{in: in, host: host}, nil
+}
+
+// endSession gives back a session's places.
+func (in *Inbound) endSession(host string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.sessions--
+	if in.perHost[host]--; in.perHost[host] <= 0 {
+		delete(in.perHost, host)
+	}
 }
 
 type session struct {
 	in    *Inbound
+	host  string
 	boxes []*livedesk.ContactPoint
 }
 
 // Reset, Logout, Mail and Rcpt are smtp.Session's: the envelope sender is not used (the
 // mail's From is), each recipient must be a mailbox here.
 func (s *session) Reset()                                    { s.boxes = nil }
-func (s *session) Logout() error                             { s.in.sessions.Add(-1); return nil }
+func (s *session) Logout() error                             { s.in.endSession(s.host); return nil }
 func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { return s.rcpt(to) }
 
