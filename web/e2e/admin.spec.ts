@@ -1,4 +1,5 @@
 import { type Browser, type Page, expect, test } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Visitor } from './operator-helpers';
 import { type Account, api, createAccount, createOperator, createWebchatPoint, login } from './support';
@@ -268,6 +269,24 @@ test('monitor shows operators in their colours and the queue; reports render tot
   await expect(page.getByTestId('total-created')).toContainText('2');
   await page.locator('[data-preset="30d"]').click();
   await expect(page.locator('[data-preset="30d"]')).toHaveAttribute('aria-pressed', 'true');
+  // The report on screen downloads as CSV: BOM, `;` in Russian, CRLF, sections with header rows.
+  const button = page.getByRole('button', { name: 'Скачать CSV' });
+  await expect(button).toBeEnabled();
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const from = await page.getByTestId('report-from').inputValue();
+  const to = await page.getByTestId('report-to').inputValue();
+  expect(download.suggestedFilename()).toBe(`livedesk-report-${from}-${to}.csv`);
+  const bytes = await readFile(await download.path());
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = bytes.toString('utf8').slice(1).split('\r\n');
+  expect(lines[0]).toBe('С;По;Часовой пояс');
+  expect(lines[1]).toMatch(new RegExp(`^${from};${to};`));
+  expect(lines).toContain('Создано;Завершено;Закрыто посетителем;В очереди сейчас;Открыто сейчас');
+  const cats = lines.indexOf('Категория;Завершено');
+  expect(cats).toBeGreaterThan(0);
+  expect(lines.slice(cats + 1, lines.indexOf('', cats))).toEqual(['Оплата;1']);
+  expect(lines).toContain('Оператор;Завершено;Первый ответ, среднее, с');
+  expect(lines.some((l) => /^Борис Доступный;1;\d+$/.test(l))).toBe(true);
   await shot(page, 'reports');
 });
 

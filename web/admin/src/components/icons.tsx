@@ -15,3 +15,11 @@ export function ChatIcon() {
     </svg>
   );
 }
+
+export function DownloadIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" data-icon="download" aria-hidden="true">
+      <path d="M12 4v11" /><path d="m7 10 5 5 5-5" /><path d="M5 20h14" />
+    </svg>
+  );
+}

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { Report, Stat } from '../api/types';
+import { DownloadIcon } from '../components/icons';
 import { Empty, LoadError, Loading, PageHead } from '../components/ui';
 import { getLang, t } from '../i18n';
+import { reportCsv, reportFileName, saveText } from '../lib/csv';
 import { type Preset, type Range, checkRange, formatDuration, presetRange, rangePreset, shortDay } from '../lib/format';
 
 function timeZone(): string {
@@ -54,10 +56,18 @@ export function Reports() {
 
   const preset = rangePreset(range, new Date());
   const lang = getLang();
+  // The report on screen; while another range loads, the old one stays shown but is not offered.
+  const shown = report && error == null ? report : undefined;
+  function download() {
+    if (shown) saveText(reportCsv(shown, lang), reportFileName(shown));
+  }
 
   return (
     <section data-testid="screen-reports">
-      <PageHead title={t('nav.reports')} intro={t('reports.intro', { tz })} />
+      <PageHead title={t('nav.reports')} intro={t('reports.intro', { tz })}>
+        <button type="button" class="btn" onClick={download} disabled={!shown || loading} title={t('reports.downloadHint')}
+          data-testid="report-download"><DownloadIcon />{t('reports.download')}</button>
+      </PageHead>
       <form class="toolbar" onSubmit={applyCustom} aria-label={t('reports.range')}>
         <div class="segmented" role="group" aria-label={t('reports.presets')}>
           {(['today', '7d', '30d'] as Preset[]).map((p) => (
@@ -78,7 +88,7 @@ export function Reports() {
 
       {!report && loading && <Loading />}
       {error != null && !loading && <LoadError error={error} retry={() => load(range)} />}
-      {report && error == null && <ReportView report={report} lang={lang} />}
+      {shown && <ReportView report={shown} lang={lang} />}
     </section>
   );
 }
