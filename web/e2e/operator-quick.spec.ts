@@ -122,7 +122,10 @@ test('quick messages: personal message, search, insert with Enter and double cli
   await expect(win(page)).toBeHidden();
   await expect(input(page)).toHaveValue('');
   await openWindow(page);
+  // The keys go to the list once it is there (it may still be loading right after opening).
+  await expect(active(page)).toContainText('Приветствие дня');
   await page.keyboard.press('ArrowDown');
+  await expect(win(page).getByTestId('quick-view-text')).toContainText('Доставка по Москве');
   await page.keyboard.press('Enter');
   await expect(input(page)).toHaveValue('Доставка по Москве занимает 1–2 рабочих дня, по России — до недели.');
 
