@@ -103,11 +103,7 @@ func cfJSONError(t *testing.T, what string, resp *http.Response, body []byte, st
 // on both WebSockets.
 func TestWSHandshakeErrorsAreJSON(t *testing.T) {
 	t.Parallel()
-	env := testkit.Start(t)
-	a := env.NewAccount()
-	_, key := a.ContactPoint("webchat")
-	op := a.Operator("Анна", "operator", 5, "available")
-	v := env.Visitor(key, "Вера")
+	_, _, _, op, v := testkit.StartChat(t)
 
 	for _, side := range []struct {
 		name string

@@ -245,11 +245,7 @@ func TestResumeOperator(t *testing.T) {
 // keeps replying.
 func TestResumeVisitor(t *testing.T) {
 	t.Parallel()
-	env := testkit.Start(t)
-	a := env.NewAccount()
-	_, key := a.ContactPoint("webchat")
-	op := a.Operator("Анна", "operator", 5, "available")
-	v := env.Visitor(key, "Вера")
+	_, _, _, op, v := testkit.StartChat(t)
 	conv := v.Say("Здравствуйте").ConversationID
 	w := rsWriter{op, "/api/v1/conversations/" + conv + "/messages"}
 	rsResume(t, v, true, []rsWriter{w, w, w, w}, 150, 100)
@@ -259,11 +255,7 @@ func TestResumeVisitor(t *testing.T) {
 // is answered with resync (and the connection then goes on live), on both sides.
 func TestResumeResync(t *testing.T) {
 	t.Parallel()
-	env := testkit.Start(t)
-	a := env.NewAccount()
-	_, key := a.ContactPoint("webchat")
-	op := a.Operator("Анна", "operator", 5, "available")
-	v := env.Visitor(key, "Вера")
+	env, _, _, op, v := testkit.StartChat(t)
 	conv := v.Say("Здравствуйте").ConversationID
 
 	expectResync := func(c *testkit.Client, visitor bool, cursor string) {

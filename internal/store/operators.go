@@ -40,7 +40,8 @@ func (tx *Tx) CreateOperator(o *livedesk.Operator) error {
 		settings, created_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		o.AccountID, o.Name, o.Email, o.PasswordHash, o.Role, o.Status, ms(tx.now), o.Limit, string(settings), ms(tx.now)).Scan(&o.ID)
 	if isUnique(err) {
-		return livedesk.Errorf(livedesk.CodeConflict, "an operator with this email exists")
+		return &livedesk.Error{Code: livedesk.CodeConflict, Message: "an operator with this email exists",
+			Details: map[string]string{"field": "email"}}
 	}
 	if err != nil {
 		return fmt.Errorf("create operator: %w", err)

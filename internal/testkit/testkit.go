@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,21 +150,8 @@ func (r Response) Decode(t testing.TB, v any) {
 // Raw sends a request with a raw body.
 func (c *Client) Raw(method, path string, body []byte) Response {
 	c.T.Helper()
-	req, err := http.NewRequest(method, c.Base+path, bytes.NewReader(body))
-	if err != nil {
-		c.T.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.T.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return Response{Status: resp.StatusCode, Body: b}
+	r, _ := c.Send(method, path, "application/json", bytes.NewReader(body), nil)
+	return r
 }
 
 // Do sends v as JSON (nil: no body).
@@ -475,4 +461,17 @@ func sharedChecker(dir string) *spell.Checker {
 		checkers.byDir[dir] = c
 	}
 	return c
+}
+
+// StartChat runs livedesk with what most chat tests start from: an account (a), its webchat
+// contact point (key), the operator Анна available with a limit of 5 (op) and the visitor Вера
+// at that contact point (v).
+func StartChat(t testing.TB) (env *Env, a *Account, key string, op, v *Client) {
+	t.Helper()
+	env = Start(t)
+	a = env.NewAccount()
+	_, key = a.ContactPoint("webchat")
+	op = a.Operator("Анна", "operator", 5, "available")
+	v = env.Visitor(key, "Вера")
+	return env, a, key, op, v
 }

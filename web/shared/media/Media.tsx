@@ -135,3 +135,41 @@ export function filesOf(dt: DataTransfer | null): File[] {
   if (!dt) return [];
   return Array.from(dt.files ?? []);
 }
+
+/** The paste and drag-and-drop handlers of a composer that takes files. */
+export interface FileInputHandlers {
+  onPaste: (e: ClipboardEvent) => void;
+  dropHandlers: Record<string, (e: DragEvent) => void>;
+}
+
+/**
+ * Paste and drop handlers that hand pasted or dropped files to `add` and show the drop zone
+ * with `setDragging` while files are dragged over; nothing happens while `enabled` is false.
+ * Plain text pastes and drops are left to the browser.
+ */
+export function fileInputHandlers(add: (files: File[]) => void, setDragging: (on: boolean) => void, enabled = true): FileInputHandlers {
+  const take = (e: Event, dt: DataTransfer | null) => {
+    const files = filesOf(dt);
+    if (files.length && enabled) {
+      e.preventDefault();
+      add(files);
+    }
+  };
+  return {
+    onPaste: (e) => take(e, e.clipboardData),
+    dropHandlers: {
+      onDragOver: (e) => {
+        if (!enabled || !e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      },
+      onDragLeave: (e) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setDragging(false);
+      },
+      onDrop: (e) => {
+        setDragging(false);
+        take(e, e.dataTransfer);
+      },
+    },
+  };
+}

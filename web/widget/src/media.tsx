@@ -6,7 +6,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { loadEmojiData } from '../../shared/emoji/load';
 import { type Chip, ChipSet, chipsReady, limitMessage } from '../../shared/media/attach';
-import { Attachments, Chips, filesOf, insertAt, MessageSticker } from '../../shared/media/Media';
+import { Attachments, Chips, fileInputHandlers, type FileInputHandlers, insertAt, MessageSticker } from '../../shared/media/Media';
 import { Picker } from '../../shared/media/Picker';
 import { type MediaLang, mediaTexts } from '../../shared/media/texts';
 import type { Chat, ChatMessage, Media } from './chat';
@@ -33,7 +33,7 @@ export function LineMedia({ m, chat, lang }: { m: ChatMessage; chat: Chat; lang:
   );
 }
 
-export interface WidgetMedia {
+export interface WidgetMedia extends FileInputHandlers {
   attachButton: preact.JSX.Element;
   emojiButton: preact.JSX.Element;
   picker: preact.JSX.Element | null;
@@ -42,8 +42,6 @@ export interface WidgetMedia {
   busy: boolean;
   ready: boolean;
   take: () => Media;
-  onPaste: (e: ClipboardEvent) => void;
-  dropHandlers: Record<string, (e: DragEvent) => void>;
 }
 
 export function useWidgetMedia({ chat, lang, input, text, setText }: {
@@ -117,30 +115,6 @@ export function useWidgetMedia({ chat, lang, input, text, setText }: {
         attachments: taken.map((c) => ({ id: c.id!, name: c.name, size: c.size, content_type: c.type, url: '/api/v1/widget/attachments/' + c.id + '/file', expired: false })),
       };
     },
-    onPaste: (e) => {
-      const files = filesOf(e.clipboardData);
-      if (files.length) {
-        e.preventDefault();
-        add(files);
-      }
-    },
-    dropHandlers: {
-      onDragOver: (e) => {
-        if (!e.dataTransfer?.types.includes('Files')) return;
-        e.preventDefault();
-        setDragging(true);
-      },
-      onDragLeave: (e) => {
-        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setDragging(false);
-      },
-      onDrop: (e) => {
-        setDragging(false);
-        const files = filesOf(e.dataTransfer);
-        if (files.length) {
-          e.preventDefault();
-          add(files);
-        }
-      },
-    },
+    ...fileInputHandlers(add, setDragging),
   };
 }

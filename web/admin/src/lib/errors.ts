@@ -7,6 +7,7 @@ import { type FieldMap, errorField } from './forms';
 // Refusals about a field (details.field) that have a text of our own whatever the wording.
 const BY_FIELD: Record<string, string> = {
   'conflict settings.address': 'cp.addressTaken',
+  'conflict email': 'error.emailTaken',
   'invalid_input settings.address': 'cp.addressBad',
   'invalid_input settings.color': 'cp.colorBad',
   'invalid_input email': 'form.email',

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { loadEmojiData } from '../../../shared/emoji/load';
 import { type Chip, ChipSet, chipsReady, limitMessage, uploadFile } from '../../../shared/media/attach';
 import { mediaCss } from '../../../shared/media/css';
-import { Chips, filesOf, type ImageSource, insertAt } from '../../../shared/media/Media';
+import { Chips, fileInputHandlers, type FileInputHandlers, type ImageSource, insertAt } from '../../../shared/media/Media';
 import { Picker, type Sticker, type StickerPack } from '../../../shared/media/Picker';
 import { mediaTexts } from '../../../shared/media/texts';
 import { api } from '../api/client';
@@ -49,7 +49,7 @@ interface Options {
   onSticker: (s: Sticker) => void;
 }
 
-export interface ComposerMedia {
+export interface ComposerMedia extends FileInputHandlers {
   attachButton: preact.JSX.Element;
   emojiButton: preact.JSX.Element;
   picker: preact.JSX.Element | null;
@@ -60,8 +60,6 @@ export interface ComposerMedia {
   ready: boolean;
   /** Takes the uploaded files for the message being sent. */
   take: () => { ids: string[]; chips: Chip[] };
-  onPaste: (e: ClipboardEvent) => void;
-  dropHandlers: Record<string, (e: DragEvent) => void>;
 }
 
 export function useComposerMedia(o: Options): ComposerMedia {
@@ -143,31 +141,6 @@ export function useComposerMedia(o: Options): ComposerMedia {
       setError(null);
       return { ids: set.take(), chips: taken };
     },
-    onPaste: (e) => {
-      const files = filesOf(e.clipboardData);
-      if (files.length && !attachOff) {
-        e.preventDefault();
-        add(files);
-      }
-    },
-    dropHandlers: {
-      onDragOver: (e) => {
-        if (attachOff || !e.dataTransfer?.types.includes('Files')) return;
-        e.preventDefault();
-        setDragging(true);
-      },
-      onDragLeave: (e) => {
-        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) setDragging(false);
-      },
-      onDrop: (e) => {
-        setDragging(false);
-        if (attachOff) return;
-        const files = filesOf(e.dataTransfer);
-        if (files.length) {
-          e.preventDefault();
-          add(files);
-        }
-      },
-    },
+    ...fileInputHandlers(add, setDragging, !attachOff),
   };
 }
