@@ -213,7 +213,12 @@ func (a *App) startMail() error {
 			return fmt.Errorf("listen %s: %w", a.cfg.SMTPListen, err)
 		}
 		a.mailLn = ln
-		a.Mail = email.NewInbound(a.Desk, a.Store, a.Files, a.cfg.SMTPDomain, a.log)
+		a.Mail = email.NewInbound(a.Desk, a.Store, a.Files, email.InboundOptions{Domain: a.cfg.SMTPDomain,
+			SpoolDir: filepath.Join(a.cfg.Data, "files", "tmp"), // emptied at start (attachment.NewDisk)
+			Limits: email.Limits{MaxSessions: a.cfg.SMTPMaxSessions, PerAddress: a.cfg.SMTPSessionsPerAddress,
+				PerPrefix: a.cfg.SMTPSessionsPerNetwork, IdleTimeout: a.cfg.SMTPIdleTimeout, SessionTimeout: a.cfg.SMTPSessionTimeout,
+				ProcessTimeout: a.cfg.SMTPProcessTimeout, MIME: email.MIMELimits{MaxDepth: a.cfg.SMTPMaxMIMEDepth, MaxParts: a.cfg.SMTPMaxMIMEParts}}},
+			a.log)
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()

@@ -44,6 +44,15 @@ type Config struct {
 	SMTPRelay, SMTPRelayUser, SMTPRelayPassword string
 	// OutboxPoll is how often the outbox is looked at besides when a reply is queued.
 	OutboxPoll time.Duration
+	// SMTPFrom is the platform address replies go out from while their mailbox's address is
+	// not confirmed (empty: noreply@ the SMTP domain); it also sends the confirmation mails.
+	SMTPFrom string
+	// SMTP session limits (email.Limits): connections at once, per client address, per
+	// /24 or /64 network; the idle time before DATA, a session's whole time, the time to
+	// process one mail; multipart nesting levels and parts looked at in one mail.
+	SMTPMaxSessions, SMTPSessionsPerAddress, SMTPSessionsPerNetwork int
+	SMTPIdleTimeout, SMTPSessionTimeout, SMTPProcessTimeout         time.Duration
+	SMTPMaxMIMEDepth, SMTPMaxMIMEParts                              int
 }
 
 // Default returns the defaults.
@@ -51,7 +60,9 @@ func Default() Config {
 	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
 		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
 		Synchronous: "FULL", SendQueue: 1024, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
-		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second}
+		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second,
+		SMTPMaxSessions: 100, SMTPSessionsPerAddress: 8, SMTPSessionsPerNetwork: 16, SMTPIdleTimeout: 30 * time.Second,
+		SMTPSessionTimeout: 10 * time.Minute, SMTPProcessTimeout: 2 * time.Minute, SMTPMaxMIMEDepth: 10, SMTPMaxMIMEParts: 300}
 }
 
 // Register defines the serve flags on fs, with defaults taken from the environment.
@@ -73,6 +84,19 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.SMTPRelay, "smtp-relay", "host:port of the SMTP relay replies to email conversations go out through (empty: they wait in the outbox)")
 	str(&c.SMTPRelayUser, "smtp-relay-user", "user name for the relay (PLAIN over STARTTLS); empty: no authentication")
 	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
+	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
+	for _, n := range []struct {
+		p           *int
+		name, usage string
+	}{
+		{&c.SMTPMaxSessions, "smtp-max-sessions", "SMTP connections served at once"},
+		{&c.SMTPSessionsPerAddress, "smtp-sessions-per-address", "SMTP connections one client address may hold"},
+		{&c.SMTPSessionsPerNetwork, "smtp-sessions-per-network", "SMTP connections one /24 (IPv4) or /64 (IPv6) network may hold"},
+		{&c.SMTPMaxMIMEDepth, "smtp-max-mime-depth", "multipart levels of a mail that are read (deeper parts are reported, not taken)"},
+		{&c.SMTPMaxMIMEParts, "smtp-max-mime-parts", "parts of a mail that are read (the rest is reported, not taken)"},
+	} {
+		fs.IntVar(n.p, n.name, atoi(envOr(getenv, n.name, fmt.Sprint(*n.p)), *n.p), n.usage)
+	}
 	fs.BoolVar(&c.Demo, "demo", envOr(getenv, "demo", fmt.Sprint(c.Demo)) == "true", "seed a demo account on an empty database")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envOr(getenv, "secure-cookies", fmt.Sprint(c.SecureCookies)) == "true", "mark cookies Secure (behind HTTPS)")
 	fs.IntVar(&c.BcryptCost, "bcrypt-cost", atoi(envOr(getenv, "bcrypt-cost", fmt.Sprint(c.BcryptCost)), c.BcryptCost), "bcrypt cost of new passwords")
@@ -90,6 +114,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
 	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
 	dur(&c.OutboxPoll, "outbox-poll", "how often the mail outbox is looked at for replies due again")
+	dur(&c.SMTPIdleTimeout, "smtp-idle-timeout", "how long an SMTP client may take to make progress before DATA (NOOP does not count), and the longest pause within DATA")
+	dur(&c.SMTPSessionTimeout, "smtp-session-timeout", "longest SMTP session, however busy")
+	dur(&c.SMTPProcessTimeout, "smtp-process-timeout", "longest time spent on one received mail (parsing, files, storing)")
 }
 
 // Validate checks the values.
@@ -109,6 +136,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
 	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0 || c.OutboxPoll <= 0:
 		return fmt.Errorf("durations must be positive")
+	case c.SMTPIdleTimeout <= 0 || c.SMTPSessionTimeout <= 0 || c.SMTPProcessTimeout <= 0:
+		return fmt.Errorf("--smtp-idle-timeout, --smtp-session-timeout and --smtp-process-timeout must be positive")
+	case c.SMTPMaxSessions < 1 || c.SMTPSessionsPerAddress < 1 || c.SMTPSessionsPerNetwork < 1 || c.SMTPMaxMIMEDepth < 1 || c.SMTPMaxMIMEParts < 1:
+		return fmt.Errorf("the --smtp-max-* and --smtp-sessions-* limits must be at least 1")
 	case c.LogLevel != "debug" && c.LogLevel != "info" && c.LogLevel != "warn" && c.LogLevel != "error":
 		return fmt.Errorf("--log-level must be debug, info, warn or error")
 	}

@@ -9,6 +9,14 @@
 // (a sixth file, files over 25 MiB together, text over 10,000 characters) is reported in the
 // conversation as an internal comment; the text over the limit is kept as a file.
 //
+// Nobody outside can stall the listener: connections are counted when accepted (in all, per
+// address, per /24 or /64 network), a client must make progress before DATA within a short
+// idle time that NOOP does not renew, a session has an absolute end, the mail's data is
+// spooled to a temporary file rather than held in memory, and its processing has a deadline
+// and stops when the client goes away. Parsing is linear in the mail's size: multipart levels
+// past MIMELimits.MaxDepth are not opened and parts past MaxParts not read (both reported in
+// the conversation).
+//
 // Outbound: an operator's reply in an email conversation is stored with a fresh Message-ID
 // and put in the outbox in the same transaction. The Sender delivers the outbox through an
 // SMTP relay (--smtp-relay) with From the mailbox, Subject "Re: …", In-Reply-To and

@@ -1,6 +1,7 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,14 +10,10 @@ import (
 	"log/slog"
 	"mime"
 	"net"
-	"strings"
+	"os"
 	"sync"
 	"time"
-	"unicode/utf8"
 
-	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // koi8-r, windows-1251 and other charsets of Russian mail
-	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
 	"livedesk/internal/attachment"
@@ -29,13 +26,16 @@ import (
 // plus headers and text.
 const MaxMailBytes = attachment.MaxBytes*4/3 + 2<<20
 
-// MaxSessions bounds the SMTP sessions served at once: each may hold a mail of up to
-// MaxMailBytes in memory while it is parsed. MaxSessionsPerHost bounds those of one client
-// address, so that one sender cannot take them all.
-const (
-	MaxSessions        = 64
-	MaxSessionsPerHost = 8
-)
+// InboundOptions configure the SMTP listener.
+type InboundOptions struct {
+	// Domain is the name the listener greets with.
+	Domain string
+	// SpoolDir is where a mail's data is written while it is received and parsed (a file
+	// per mail, removed after; os.TempDir() when empty).
+	SpoolDir string
+	// Limits bound sessions, their times and the structure of a mail.
+	Limits Limits
+}
 
 // Inbound is the SMTP listener that takes mail for the mailboxes.
 type Inbound struct {
@@ -44,84 +44,117 @@ type Inbound struct {
 	files  *attachment.Files
 	log    *slog.Logger
 	server *smtp.Server
+	opts   InboundOptions
 
-	mu       sync.Mutex
-	sessions int
-	perHost  map[string]int
+	// ctx ends when the listener is shut down: mail still being processed stops.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu sync.Mutex
+	ln *limitListener
 }
 
-// NewInbound returns the listener; domain is the name it greets with.
-func NewInbound(d *desk.Desk, st *store.Store, files *attachment.Files, domain string, log *slog.Logger) *Inbound {
-	in := &Inbound{desk: d, store: st, files: files, log: log, perHost: map[string]int{}}
+// NewInbound returns the listener.
+func NewInbound(d *desk.Desk, st *store.Store, files *attachment.Files, opts InboundOptions, log *slog.Logger) *Inbound {
+	opts.Limits = opts.Limits.withDefaults()
+	if opts.SpoolDir == "" {
+		opts.SpoolDir = os.TempDir()
+	}
+	in := &Inbound{desk: d, store: st, files: files, log: log, opts: opts}
+	in.ctx, in.cancel = context.WithCancel(context.Background())
 	s := smtp.NewServer(in)
-	s.Domain = domain
+	s.Domain = opts.Domain
 	s.MaxMessageBytes = MaxMailBytes
 	s.MaxRecipients = 50
-	s.ReadTimeout = 2 * time.Minute
-	s.WriteTimeout = 2 * time.Minute
+	s.ReadTimeout = opts.Limits.IdleTimeout // cut further by the session's limits (sessionConn)
+	s.WriteTimeout = time.Minute
 	s.ErrorLog = slogWriter{log}
 	in.server = s
 	return in
 }
 
-// Serve accepts SMTP connections on ln until Close.
+// Serve accepts SMTP connections on ln until Shutdown, within the limits.
 func (in *Inbound) Serve(ln net.Listener) error {
-	err := in.server.Serve(ln)
+	l := newLimitListener(ln, in.opts.Limits)
+	in.mu.Lock()
+	in.ln = l
+	in.mu.Unlock()
+	err := in.server.Serve(l)
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
 	}
 	return err
 }
 
-// Shutdown stops accepting and waits for the sessions in progress (or ctx).
-func (in *Inbound) Shutdown(ctx context.Context) error { return in.server.Shutdown(ctx) }
-
-// NewSession starts one SMTP conversation (smtp.Backend); over MaxSessions at once the
-// client is told to come back later (421).
-func (in *Inbound) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	host := ""
-	if a, ok := c.Conn().RemoteAddr().(*net.TCPAddr); ok {
-		host = a.IP.String()
-	}
+// Counts says how many SMTP connections are held now and how many were refused at accept.
+func (in *Inbound) Counts() (open, refused int) {
 	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.sessions >= MaxSessions || in.perHost[host] >= MaxSessionsPerHost {
-		return nil, &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "too busy, try again later"}
+	l := in.ln
+	in.mu.Unlock()
+	if l == nil {
+		return 0, 0
 	}
-	in.sessions++
-	in.perHost[host]++
-	return &session{in: in, host: host}, nil
+	return l.counts()
 }
 
-// endSession gives back a session's places.
-func (in *Inbound) endSession(host string) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	in.sessions--
-	if in.perHost[host]--; in.perHost[host] <= 0 {
-		delete(in.perHost, host)
+// Shutdown stops accepting and waits for the sessions in progress; when ctx ends first,
+// the mail still being processed is abandoned (not acknowledged: the sender retries).
+func (in *Inbound) Shutdown(ctx context.Context) error {
+	err := in.server.Shutdown(ctx)
+	in.cancel()
+	if err != nil {
+		in.server.Close()
 	}
+	return err
+}
+
+// NewSession starts one SMTP conversation after the greeting (smtp.Backend). Connections
+// were counted already when accepted (limitListener).
+func (in *Inbound) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	sc, _ := c.Conn().(*sessionConn)
+	s := &session{in: in, conn: sc}
+	s.progress()
+	return s, nil
 }
 
 type session struct {
 	in    *Inbound
-	host  string
+	conn  *sessionConn // nil only when served without the limit listener
 	boxes []*livedesk.ContactPoint
 }
 
-// Reset, Logout, Mail and Rcpt are smtp.Session's: the envelope sender is not used (the
-// mail's From is), each recipient must be a mailbox here.
-func (s *session) Reset()                                    { s.boxes = nil }
-func (s *session) Logout() error                             { s.in.endSession(s.host); return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error      { return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { return s.rcpt(to) }
+func (s *session) progress() {
+	if s.conn != nil {
+		s.conn.progress()
+	}
+}
+
+// Reset is smtp.Session's.
+func (s *session) Reset() { s.boxes = nil }
+
+// Logout is smtp.Session's; the connection's places are given back when it closes.
+func (s *session) Logout() error { return nil }
+
+// Mail is smtp.Session's: the envelope sender is not used (the mail's From is).
+func (s *session) Mail(string, *smtp.MailOptions) error { s.progress(); return nil }
+
+// Rcpt is smtp.Session's: each recipient must be a mailbox here.
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := s.rcpt(to); err != nil {
+		return err
+	}
+	s.progress()
+	return nil
+}
 
 func (s *session) rcpt(to string) error {
 	addr, ok := desk.NormalizeAddress(to)
 	if !ok {
 		return &smtp.SMTPError{Code: 501, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "bad recipient address"}
 	}
-	cp, err := s.in.store.Mailbox(context.Background(), addr)
+	ctx, cancel := context.WithTimeout(s.in.ctx, 10*time.Second)
+	defer cancel()
+	cp, err := s.in.store.Mailbox(ctx, addr)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox here"}
 	}
@@ -138,164 +171,68 @@ func (s *session) rcpt(to string) error {
 	return nil
 }
 
-// Data reads the mail once and gives it to every mailbox it was addressed to.
+var errTryLater = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "could not store the mail, try again later"}
+
+// Data spools the mail to a temporary file (not memory), then parses it once and gives it
+// to every mailbox it was addressed to, within ProcessTimeout and only while the client
+// stays connected.
 func (s *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
+	if s.conn != nil {
+		s.conn.data(true)
+		defer s.conn.data(false)
+	}
+	f, err := os.CreateTemp(s.in.opts.SpoolDir, "smtp-*")
 	if err != nil {
+		s.in.log.Error("smtp: spool", "err", err)
+		return errTryLater
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	if _, err := io.Copy(f, r); err != nil {
 		if errors.Is(err, smtp.ErrDataTooLarge) {
 			return err
 		}
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "could not read the mail"}
 	}
-	for _, cp := range s.boxes {
-		if err := s.in.deliver(context.Background(), cp, raw); err != nil {
-			s.in.log.Error("smtp: store mail", "contact_point", cp.ID, "err", err)
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "could not store the mail, try again later"}
-		}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return errTryLater
+	}
+	ctx, cancel := context.WithTimeout(s.in.ctx, s.in.opts.Limits.ProcessTimeout)
+	defer cancel()
+	if s.conn != nil {
+		s.conn.data(false)
+		stop := s.conn.watch(cancel)
+		defer stop()
+	}
+	if err := s.in.deliver(ctx, s.boxes, bufio.NewReaderSize(f, 64<<10)); err != nil {
+		s.in.log.Warn("smtp: mail not taken", "err", err)
+		return errTryLater
 	}
 	return nil
 }
 
-// deliver parses raw and stores it for the mailbox cp.
-func (in *Inbound) deliver(ctx context.Context, cp *livedesk.ContactPoint, raw []byte) error {
-	m, uploads, err := in.parse(ctx, raw)
+// deliver parses the mail and stores it for each mailbox.
+func (in *Inbound) deliver(ctx context.Context, boxes []*livedesk.ContactPoint, r io.Reader) error {
+	m, uploads, err := parseMail(ctx, r, in.opts.Limits.MIME, in.files.Put)
+	kept := false
+	defer func() { in.files.Done(context.WithoutCancel(ctx), uploads, kept) }()
 	if err != nil {
 		return err
 	}
-	_, err = in.desk.ReceiveMail(ctx, cp, m)
-	in.files.Done(ctx, uploads, err == nil)
-	return err
+	for _, cp := range boxes {
+		if _, err := in.desk.ReceiveMail(ctx, cp, m); err != nil {
+			return fmt.Errorf("mailbox %d: %w", cp.ID, err)
+		}
+		kept = true
+	}
+	return nil
 }
 
-// parse reads a mail into what the desk needs, storing its files (pinned: the caller calls
-// Done). A mail that cannot be parsed as MIME is taken as plain text, never refused.
+// parse reads a mail from raw with the listener's limits (tests and benchmarks).
 func (in *Inbound) parse(ctx context.Context, raw []byte) (desk.InboundMail, []attachment.Upload, error) {
-	var out desk.InboundMail
-	mr, err := mail.CreateReader(bytes.NewReader(raw))
-	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		out.FromAddress = "unknown@unknown.invalid"
-		out.Text = clip(cleanText(string(raw)), desk.MaxText)
-		out.Notes = append(out.Notes, "письмо не разобрано как MIME, показано начало его исходного текста")
-		return out, nil, nil
-	}
-	h := mr.Header
-	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
-		out.FromAddress, out.FromName = strings.ToLower(from[0].Address), strings.TrimSpace(from[0].Name)
-	}
-	if out.FromAddress == "" {
-		out.FromAddress = "unknown@unknown.invalid"
-	}
-	out.Subject, _ = h.Subject()
-	out.Subject = clip(out.Subject, 300)
-	out.MessageID, _ = h.MessageID()
-	if ids, err := h.MsgIDList("References"); err == nil {
-		out.Thread = append(out.Thread, ids...)
-	}
-	if ids, err := h.MsgIDList("In-Reply-To"); err == nil {
-		out.Thread = append(out.Thread, ids...)
-	}
-	var plain, html string
-	var uploads []attachment.Upload
-	var used int64
-	skipped, longText := 0, false
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil && !message.IsUnknownCharset(err) {
-			out.Notes = append(out.Notes, "часть письма не прочитана: "+err.Error())
-			break
-		}
-		name := ""
-		isFile := false
-		switch ph := p.Header.(type) {
-		case *mail.AttachmentHeader:
-			name, _ = ph.Filename()
-			isFile = true
-		case *mail.InlineHeader:
-			ct, params, _ := ph.ContentType()
-			if n := params["name"]; n != "" || !strings.HasPrefix(ct, "text/") {
-				name, isFile = n, true
-				if name == "" {
-					name = "part" + extension(ct)
-				}
-			} else {
-				b, _ := io.ReadAll(io.LimitReader(p.Body, 4<<20))
-				if ct == "text/html" && html == "" {
-					html = string(b)
-					longText = longText || utf8.RuneCount(b) > desk.MaxText
-				} else if ct != "text/html" && plain == "" {
-					plain = string(b)
-					longText = longText || utf8.RuneCount(b) > desk.MaxText
-				}
-				continue
-			}
-		}
-		if !isFile {
-			continue
-		}
-		// A text too long for a message is kept whole as a file: it keeps a place for it.
-		if maxFiles := attachment.MaxFiles - b2i(longText); len(uploads) >= maxFiles {
-			skipped++
-			continue
-		}
-		u, err := in.files.Put(ctx, name, p.Body, attachment.MaxBytes-used)
-		if livedesk.IsCode(err, livedesk.CodeTooLarge) {
-			out.Notes = append(out.Notes, fmt.Sprintf("файл «%s» не принят: файлы письма больше 25 МБ вместе", attachment.SanitizeName(name)))
-			continue
-		}
-		if err != nil {
-			in.files.Done(ctx, uploads, false)
-			return out, nil, err
-		}
-		used += u.Size
-		uploads = append(uploads, u)
-	}
-	if skipped > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("не принято файлов: %d (в одном сообщении не больше %d)", skipped, attachment.MaxFiles))
-	}
-	text := plain
-	if strings.TrimSpace(text) == "" && html != "" {
-		text = htmlToText(html)
-	}
-	text = cleanText(text)
-	if utf8.RuneCountInString(text) > desk.MaxText {
-		note := fmt.Sprintf("текст длиннее %d символов обрезан", desk.MaxText)
-		if len(uploads) < attachment.MaxFiles {
-			// The whole text is kept as a file, so that nothing of it is lost.
-			if u, err := in.files.Put(ctx, "message.txt", strings.NewReader(text), attachment.MaxBytes-used); err == nil {
-				uploads = append(uploads, u)
-				note += ", полностью он во вложении message.txt"
-			}
-		}
-		out.Notes = append(out.Notes, note)
-		text = string([]rune(text)[:desk.MaxText-1]) + "…"
-	}
-	out.Text = text
-	out.Files = uploads
-	return out, uploads, nil
-}
-
-// cleanText makes mail text storable: valid UTF-8, no NUL, \n line ends.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\r\n", "\n"), "\uFFFD")
-	return strings.ReplaceAll(s, "\x00", "")
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
+	return parseMail(ctx, bytes.NewReader(raw), in.opts.Limits.MIME, in.files.Put)
 }
 
 func extension(contentType string) string {
