@@ -35,5 +35,11 @@ test-web: build
 bench: build
 	$(BIN) bench
 
+## fuzz: each fuzz target for a few seconds (a count, not a duration: Go's -fuzztime timer can fail a clean run, golang/go#75804)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMail$$' -fuzztime 30000x ./internal/channel/email/
+	$(GO) test -run '^$$' -fuzz '^FuzzMailHeaders$$' -fuzztime 30000x ./internal/channel/email/
+	$(GO) test -run '^$$' -fuzz '^FuzzHTMLToText$$' -fuzztime 30000x ./internal/channel/email/
+
 clean:
 	rm -rf bin data web/dist/operator web/dist/widget

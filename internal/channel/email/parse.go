@@ -201,7 +201,8 @@ func (p *parser) leaf(e *message.Entity) error {
 		p.skipped++
 		return nil
 	}
-	u, err := p.put(p.ctx, name, e.Body, attachment.MaxBytes-p.used)
+	body := &errReader{r: e.Body}
+	u, err := p.put(p.ctx, name, body, attachment.MaxBytes-p.used)
 	if livedesk.IsCode(err, livedesk.CodeTooLarge) {
 		p.out.Notes = append(p.out.Notes, fmt.Sprintf("файл «%s» не принят: файлы письма больше 25 МБ вместе", attachment.SanitizeName(name)))
 		return nil
@@ -209,6 +210,10 @@ func (p *parser) leaf(e *message.Entity) error {
 	if err != nil {
 		if cerr := p.ctx.Err(); cerr != nil {
 			return cerr
+		}
+		if body.err != nil { // the mail's fault (cut short, bad encoding), not the store's
+			p.readNotes = append(p.readNotes, fmt.Sprintf("файл «%s» не прочитан: %s", attachment.SanitizeName(name), clip(body.err.Error(), 200)))
+			return nil
 		}
 		return err
 	}
@@ -263,6 +268,20 @@ func (c *ctxReader) Read(b []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(b)
+}
+
+// errReader remembers the error of reading a part of the mail.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(b []byte) (int, error) {
+	n, err := e.r.Read(b)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // cleanText makes mail text storable: valid UTF-8, no NUL, \n line ends.
