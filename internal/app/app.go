@@ -231,8 +231,12 @@ func (a *App) startMail() error {
 	if a.cfg.SMTPRelay == "" {
 		return nil
 	}
+	from := a.cfg.SMTPFrom
+	if from == "" {
+		from = "noreply@" + a.cfg.SMTPDomain
+	}
 	a.Sender = email.NewSender(email.RelayConfig{Addr: a.cfg.SMTPRelay, User: a.cfg.SMTPRelayUser,
-		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain}, a.Store, a.Desk, a.Files, a.log)
+		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain, From: from}, a.Store, a.Desk, a.Files, a.log)
 	a.Desk.OnMailQueued(a.Sender.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	a.wg.Add(2)

@@ -27,6 +27,9 @@ type relay struct {
 	refuse *gosmtp.SMTPError
 	got    chan struct{}
 	addr   string
+	// confirms are the mailbox confirmation mails, kept apart from the replies.
+	confirms   []relayMail
+	gotConfirm chan struct{}
 }
 
 type relayMail struct {
@@ -37,7 +40,7 @@ type relayMail struct {
 
 func startRelay(t *testing.T) *relay {
 	t.Helper()
-	r := &relay{got: make(chan struct{}, 100)}
+	r := &relay{got: make(chan struct{}, 100), gotConfirm: make(chan struct{}, 100)}
 	s := gosmtp.NewServer(r)
 	s.Domain = "relay.test"
 	s.AllowInsecureAuth = true
@@ -78,6 +81,11 @@ func (s *relaySession) Data(r io.Reader) error {
 	defer s.r.mu.Unlock()
 	if s.r.refuse != nil {
 		return s.r.refuse
+	}
+	if strings.Contains(string(raw), "\nX-Livedesk-Confirmation:") {
+		s.r.confirms = append(s.r.confirms, relayMail{From: s.from, To: s.to, Raw: raw})
+		s.r.gotConfirm <- struct{}{}
+		return nil
 	}
 	s.r.mails = append(s.r.mails, relayMail{From: s.from, To: s.to, Raw: raw})
 	s.r.got <- struct{}{}
@@ -234,7 +242,7 @@ Content-Transfer-Encoding: 8bit
 	}
 	ws.WaitFor("message.updated", func(f testkit.Frame) bool { return strings.Contains(string(f.Data), `"state":"sent"`) })
 	out := rl.next(t)
-	if out.From != "support@shop.example" || len(out.To) != 1 || out.To[0] != "irina@example.org" {
+	if out.From != "noreply@localhost" || len(out.To) != 1 || out.To[0] != "irina@example.org" {
 		t.Fatalf("envelope %s → %v", out.From, out.To)
 	}
 	mr, err := mail.CreateReader(strings.NewReader(string(out.Raw)))

@@ -199,15 +199,22 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 		}
 	}
 	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: auth.RandomKey(16), Settings: in.Settings}
+	confirm := false
 	err = d.store.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateContactPoint(cp); err != nil {
 			return err
 		}
 		if cp.Channel == livedesk.ChannelEmail {
-			return tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+			// A new address gets a confirmation mail (mailbox.go).
+			changed, err := tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+			confirm = changed && MailboxAddress(cp) != ""
+			return err
 		}
 		return nil
 	})
+	if err == nil && confirm {
+		d.wakeMail()
+	}
 	return cp, err
 }
 

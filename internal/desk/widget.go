@@ -261,6 +261,7 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 		}
 	}
 	var out *livedesk.ContactPoint
+	confirm := false
 	err := d.store.Write(ctx, func(tx *store.Tx) error {
 		cp, err := tx.ContactPoint(account, id)
 		if err != nil {
@@ -293,10 +294,16 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 		}
 		out = cp
 		if cp.Channel == livedesk.ChannelEmail {
-			return tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+			// A changed address is not confirmed and gets a confirmation mail (mailbox.go).
+			changed, err := tx.SetMailbox(account, cp.ID, MailboxAddress(cp))
+			confirm = changed && MailboxAddress(cp) != ""
+			return err
 		}
 		return nil
 	})
+	if err == nil && confirm {
+		d.wakeMail()
+	}
 	return out, err
 }
 

@@ -14,21 +14,35 @@ import (
 var ErrDuplicateMail = livedesk.Errorf(livedesk.CodeConflict, "this mail was received already")
 
 // SetMailbox makes address (lower case; empty: none) the mailbox of an email contact point,
-// replacing its previous one. An address another contact point has is a conflict.
-func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) error {
+// replacing its previous one; it reports whether the address changed. A new address is not
+// confirmed and has a confirmation mail due now. An address another contact point has (of
+// this account or another) is a conflict that names nothing of the other.
+func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) (changed bool, err error) {
+	var cur string
+	err = tx.queryRow(`SELECT address FROM mailboxes WHERE contact_point_id = ?`, contactPoint).Scan(&cur)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if cur == address {
+		return false, nil
+	}
 	if _, err := tx.exec(`DELETE FROM mailboxes WHERE contact_point_id = ?`, contactPoint); err != nil {
-		return err
+		return false, err
 	}
 	if address == "" {
-		return nil
+		return true, nil
 	}
-	_, err := tx.exec(`INSERT INTO mailboxes(address, account_id, contact_point_id) VALUES (?,?,?)`, address, account, contactPoint)
+	_, err = tx.exec(`INSERT INTO mailboxes(address, account_id, contact_point_id, confirm_due_at) VALUES (?,?,?,?)`,
+		address, account, contactPoint, ms(tx.now))
 	if isUnique(err) {
-		return &livedesk.Error{Code: livedesk.CodeConflict, Message: "another contact point has the address " + address,
-			Details: map[string]string{"field": "settings.address"}}
+		return false, ErrAddressUnavailable
 	}
-	return err
+	return true, err
 }
+
+// ErrAddressUnavailable is SetMailbox's answer for an address another contact point has.
+var ErrAddressUnavailable = &livedesk.Error{Code: livedesk.CodeConflict, Message: "this address cannot be used",
+	Details: map[string]string{"field": "settings.address"}}
 
 // Mailbox returns the email contact point whose address is address (lower case), or not_found.
 func (s *Store) Mailbox(ctx context.Context, address string) (*livedesk.ContactPoint, error) {
@@ -98,6 +112,9 @@ type OutgoingMail struct {
 	// To is the visitor; Mailbox the contact point's address and MailboxName its name.
 	ToAddress, ToName    string
 	Mailbox, MailboxName string
+	// MailboxConfirmed says the account proved control of the mailbox's address: only then
+	// is it the sender.
+	MailboxConfirmed bool
 	// Files are the reply's attachments with their content hashes.
 	Files []*AttachmentFile
 }
@@ -110,10 +127,12 @@ func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) 
 	}
 	out := &OutgoingMail{Message: m}
 	var mailID sql.NullString
-	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name
+	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name,
+		b.verified_at IS NOT NULL
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN visitors v ON v.id = c.visitor_id
 		JOIN contact_points cp ON cp.id = c.contact_point_id LEFT JOIN mailboxes b ON b.contact_point_id = cp.id
-		WHERE m.id = ?`, message).Scan(&mailID, &out.Subject, &out.ToAddress, &out.ToName, &out.Mailbox, &out.MailboxName)
+		WHERE m.id = ?`, message).Scan(&mailID, &out.Subject, &out.ToAddress, &out.ToName, &out.Mailbox, &out.MailboxName,
+		&out.MailboxConfirmed)
 	if err != nil {
 		return nil, notFound(err, "message")
 	}

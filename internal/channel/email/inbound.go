@@ -206,7 +206,13 @@ func (s *session) Data(r io.Reader) error {
 		stop := s.conn.watch(cancel)
 		defer stop()
 	}
-	if err := s.in.deliver(ctx, s.boxes, bufio.NewReaderSize(f, 64<<10)); err != nil {
+	err = s.in.deliver(ctx, s.boxes, bufio.NewReaderSize(f, 64<<10))
+	if errors.Is(err, errConfirmationMail) {
+		s.in.log.Warn("smtp: a confirmation mail came back to livedesk, not taken", "mailboxes", len(s.boxes))
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: "address confirmation mails are not taken into mailboxes here"}
+	}
+	if err != nil {
 		s.in.log.Warn("smtp: mail not taken", "err", err)
 		return errTryLater
 	}

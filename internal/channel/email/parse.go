@@ -1,6 +1,7 @@
 package email
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -48,6 +49,10 @@ func (l MIMELimits) withDefaults() MIMELimits {
 // putFunc stores one file of a mail within limit bytes (attachment.Files.Put).
 type putFunc func(ctx context.Context, name string, r io.Reader, limit int64) (attachment.Upload, error)
 
+// errConfirmationMail is parseMail's answer for a confirmation mail of livedesk's own: its
+// code is for the account that owns the address, not for whoever holds the mailbox here.
+var errConfirmationMail = errors.New("a mailbox confirmation mail")
+
 // errStopWalk ends the walk over a mail's parts early (the part limit was reached).
 var errStopWalk = errors.New("stop")
 
@@ -75,13 +80,21 @@ type parser struct {
 // parsed as MIME is taken as plain text, never refused. Reading stops when ctx ends.
 func parseMail(ctx context.Context, r io.Reader, limits MIMELimits, put putFunc) (desk.InboundMail, []attachment.Upload, error) {
 	p := &parser{ctx: ctx, limits: limits.withDefaults(), put: put}
-	src := &ctxReader{ctx: ctx, r: r}
+	head := &headKeeper{max: 64 << 10}
+	src := &ctxReader{ctx: ctx, r: io.TeeReader(r, head)}
 	e, err := message.Read(src)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
 		if ctx.Err() != nil {
 			return p.out, nil, ctx.Err()
 		}
+		if bytes.Contains(bytes.ToLower(head.b), []byte(strings.ToLower(ConfirmationHeader)+":")) {
+			return p.out, nil, errConfirmationMail // even mangled, its code is not shown
+		}
 		return p.raw(src), nil, nil
+	}
+	head.b, head.max = nil, 0 // not needed past the header
+	if e.Header.Get(ConfirmationHeader) != "" {
+		return p.out, nil, errConfirmationMail
 	}
 	p.headers(mail.Header{Header: e.Header})
 	if err := p.walk(e, 1); err != nil && !errors.Is(err, errStopWalk) {
@@ -268,6 +281,19 @@ func (c *ctxReader) Read(b []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(b)
+}
+
+// headKeeper keeps the first max bytes written to it.
+type headKeeper struct {
+	b   []byte
+	max int
+}
+
+func (h *headKeeper) Write(b []byte) (int, error) {
+	if room := h.max - len(h.b); room > 0 {
+		h.b = append(h.b, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
 }
 
 // errReader remembers the error of reading a part of the mail.

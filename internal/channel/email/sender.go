@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -28,7 +29,15 @@ type RelayConfig struct {
 	Addr, User, Password string
 	// Domain is the name the sender greets the relay with.
 	Domain string
+	// From is the platform address: the sender of replies whose mailbox's address is not
+	// confirmed (Reply-To is the mailbox) and of the confirmation mails.
+	From string
 }
+
+// ConfirmationHeader marks the confirmation mails livedesk sends; the listener does not
+// take such a mail into a mailbox (were the address's mail to come back to livedesk, its
+// code must not be shown to whoever claimed the address).
+const ConfirmationHeader = "X-Livedesk-Confirmation"
 
 // retryAfter are the pauses after each failed attempt; after the last the mail has failed.
 var retryAfter = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute,
@@ -72,8 +81,9 @@ func (s *Sender) Run(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// SendDue makes one pass over the due outbox entries.
+// SendDue makes one pass over the due confirmation mails and outbox entries.
 func (s *Sender) SendDue(ctx context.Context) {
+	s.sendConfirmations(ctx)
 	for ctx.Err() == nil {
 		due, err := s.store.DueEmails(ctx, s.store.Now(), 20)
 		if err != nil {
@@ -146,14 +156,92 @@ func (s *Sender) send(ctx context.Context, e store.OutgoingEmail) error {
 	if err := s.write(&buf, out); err != nil {
 		return err
 	}
-	return s.transmit(out.Mailbox, out.ToAddress, &buf)
+	from := out.Mailbox
+	if !out.MailboxConfirmed {
+		from = s.relay.From
+	}
+	return s.transmit(from, out.ToAddress, &buf)
+}
+
+// sendConfirmations sends the due confirmation mails, each with a fresh code.
+func (s *Sender) sendConfirmations(ctx context.Context) {
+	due, err := s.desk.DueMailboxConfirmations(ctx, 20)
+	if err != nil {
+		s.log.Error("mailbox confirmations", "err", err)
+		return
+	}
+	for _, m := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		code, err := s.desk.NewMailboxCode(ctx, m.ContactPointID)
+		if err != nil {
+			s.log.Error("mailbox confirmations", "err", err)
+			return
+		}
+		var buf bytes.Buffer
+		err = s.writeConfirmation(&buf, m.Address, code)
+		if err == nil {
+			err = s.transmit(s.relay.From, m.Address, &buf)
+		}
+		if err == nil {
+			err = s.desk.MailboxConfirmationSent(ctx, m.ContactPointID)
+		} else {
+			s.log.Info("confirmation mail not sent", "contact_point", m.ContactPointID, "err", err)
+			err = s.desk.MailboxConfirmationFailed(ctx, m, err.Error(), permanent(err))
+		}
+		if err != nil {
+			s.log.Error("mailbox confirmations", "err", err)
+			return
+		}
+	}
+}
+
+// writeConfirmation renders the mail that carries a mailbox's confirmation code.
+func (s *Sender) writeConfirmation(w io.Writer, address, code string) error {
+	var h mail.Header
+	h.SetDate(s.store.Now())
+	h.SetAddressList("From", []*mail.Address{{Name: "livedesk", Address: s.relay.From}})
+	h.SetAddressList("To", []*mail.Address{{Address: address}})
+	h.SetSubject("Подтверждение адреса " + address)
+	h.SetMessageID("livedesk.confirm." + strings.ToLower(rand.Text()) + "@" + domainOf(s.relay.From))
+	h.Set("Auto-Submitted", "auto-generated")
+	h.Set(ConfirmationHeader, "1")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+	tw, err := mail.CreateSingleInlineWriter(w, h)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Здравствуйте!\n\nАдрес %s указан в livedesk как почтовый ящик точки контакта. Чтобы ответы "+
+		"операторов уходили с этого адреса, введите в кабинете администратора («Точки контакта» → эта точка) код:\n\n"+
+		"    %s-%s\n\nКод действует %d часа. Пока адрес не подтверждён, ответы уходят с адреса %s, а ответы на них "+
+		"приходят на %s.\n\nЕсли вы не ждали этого письма, ничего не делайте: без кода адрес не будет использован.\n",
+		address, code[:4], code[4:], int(desk.MailboxCodeTTL.Hours()), s.relay.From, address)
+	if _, err := io.WriteString(tw, text); err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+func domainOf(address string) string {
+	if i := strings.LastIndexByte(address, '@'); i >= 0 {
+		return address[i+1:]
+	}
+	return "livedesk.invalid"
 }
 
 // write renders the reply as a MIME mail: text, then its files as attachments.
 func (s *Sender) write(w io.Writer, out *store.OutgoingMail) error {
 	var h mail.Header
 	h.SetDate(out.Message.CreatedAt)
-	h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: out.Mailbox}})
+	if out.MailboxConfirmed {
+		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: out.Mailbox}})
+	} else {
+		// Not proven to be the account's: the platform sends, answers go to the mailbox.
+		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: s.relay.From}})
+		h.SetAddressList("Reply-To", []*mail.Address{{Name: out.MailboxName, Address: out.Mailbox}})
+	}
 	h.SetAddressList("To", []*mail.Address{{Name: out.ToName, Address: out.ToAddress}})
 	subject := strings.TrimSpace(out.Subject)
 	switch {

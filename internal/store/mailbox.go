@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"livedesk/internal/livedesk"
+)
+
+// MailboxState is where the confirmation of a mailbox's address stands.
+type MailboxState struct {
+	ContactPointID livedesk.ID `json:"contact_point_id"`
+	AccountID      livedesk.ID `json:"-"`
+	Address        string      `json:"address"`
+	// VerifiedAt is when the account proved control of the address (nil: not yet).
+	VerifiedAt *time.Time `json:"verified_at"`
+	// ConfirmDueAt is when a confirmation mail is to be sent (nil: none is waiting).
+	ConfirmDueAt *time.Time `json:"-"`
+	// ConfirmSentAt is when the last confirmation mail left; CodeExpiresAt when its code
+	// stops working; ConfirmError why the last one could not be sent.
+	ConfirmSentAt *time.Time `json:"confirmation_sent_at"`
+	CodeExpiresAt *time.Time `json:"code_expires_at"`
+	ConfirmError  string     `json:"confirmation_error,omitempty"`
+	// CodeHash, CodeAttempts and ConfirmAttempts are the desk's to check codes and retry sends.
+	CodeHash        string `json:"-"`
+	CodeAttempts    int    `json:"-"`
+	ConfirmAttempts int    `json:"-"`
+}
+
+const mailboxSelect = `SELECT contact_point_id, account_id, address, verified_at, confirm_due_at, confirm_sent_at,
+	code_expires_at, confirm_error, code_hash, code_attempts, confirm_attempts FROM mailboxes `
+
+func scanMailbox(sc scanner) (*MailboxState, error) {
+	var m MailboxState
+	var verified, due, sent, expires sql.NullInt64
+	if err := sc.Scan(&m.ContactPointID, &m.AccountID, &m.Address, &verified, &due, &sent, &expires, &m.ConfirmError,
+		&m.CodeHash, &m.CodeAttempts, &m.ConfirmAttempts); err != nil {
+		return nil, err
+	}
+	m.VerifiedAt, m.ConfirmDueAt, m.ConfirmSentAt, m.CodeExpiresAt = fromNullMS(verified), fromNullMS(due), fromNullMS(sent), fromNullMS(expires)
+	return &m, nil
+}
+
+// MailboxState returns the mailbox of the account's contact point, or not_found (not an
+// email contact point, or one without an address).
+func (tx *Tx) MailboxState(account, contactPoint livedesk.ID) (*MailboxState, error) {
+	m, err := scanMailbox(tx.queryRow(mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`, contactPoint, account))
+	if err != nil {
+		return nil, notFound(err, "mailbox")
+	}
+	return m, nil
+}
+
+// MailboxState reads the mailbox of the account's contact point, or not_found.
+func (s *Store) MailboxState(ctx context.Context, account, contactPoint livedesk.ID) (*MailboxState, error) {
+	m, err := scanMailbox(s.rq.QueryRowContext(ctx, mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`, contactPoint, account))
+	if err != nil {
+		return nil, notFound(err, "mailbox")
+	}
+	return m, nil
+}
+
+// DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is due at now.
+func (s *Store) DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*MailboxState, error) {
+	rows, err := s.rq.QueryContext(ctx, mailboxSelect+`WHERE confirm_due_at IS NOT NULL AND confirm_due_at <= ?
+		ORDER BY confirm_due_at LIMIT ?`, ms(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*MailboxState
+	for rows.Next() {
+		m, err := scanMailbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ScheduleMailboxConfirmation makes a confirmation mail due at now (a fresh round of sends).
+func (tx *Tx) ScheduleMailboxConfirmation(contactPoint livedesk.ID) error {
+	_, err := tx.exec(`UPDATE mailboxes SET confirm_due_at = ?, confirm_attempts = 0, confirm_error = ''
+		WHERE contact_point_id = ?`, ms(tx.now), contactPoint)
+	return err
+}
+
+// SetMailboxCode records the code of the confirmation mail about to be sent (its hash) and
+// when it expires; earlier codes stop working.
+func (tx *Tx) SetMailboxCode(contactPoint livedesk.ID, hash string, expires time.Time) error {
+	_, err := tx.exec(`UPDATE mailboxes SET code_hash = ?, code_expires_at = ?, code_attempts = 0 WHERE contact_point_id = ?`,
+		hash, ms(expires), contactPoint)
+	return err
+}
+
+// MailboxConfirmationSent records that the relay took the confirmation mail.
+func (tx *Tx) MailboxConfirmationSent(contactPoint livedesk.ID) error {
+	_, err := tx.exec(`UPDATE mailboxes SET confirm_due_at = NULL, confirm_attempts = 0, confirm_error = '', confirm_sent_at = ?
+		WHERE contact_point_id = ?`, ms(tx.now), contactPoint)
+	return err
+}
+
+// MailboxConfirmationFailed records a failed send: due again at next, or given up (zero
+// next) with the reason kept for the admin.
+func (tx *Tx) MailboxConfirmationFailed(contactPoint livedesk.ID, why string, next time.Time) error {
+	var due any
+	if !next.IsZero() {
+		due = ms(next)
+	}
+	_, err := tx.exec(`UPDATE mailboxes SET confirm_due_at = ?, confirm_attempts = confirm_attempts + 1, confirm_error = ?,
+		code_hash = '' WHERE contact_point_id = ?`, due, why, contactPoint)
+	return err
+}
+
+// MailboxCodeWrong counts a wrong code entered for the mailbox.
+func (tx *Tx) MailboxCodeWrong(contactPoint livedesk.ID) error {
+	_, err := tx.exec(`UPDATE mailboxes SET code_attempts = code_attempts + 1 WHERE contact_point_id = ?`, contactPoint)
+	return err
+}
+
+// MailboxVerified marks the mailbox's address as confirmed by its account.
+func (tx *Tx) MailboxVerified(contactPoint livedesk.ID) error {
+	_, err := tx.exec(`UPDATE mailboxes SET verified_at = ?, code_hash = '', code_expires_at = NULL, code_attempts = 0,
+		confirm_due_at = NULL, confirm_error = '' WHERE contact_point_id = ?`, ms(tx.now), contactPoint)
+	return err
+}
