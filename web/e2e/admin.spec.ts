@@ -226,6 +226,27 @@ test('email contact point: created with an address, a taken address is refused a
   await shot(page, 'email-point');
 });
 
+test('email contact point: the address is shown unconfirmed until the code mailed to it is entered; wrong and missing codes are refused at the field', async ({ browser }) => {
+  const acc = await createAccount('Admin mailbox');
+  const address = `confirm-${Date.now()}@shop.e2e.test`;
+  const cp = await api('POST', '/api/v1/admin/contact-points', { name: 'Почта', channel: 'email', settings: { address } }, acc.adminToken);
+  const page = await adminPage(browser, acc, `/admin/contact-points/${cp.id}`);
+  const state = page.getByTestId('mailbox-state');
+  await expect(state).toHaveAttribute('data-state', 'unverified');
+  await expect(state).toContainText('Адрес не подтверждён');
+  // No relay in this run: the mail with the code waits.
+  await expect(page.getByTestId('mailbox-sent')).toContainText('ждёт отправки');
+  await page.getByTestId('mailbox-confirm').click();
+  await expect(state.getByRole('alert')).toHaveText('Введите код из письма');
+  await state.getByLabel('Код из письма').fill('1234-5678');
+  await state.getByLabel('Код из письма').press('Enter');
+  await expect(state.getByRole('alert')).toHaveText('Этот код больше не действует: отправьте новый');
+  await expect(state.getByLabel('Код из письма')).toHaveAttribute('aria-invalid', 'true');
+  const st = await api('GET', `/api/v1/admin/contact-points/${cp.id}/mailbox`, undefined, acc.adminToken);
+  expect(st).toMatchObject({ address, verified_at: null });
+  await shot(page, 'email-point-unconfirmed');
+});
+
 test('monitor shows operators in their colours and the queue; reports render totals, tables and the chart', async ({ browser }) => {
   const acc = await createAccount('Admin monitor');
   const boris = await createOperator(acc, 'Борис Доступный', 'available');

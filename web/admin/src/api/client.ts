@@ -1,5 +1,5 @@
 import { request } from '../../../shared/api/http';
-import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
+import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, MailboxState, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
 
 // ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
 export { ApiError, setUnauthenticatedHandler } from '../../../shared/api/http';
@@ -31,6 +31,10 @@ export const api = {
   /** settings is a merge patch: a key with null removes it. */
   updateContactPoint: (id: ID, p: { name?: string; settings?: Record<string, unknown> }) =>
     request<ContactPoint>('PATCH', `/admin/contact-points/${enc(id)}`, p),
+  /** An email contact point's address confirmation: state, a new code, the code. */
+  mailbox: (id: ID) => request<MailboxState>('GET', `/admin/contact-points/${enc(id)}/mailbox`),
+  resendMailboxCode: (id: ID) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/resend`),
+  confirmMailbox: (id: ID, code: string) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/confirm`, { code }),
 
   categories: () => request<{ items: Category[] }>('GET', '/admin/conversation-categories'),
   createCategory: (name: string, position: number) => request<Category>('POST', '/admin/conversation-categories', { name, position }),

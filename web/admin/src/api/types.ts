@@ -86,6 +86,17 @@ export interface ContactPoint {
   created_at: string;
 }
 
+/** Where the confirmation of a mailbox's address stands (GET /admin/contact-points/{id}/mailbox). */
+export interface MailboxState {
+  contact_point_id: ID;
+  address: string;
+  /** null: not confirmed — replies go out from the platform address with Reply-To this one. */
+  verified_at: string | null;
+  confirmation_sent_at: string | null;
+  code_expires_at: string | null;
+  confirmation_error?: string;
+}
+
 export interface QuickMessage {
   id: ID;
   category_id?: ID;

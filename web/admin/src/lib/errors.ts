@@ -17,7 +17,10 @@ const BY_FIELD: Record<string, string> = {
 // Known server messages that have a text of our own (the server speaks English).
 const KNOWN: [RegExp, string][] = [
   [/operator with this email exists/, 'error.emailTaken'],
-  [/another contact point has the address/, 'cp.addressTaken'],
+  [/another contact point has the address|this address cannot be used/, 'cp.addressTaken'],
+  [/^the code is wrong/, 'mailbox.codeWrong'],
+  [/^this code no longer works/, 'mailbox.codeExpired'],
+  [/^a confirmation mail was sent less than a minute ago/, 'mailbox.tooSoon'],
   [/cannot deactivate yourself/, 'error.selfDeactivate'],
   [/cannot take the admin role from yourself/, 'error.selfDemote'],
   [/^email is not an email address/, 'form.email'],

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import type { Channel, ContactPoint } from '../api/types';
+import type { Channel, ContactPoint, MailboxState } from '../api/types';
 import { ChatIcon, MailIcon } from '../components/icons';
 import { Empty, Field, LoadError, Loading, Modal, PageHead, described, useLoad } from '../components/ui';
 import { t } from '../i18n';
-import { placeError } from '../lib/errors';
+import { errorText, placeError } from '../lib/errors';
 import { COLOR_RE, parseOrigins, validateAddress } from '../lib/forms';
 import { showToast } from '../lib/toast';
 
@@ -208,6 +208,7 @@ function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactP
             <input {...described('cp-address', errors.address, true)} type="email" value={address} maxLength={254} autoComplete="off" spellcheck={false}
               placeholder="support@shop.example" onInput={(e) => { setAddress(e.currentTarget.value); setErrors({ ...errors, address: '' }); }} />
           </Field>
+          {saved && <MailboxConfirmation key={cp.id + ' ' + saved} id={cp.id} />}
         </div>
         <aside class="editor-side mail-how" data-testid="cp-mail-how">
           <h3 class="side-title">{t('cp.mailHow')}</h3>
@@ -226,6 +227,72 @@ function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactP
         <button type="submit" class="btn btn-primary" disabled={busy || !dirty} data-testid="cp-save">{busy ? t('common.saving') : t('common.save')}</button>
       </div>
     </form>
+  );
+}
+
+/**
+ * Whether the mailbox's address is confirmed: replies use it as the sender only then (until
+ * then they come from the platform address with Reply-To it). The admin enters the code
+ * mailed to the address, or asks for a new one.
+ */
+function MailboxConfirmation({ id }: { id: string }) {
+  const state = useLoad(() => api.mailbox(id));
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const m = state.data;
+  if (state.loading && !m) return null;
+  if (!m) return <p class="form-error" role="alert">{errorText(state.error)}</p>;
+
+  async function run(fn: () => Promise<MailboxState>, done?: string) {
+    setBusy(true);
+    setError('');
+    try {
+      state.set(await fn());
+      if (done) showToast(done);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  function confirm() {
+    if (!code.trim()) {
+      setError(t('mailbox.codeRequired'));
+      return;
+    }
+    void run(() => api.confirmMailbox(id, code.trim()), t('mailbox.confirmed', { address: m!.address })).then(() => setCode(''));
+  }
+
+  const verified = !!m.verified_at;
+  return (
+    <div class="mailbox-state" data-testid="mailbox-state" data-state={verified ? 'verified' : 'unverified'}>
+      <p class="mailbox-line">
+        <span class={verified ? 'tag tag-ok' : 'tag tag-warn'}>{verified ? t('mailbox.verified') : t('mailbox.unverified')}</span>
+        <span class="hint">{verified ? t('mailbox.verifiedText') : t('mailbox.unverifiedText')}</span>
+      </p>
+      {!verified && (
+        <>
+          <p class="hint" data-testid="mailbox-sent">
+            {m.confirmation_error ? t('mailbox.notSent', { error: m.confirmation_error })
+              : m.confirmation_sent_at ? t('mailbox.sent', { address: m.address, time: new Date(m.confirmation_sent_at).toLocaleString() })
+              : t('mailbox.waiting')}
+          </p>
+          <div class="mailbox-code">
+            <label for="mailbox-code">{t('mailbox.code')}</label>
+            <input id="mailbox-code" value={code} maxLength={20} inputMode="numeric" autoComplete="one-time-code" placeholder="1234-5678"
+              aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'mailbox-code-error' : undefined}
+              onInput={(e) => { setCode(e.currentTarget.value); setError(''); }}
+              onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); confirm(); } }} />
+            <button type="button" class="btn btn-primary" disabled={busy} onClick={confirm} data-testid="mailbox-confirm">{t('mailbox.confirm')}</button>
+            <button type="button" class="btn" disabled={busy} onClick={() => void run(() => api.resendMailboxCode(id), t('mailbox.resent'))} data-testid="mailbox-resend">
+              {t('mailbox.resend')}
+            </button>
+          </div>
+          {error && <p class="form-error" id="mailbox-code-error" role="alert">{error}</p>}
+        </>
+      )}
+    </div>
   );
 }
 
