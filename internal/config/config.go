@@ -136,6 +136,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
 	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0 || c.OutboxPoll <= 0:
 		return fmt.Errorf("durations must be positive")
+	case c.SMTPFrom != "" && (!strings.Contains(c.SMTPFrom, "@") || strings.ContainsAny(c.SMTPFrom, " <>\r\n")):
+		return fmt.Errorf("--smtp-from must be a bare address like noreply@example.com")
 	case c.SMTPIdleTimeout <= 0 || c.SMTPSessionTimeout <= 0 || c.SMTPProcessTimeout <= 0:
 		return fmt.Errorf("--smtp-idle-timeout, --smtp-session-timeout and --smtp-process-timeout must be positive")
 	case c.SMTPMaxSessions < 1 || c.SMTPSessionsPerAddress < 1 || c.SMTPSessionsPerNetwork < 1 || c.SMTPMaxMIMEDepth < 1 || c.SMTPMaxMIMEParts < 1:
