@@ -34,6 +34,7 @@ type isoWorld struct {
 	attID      string // a file op sent in conv
 	stPack     string // an uploaded sticker pack
 	stID       string // a sticker of it, sent by op in conv
+	mailCP     string // an email contact point (a mailbox waiting for its confirmation)
 }
 
 func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
@@ -43,6 +44,9 @@ func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
 	var cp struct{ ID, Key string }
 	a.Admin.Must("POST", "/api/v1/admin/contact-points", map[string]any{"name": marker + " site", "channel": "webchat"}, &cp)
 	w.cpID, w.key = cp.ID, cp.Key
+	a.Admin.Must("POST", "/api/v1/admin/contact-points", map[string]any{"name": marker + " mail", "channel": "email",
+		"settings": map[string]any{"address": strings.ToLower(marker) + "@iso.test"}}, &cp)
+	w.mailCP = cp.ID
 	w.catID = a.Category(marker + " billing")
 	w.op = a.Operator(marker+"Op", "operator", 5, "available")
 	w.op2 = a.Operator(marker+"Op2", "operator", 5, "pause")
@@ -137,36 +141,39 @@ func TestIsolationRoutes(t *testing.T) {
 	const ghost = "987654321"
 
 	cases := map[string]isoCase{
-		"GET /api/v1/conversations/{id}":                     {path: "/api/v1/conversations/" + a.conv},
-		"GET /api/v1/conversations/{id}/messages":            {path: "/api/v1/conversations/" + a.conv + "/messages"},
-		"POST /api/v1/conversations/{id}/messages":           {path: "/api/v1/conversations/" + a.conv + "/messages", body: map[string]any{"client_id": "x", "text": "hijack"}},
-		"POST /api/v1/conversations/{id}/comments":           {path: "/api/v1/conversations/" + a.conv + "/comments", body: map[string]any{"client_id": "y", "text": "hijack"}},
-		"POST /api/v1/conversations/{id}/read":               {path: "/api/v1/conversations/" + a.conv + "/read"},
-		"POST /api/v1/conversations/{id}/close":              {path: "/api/v1/conversations/" + a.conv + "/close", body: map[string]any{"category_id": b.catID}},
-		"POST /api/v1/conversations/{id}/transfers":          {path: "/api/v1/conversations/" + a.conv + "/transfers", body: map[string]any{"to_operator_id": b.op2.ID}},
-		"POST /api/v1/transfers/{id}/accept":                 {path: "/api/v1/transfers/" + a.transferID + "/accept"},
-		"POST /api/v1/transfers/{id}/decline":                {path: "/api/v1/transfers/" + a.transferID + "/decline"},
-		"POST /api/v1/transfers/{id}/cancel":                 {path: "/api/v1/transfers/" + a.transferID + "/cancel"},
-		"PATCH /api/v1/admin/operators/{id}":                 {path: "/api/v1/admin/operators/" + a.op.ID, body: map[string]any{"name": "Hijacked", "limit": 1}, admin: true},
-		"GET /api/v1/admin/contact-points/{id}":              {path: "/api/v1/admin/contact-points/" + a.cpID, admin: true},
-		"PATCH /api/v1/admin/contact-points/{id}":            {path: "/api/v1/admin/contact-points/" + a.cpID, body: map[string]any{"name": "Hijacked", "settings": map[string]any{"allowed_origins": []string{"https://evil.example"}}}, admin: true},
-		"PATCH /api/v1/admin/conversation-categories/{id}":   {path: "/api/v1/admin/conversation-categories/" + a.catID, body: map[string]any{"name": "Hijacked"}, admin: true},
-		"DELETE /api/v1/admin/conversation-categories/{id}":  {path: "/api/v1/admin/conversation-categories/" + a.catID, admin: true},
-		"PATCH /api/v1/quick-messages/{id}":                  {path: "/api/v1/quick-messages/" + a.qmPersonal, body: map[string]any{"text": "hijack"}},
-		"DELETE /api/v1/quick-messages/{id}":                 {path: "/api/v1/quick-messages/" + a.qmPersonal},
-		"PUT /api/v1/quick-messages/{id}/hotkey":             {path: "/api/v1/quick-messages/" + a.qmShared + "/hotkey", body: map[string]any{"hotkey": "Alt+KeyW"}},
-		"PATCH /api/v1/admin/quick-message-categories/{id}":  {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, body: map[string]any{"name": "Hijacked"}, admin: true},
-		"DELETE /api/v1/admin/quick-message-categories/{id}": {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, admin: true},
-		"PATCH /api/v1/admin/quick-messages/{id}":            {path: "/api/v1/admin/quick-messages/" + a.qmShared, body: map[string]any{"text": "hijack"}, admin: true},
-		"DELETE /api/v1/admin/quick-messages/{id}":           {path: "/api/v1/admin/quick-messages/" + a.qmShared, admin: true},
-		"GET /api/v1/attachments/{id}":                       {path: "/api/v1/attachments/" + a.attID},
-		"GET /api/v1/widget/attachments/{id}/file":           {path: "/api/v1/widget/attachments/" + a.attID + "/file", visitor: true},
-		"GET /api/v1/stickers/{id}":                          {path: "/api/v1/stickers/" + a.stID},
-		"GET /api/v1/widget/stickers/{id}/image":             {path: "/api/v1/widget/stickers/" + a.stID + "/image", visitor: true},
-		"DELETE /api/v1/admin/sticker-packs/{id}":            {path: "/api/v1/admin/sticker-packs/" + a.stPack, admin: true},
-		"POST /api/v1/admin/sticker-packs/{id}/stickers":     {path: "/api/v1/admin/sticker-packs/" + a.stPack + "/stickers", admin: true},
-		"DELETE /api/v1/me/dictionary/{word}":                {path: "/api/v1/me/dictionary/" + a.marker + "Personalword"},
-		"DELETE /api/v1/admin/dictionary/{word}":             {path: "/api/v1/admin/dictionary/" + a.marker + "Accountword", admin: true},
+		"GET /api/v1/conversations/{id}":                         {path: "/api/v1/conversations/" + a.conv},
+		"GET /api/v1/conversations/{id}/messages":                {path: "/api/v1/conversations/" + a.conv + "/messages"},
+		"POST /api/v1/conversations/{id}/messages":               {path: "/api/v1/conversations/" + a.conv + "/messages", body: map[string]any{"client_id": "x", "text": "hijack"}},
+		"POST /api/v1/conversations/{id}/comments":               {path: "/api/v1/conversations/" + a.conv + "/comments", body: map[string]any{"client_id": "y", "text": "hijack"}},
+		"POST /api/v1/conversations/{id}/read":                   {path: "/api/v1/conversations/" + a.conv + "/read"},
+		"POST /api/v1/conversations/{id}/close":                  {path: "/api/v1/conversations/" + a.conv + "/close", body: map[string]any{"category_id": b.catID}},
+		"POST /api/v1/conversations/{id}/transfers":              {path: "/api/v1/conversations/" + a.conv + "/transfers", body: map[string]any{"to_operator_id": b.op2.ID}},
+		"POST /api/v1/transfers/{id}/accept":                     {path: "/api/v1/transfers/" + a.transferID + "/accept"},
+		"POST /api/v1/transfers/{id}/decline":                    {path: "/api/v1/transfers/" + a.transferID + "/decline"},
+		"POST /api/v1/transfers/{id}/cancel":                     {path: "/api/v1/transfers/" + a.transferID + "/cancel"},
+		"PATCH /api/v1/admin/operators/{id}":                     {path: "/api/v1/admin/operators/" + a.op.ID, body: map[string]any{"name": "Hijacked", "limit": 1}, admin: true},
+		"GET /api/v1/admin/contact-points/{id}":                  {path: "/api/v1/admin/contact-points/" + a.cpID, admin: true},
+		"PATCH /api/v1/admin/contact-points/{id}":                {path: "/api/v1/admin/contact-points/" + a.cpID, body: map[string]any{"name": "Hijacked", "settings": map[string]any{"allowed_origins": []string{"https://evil.example"}}}, admin: true},
+		"GET /api/v1/admin/contact-points/{id}/mailbox":          {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox", admin: true},
+		"POST /api/v1/admin/contact-points/{id}/mailbox/resend":  {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox/resend", admin: true},
+		"POST /api/v1/admin/contact-points/{id}/mailbox/confirm": {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox/confirm", body: map[string]any{"code": "12345678"}, admin: true},
+		"PATCH /api/v1/admin/conversation-categories/{id}":       {path: "/api/v1/admin/conversation-categories/" + a.catID, body: map[string]any{"name": "Hijacked"}, admin: true},
+		"DELETE /api/v1/admin/conversation-categories/{id}":      {path: "/api/v1/admin/conversation-categories/" + a.catID, admin: true},
+		"PATCH /api/v1/quick-messages/{id}":                      {path: "/api/v1/quick-messages/" + a.qmPersonal, body: map[string]any{"text": "hijack"}},
+		"DELETE /api/v1/quick-messages/{id}":                     {path: "/api/v1/quick-messages/" + a.qmPersonal},
+		"PUT /api/v1/quick-messages/{id}/hotkey":                 {path: "/api/v1/quick-messages/" + a.qmShared + "/hotkey", body: map[string]any{"hotkey": "Alt+KeyW"}},
+		"PATCH /api/v1/admin/quick-message-categories/{id}":      {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, body: map[string]any{"name": "Hijacked"}, admin: true},
+		"DELETE /api/v1/admin/quick-message-categories/{id}":     {path: "/api/v1/admin/quick-message-categories/" + a.qmCat, admin: true},
+		"PATCH /api/v1/admin/quick-messages/{id}":                {path: "/api/v1/admin/quick-messages/" + a.qmShared, body: map[string]any{"text": "hijack"}, admin: true},
+		"DELETE /api/v1/admin/quick-messages/{id}":               {path: "/api/v1/admin/quick-messages/" + a.qmShared, admin: true},
+		"GET /api/v1/attachments/{id}":                           {path: "/api/v1/attachments/" + a.attID},
+		"GET /api/v1/widget/attachments/{id}/file":               {path: "/api/v1/widget/attachments/" + a.attID + "/file", visitor: true},
+		"GET /api/v1/stickers/{id}":                              {path: "/api/v1/stickers/" + a.stID},
+		"GET /api/v1/widget/stickers/{id}/image":                 {path: "/api/v1/widget/stickers/" + a.stID + "/image", visitor: true},
+		"DELETE /api/v1/admin/sticker-packs/{id}":                {path: "/api/v1/admin/sticker-packs/" + a.stPack, admin: true},
+		"POST /api/v1/admin/sticker-packs/{id}/stickers":         {path: "/api/v1/admin/sticker-packs/" + a.stPack + "/stickers", admin: true},
+		"DELETE /api/v1/me/dictionary/{word}":                    {path: "/api/v1/me/dictionary/" + a.marker + "Personalword"},
+		"DELETE /api/v1/admin/dictionary/{word}":                 {path: "/api/v1/admin/dictionary/" + a.marker + "Accountword", admin: true},
 	}
 	// Every route with a path parameter has a case here (the widget's {key} is covered by
 	// TestIsolationVisitors); a new {id} route without one fails this test.
