@@ -32,6 +32,13 @@ func (d *Desk) RecordUploads(ctx context.Context, account livedesk.ID, uploader 
 		default:
 			return livedesk.Errorf(livedesk.CodeForbidden, "only operators and visitors upload files")
 		}
+		var size int64
+		for _, f := range files {
+			size += f.Size
+		}
+		if err := d.checkUploadQuota(tx, account, uploader, uploaderID, size); err != nil {
+			return err
+		}
 		var err error
 		out, err = recordFiles(tx, account, uploader, uploaderID, files)
 		return err

@@ -21,6 +21,8 @@ type Desk struct {
 	quick *quickCache
 	// mailQueued is called after a reply was put in the mail outbox (nil: nobody listens).
 	mailQueued func()
+	// uploads bounds the daily upload volumes.
+	uploads UploadQuota
 }
 
 // OnMailQueued sets the function told that a reply waits in the mail outbox (the sender's
@@ -29,7 +31,7 @@ func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // New returns a Desk.
 func New(st *store.Store, log *slog.Logger) *Desk {
-	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}}
+	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}, uploads: DefaultUploadQuota()}
 }
 
 // Store returns the underlying store (for reads).

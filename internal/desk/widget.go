@@ -215,6 +215,9 @@ func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error
 		}
 		raw["address"] = mustJSON(norm)
 	}
+	if err := checkLimits(raw); err != nil {
+		return nil, err
+	}
 	if b, ok := raw["allowed_origins"]; ok {
 		var list []string
 		if json.Unmarshal(b, &list) != nil {

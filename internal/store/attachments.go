@@ -176,3 +176,21 @@ func withAttachments(ctx context.Context, q querier, msgs []*livedesk.Message) e
 	}
 	return rows.Err()
 }
+
+// UploadedSince is the volume in bytes uploaded to account since a time: by one uploader,
+// or by everyone when uploader is "".
+func (tx *Tx) UploadedSince(account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, since time.Time) (int64, error) {
+	var n int64
+	var err error
+	if uploader == "" {
+		err = tx.queryRow(`SELECT COALESCE(SUM(size), 0) FROM attachments WHERE account_id = ? AND created_at >= ?`,
+			account, ms(since)).Scan(&n)
+	} else {
+		err = tx.queryRow(`SELECT COALESCE(SUM(size), 0) FROM attachments WHERE account_id = ? AND uploader_type = ?
+			AND uploader_id = ? AND created_at >= ?`, account, uploader, uploaderID, ms(since)).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("uploaded volume: %w", err)
+	}
+	return n, nil
+}
