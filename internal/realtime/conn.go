@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -263,6 +264,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) error {
 	if err != nil {
 		return err
 	}
+	if cl.VisitorID != 0 && h.visitorSockets(cl.VisitorID) >= h.opts.VisitorSockets {
+		return &livedesk.Error{Code: livedesk.CodeRateLimited, Message: fmt.Sprintf("a visitor may hold at most %d connections; close another tab first", h.opts.VisitorSockets),
+			Details: map[string]string{"retry_after": "30"}}
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return nil // the upgrader answered
@@ -270,8 +275,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) error {
 	c := h.newConn(ws)
 	c.accountID, c.operatorID, c.role, c.name, c.visitorID, c.cpID = cl.AccountID, cl.OperatorID, cl.Role, cl.Name, cl.VisitorID, cl.ContactPointID
 	c.session = cl.Session
-	if !h.add(c, cl.AuthAt) {
-		c.close("your access changed: connect again")
+	if reason := h.add(c, cl.AuthAt); reason != "" {
+		c.close(reason)
 		return nil
 	}
 	if err := h.replay(r.Context(), c, cursor, hasCursor); err != nil {

@@ -24,6 +24,8 @@ type Options struct {
 	// TypingInterval is the least time between two typing frames of one connection and
 	// conversation that are forwarded; frames in between are dropped.
 	TypingInterval time.Duration
+	// VisitorSockets is how many sockets one visitor may hold at once (tabs of one browser).
+	VisitorSockets int
 }
 
 // Metrics are the hub's counters, read by the metrics endpoint.
@@ -66,6 +68,9 @@ func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
 	}
 	if opts.TypingInterval <= 0 {
 		opts.TypingInterval = 2 * time.Second
+	}
+	if opts.VisitorSockets <= 0 {
+		opts.VisitorSockets = 8
 	}
 	return &Hub{opts: opts, store: st, log: log,
 		operators: map[livedesk.ID]map[*conn]struct{}{}, visitors: map[livedesk.ID]map[*conn]struct{}{},
@@ -159,14 +164,17 @@ func (h *Hub) OnlineOperators() []livedesk.ID {
 
 // add registers c; it refuses an operator's connection whose rights were revoked after
 // authAt (see CloseOperator).
-func (h *Hub) add(c *conn, authAt time.Time) bool {
+func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.revokedLocked(c, authAt) {
-		return false
+		return "your access changed: connect again"
 	}
 	if c.visitorID != 0 {
 		set := h.visitors[c.visitorID]
+		if len(set) >= h.opts.VisitorSockets {
+			return "too many connections of this visitor"
+		}
 		if set == nil {
 			set = map[*conn]struct{}{}
 			h.visitors[c.visitorID] = set
@@ -182,7 +190,14 @@ func (h *Hub) add(c *conn, authAt time.Time) bool {
 		h.online[c.operatorID]++
 	}
 	h.Metrics.Connections.Add(1)
-	return true
+	return ""
+}
+
+// visitorSockets is how many sockets a visitor holds.
+func (h *Hub) visitorSockets(visitor livedesk.ID) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.visitors[visitor])
 }
 
 func (h *Hub) remove(c *conn) {
