@@ -23,6 +23,7 @@ import (
 	"livedesk/internal/channel/email"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
+	"livedesk/internal/guard"
 	"livedesk/internal/httpapi"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
@@ -49,6 +50,9 @@ type App struct {
 	server *http.Server
 	debug  *http.Server
 	ln     net.Listener
+	// connLimit caps the HTTP connections per client address.
+	connLimit *guard.Listener
+	proxies   guard.Proxies
 	// Mail takes inbound mail (nil without --smtp-listen); mailLn is its listener.
 	Mail   *email.Inbound
 	mailLn net.Listener
@@ -82,13 +86,20 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Store: st, stop: make(chan struct{})}
+	proxies, err := guard.ParseProxies(cfg.TrustedProxies)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	a := &App{cfg: cfg, log: log, Store: st, stop: make(chan struct{}), proxies: proxies}
 	secret, err := visitorSecret(st)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	a.Desk = desk.New(st, log)
+	a.Desk.SetBcryptCost(cfg.BcryptCost)
+	a.Desk.SetUploadQuota(desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30})
 	disk, err := attachment.NewDisk(filepath.Join(cfg.Data, "files"))
 	if err != nil {
 		st.Close()
@@ -129,7 +140,10 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell},
+		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, Limits: httpapi.Limits{Proxies: proxies,
+			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
+				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
+			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
 		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)
 	return a, nil
 }
@@ -150,7 +164,8 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", a.cfg.Listen, err)
 	}
-	a.ln = ln
+	a.connLimit = guard.LimitListener(ln, a.cfg.MaxConnsPerAddress, a.proxies)
+	a.ln = a.connLimit
 	a.server = &http.Server{Handler: a.API, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	a.wg.Add(3)
@@ -160,7 +175,7 @@ func (a *App) Start() error {
 	}()
 	go func() {
 		defer a.wg.Done()
-		if err := a.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := a.server.Serve(a.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.Error("http server", "err", err)
 		}
 	}()

@@ -400,7 +400,7 @@ func TestBadInputStatusAndLogin(t *testing.T) {
 		badCase{"autocomplete is a string", badJSON(`{"autocomplete_quick_messages":"yes"}`), 400, "invalid_input"},
 	))
 
-	anon := &testkit.Client{T: t, Base: d.env.URL}
+	anon := &testkit.Client{T: t, Base: d.env.URL, Source: testkit.NextSource()}
 	d.refuse(t, anon, "POST", "/api/v1/widget/"+d.key+"/session", append(badMalformed(),
 		badCase{"name is a number", badJSON(`{"name":5}`), 400, "invalid_input"},
 		badCase{"name of 101 characters", badBody(map[string]any{"name": cyr(101)}), 400, "invalid_input"},

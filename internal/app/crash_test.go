@@ -75,7 +75,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	var unacked []crSend         // sends with no answer when the server died
 	for round := range 3 {
 		var mu sync.Mutex
-		var count atomic.Int64
+		var count, failed atomic.Int64
 		var wg sync.WaitGroup
 		quit := make(chan struct{})
 		for v := range visitors {
@@ -97,6 +97,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 					}
 					mu.Unlock()
 					if err != nil {
+						failed.Add(1)
 						return // the server is gone
 					}
 				}
@@ -104,6 +105,9 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 		}
 		// Kill -9 mid-burst, once a good number of sends were acknowledged.
 		for count.Load() < 150 {
+			if failed.Load() == visitors {
+				t.Fatalf("round %d: every visitor's sending failed before the kill: %v", round, unacked)
+			}
 			time.Sleep(2 * time.Millisecond)
 		}
 		stop(true)
@@ -137,7 +141,10 @@ type crSend struct {
 // the "livedesk listening" log line) and a stop function (kill: SIGKILL, else SIGTERM).
 func crStart(t *testing.T, bin, data string) (string, func(kill bool)) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", data, "--listen", "127.0.0.1:0", "--bcrypt-cost", "4", "--log-format", "text")
+	cmd := exec.Command(bin, "serve", "--data", data, "--listen", "127.0.0.1:0", "--bcrypt-cost", "4", "--log-format", "text",
+		// Six visitors send as fast as they are answered, from one address: far above the
+		// per-address limit that protects a real server, which this test is not about.
+		"--visitor-messages-per-minute", "1000000")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +235,7 @@ func crMust(t *testing.T, base, token, method, path string, in, out any) {
 	t.Helper()
 	b, _ := json.Marshal(in)
 	req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

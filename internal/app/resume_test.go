@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"livedesk/internal/store"
+	"livedesk/internal/config"
 	"livedesk/internal/testkit"
 )
 
@@ -228,7 +229,9 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 // keeps writing.
 func TestResumeOperator(t *testing.T) {
 	t.Parallel()
-	env := testkit.Start(t)
+	// Each visitor writes 150 messages as fast as they are answered: above the per-address
+	// message rate that keeps out floods, which this test is not about.
+	env := testkit.Start(t, func(c *config.Config) { c.VisitorMessagesPerMinute = 100000 })
 	a := env.NewAccount()
 	_, key := a.ContactPoint("webchat")
 	op := a.Operator("Анна", "operator", 5, "available")

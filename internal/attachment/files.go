@@ -141,9 +141,12 @@ func TooLarge() error {
 // readError turns a failure to read the multipart body into an API error.
 func readError(err error) error {
 	var mbe *http.MaxBytesError
+	var le *livedesk.Error
 	switch {
 	case errors.As(err, &mbe):
 		return TooLarge()
+	case errors.As(err, &le):
+		return le // e.g. the body's read deadline
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	default:

@@ -1,5 +1,5 @@
 // Package auth holds the security primitives of livedesk: password hashing, session
-// tokens, signed visitor tokens and the login rate limiter.
+// tokens and signed visitor tokens.
 package auth
 
 import (
@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -39,12 +38,24 @@ func CheckPassword(hash, password string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
 }
 
-// dummyHash is compared against when the email is unknown, so both paths take as long.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("livedesk-dummy-password"), bcrypt.MinCost)
+// PasswordBurner spends the time of a password check, for logins with an unknown email: it
+// compares against a hash made at the configured cost, so both paths do the same work.
+type PasswordBurner struct {
+	once sync.Once
+	cost int
+	hash []byte
+}
 
-// BurnPasswordCheck spends the time of a password check (for unknown emails).
-func BurnPasswordCheck(password string) {
-	_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+// NewPasswordBurner returns a burner at the bcrypt cost of new passwords (its hash is made
+// on first use).
+func NewPasswordBurner(cost int) *PasswordBurner { return &PasswordBurner{cost: cost} }
+
+// Burn compares password against the burner's hash and forgets the result.
+func (p *PasswordBurner) Burn(password string) {
+	p.once.Do(func() {
+		p.hash, _ = bcrypt.GenerateFromPassword([]byte("livedesk-dummy-password"), p.cost)
+	})
+	_ = bcrypt.CompareHashAndPassword(p.hash, []byte(password))
 }
 
 // NewToken returns a random session token and the hash under which it is stored.
@@ -121,45 +132,4 @@ func (v *VisitorTokens) Verify(token string) (VisitorClaims, error) {
 		ids[k] = livedesk.ID(n)
 	}
 	return VisitorClaims{AccountID: ids[0], ContactPointID: ids[1], VisitorID: ids[2]}, nil
-}
-
-// RateLimiter allows at most N events per key in a sliding window.
-type RateLimiter struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	hits   map[string][]time.Time
-}
-
-// NewRateLimiter allows n events per window for each key.
-func NewRateLimiter(n int, window time.Duration) *RateLimiter {
-	return &RateLimiter{n: n, window: window, hits: map[string][]time.Time{}}
-}
-
-// Allow records an event for key at now and reports whether it is within the limit.
-func (r *RateLimiter) Allow(key string, now time.Time) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.hits) > 100000 { // bound memory under a flood of keys
-		r.hits = map[string][]time.Time{}
-	}
-	h := r.hits[key]
-	cut := 0
-	for cut < len(h) && now.Sub(h[cut]) >= r.window {
-		cut++
-	}
-	h = h[cut:]
-	if len(h) >= r.n {
-		r.hits[key] = h
-		return false
-	}
-	r.hits[key] = append(h, now)
-	return true
-}
-
-// Reset forgets a key (after a successful login).
-func (r *RateLimiter) Reset(key string) {
-	r.mu.Lock()
-	delete(r.hits, key)
-	r.mu.Unlock()
 }

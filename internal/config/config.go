@@ -53,6 +53,21 @@ type Config struct {
 	SMTPMaxSessions, SMTPSessionsPerAddress, SMTPSessionsPerNetwork int
 	SMTPIdleTimeout, SMTPSessionTimeout, SMTPProcessTimeout         time.Duration
 	SMTPMaxMIMEDepth, SMTPMaxMIMEParts                              int
+
+	// BodyTimeout is how long a request body (JSON) may take to arrive; uploads get it as a
+	// start-up allowance, then must arrive at 8 KiB/s on average.
+	BodyTimeout time.Duration
+	// MaxConnsPerAddress caps the HTTP connections one client address holds (0: no cap).
+	MaxConnsPerAddress int
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes, comma-separated)
+	// whose X-Forwarded-For names the client.
+	TrustedProxies string
+	// Visitor limits per client address and contact point (a contact point's settings.limits
+	// override them) and daily upload volumes.
+	VisitorSessionsPerMinute, VisitorMessagesPerMinute, VisitorUploadsPerMinute int
+	VisitorUploadMiBPerDay, AccountUploadGiBPerDay                              int
+	// Failed logins allowed per client address and per email before waiting.
+	LoginFailuresPerAddress, LoginFailuresPerEmail int
 }
 
 // Default returns the defaults.
@@ -62,7 +77,9 @@ func Default() Config {
 		Synchronous: "FULL", SendQueue: 1024, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
 		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second,
 		SMTPMaxSessions: 100, SMTPSessionsPerAddress: 8, SMTPSessionsPerNetwork: 16, SMTPIdleTimeout: 30 * time.Second,
-		SMTPSessionTimeout: 10 * time.Minute, SMTPProcessTimeout: 2 * time.Minute, SMTPMaxMIMEDepth: 10, SMTPMaxMIMEParts: 300}
+		SMTPSessionTimeout: 10 * time.Minute, SMTPProcessTimeout: 2 * time.Minute, SMTPMaxMIMEDepth: 10, SMTPMaxMIMEParts: 300,
+		BodyTimeout: 10 * time.Second, MaxConnsPerAddress: 512, VisitorSessionsPerMinute: 60, VisitorMessagesPerMinute: 120, VisitorUploadsPerMinute: 20,
+		VisitorUploadMiBPerDay: 200, AccountUploadGiBPerDay: 10, LoginFailuresPerAddress: 10, LoginFailuresPerEmail: 10}
 }
 
 // Register defines the serve flags on fs, with defaults taken from the environment.
@@ -84,6 +101,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.SMTPRelay, "smtp-relay", "host:port of the SMTP relay replies to email conversations go out through (empty: they wait in the outbox)")
 	str(&c.SMTPRelayUser, "smtp-relay-user", "user name for the relay (PLAIN over STARTTLS); empty: no authentication")
 	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
+	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (empty: none)")
 	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
 	for _, n := range []struct {
 		p           *int
@@ -94,6 +112,14 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 		{&c.SMTPSessionsPerNetwork, "smtp-sessions-per-network", "SMTP connections one /24 (IPv4) or /64 (IPv6) network may hold"},
 		{&c.SMTPMaxMIMEDepth, "smtp-max-mime-depth", "multipart levels of a mail that are read (deeper parts are reported, not taken)"},
 		{&c.SMTPMaxMIMEParts, "smtp-max-mime-parts", "parts of a mail that are read (the rest is reported, not taken)"},
+		{&c.MaxConnsPerAddress, "max-conns-per-address", "HTTP connections one client address may hold at once (0: no cap)"},
+		{&c.VisitorSessionsPerMinute, "visitor-sessions-per-minute", "widget sessions one client address may start a minute at a contact point"},
+		{&c.VisitorMessagesPerMinute, "visitor-messages-per-minute", "visitor messages one client address may send a minute at a contact point"},
+		{&c.VisitorUploadsPerMinute, "visitor-uploads-per-minute", "visitor uploads one client address may make a minute at a contact point"},
+		{&c.VisitorUploadMiBPerDay, "visitor-upload-mib-per-day", "MiB one visitor may upload in 24 hours"},
+		{&c.AccountUploadGiBPerDay, "account-upload-gib-per-day", "GiB one account may receive in uploads in 24 hours (0: no cap)"},
+		{&c.LoginFailuresPerAddress, "login-failures-per-address", "failed logins one client address may make before waiting (then that many a minute)"},
+		{&c.LoginFailuresPerEmail, "login-failures-per-email", "failed logins on one email before waiting (then two a minute)"},
 	} {
 		fs.IntVar(n.p, n.name, atoi(envOr(getenv, n.name, fmt.Sprint(*n.p)), *n.p), n.usage)
 	}
@@ -114,6 +140,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
 	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
 	dur(&c.OutboxPoll, "outbox-poll", "how often the mail outbox is looked at for replies due again")
+	dur(&c.BodyTimeout, "body-timeout", "how long a request body may take to arrive (uploads: before their minimum throughput of 8 KiB/s counts)")
 	dur(&c.SMTPIdleTimeout, "smtp-idle-timeout", "how long an SMTP client may take to make progress before DATA (NOOP does not count), and the longest pause within DATA")
 	dur(&c.SMTPSessionTimeout, "smtp-session-timeout", "longest SMTP session, however busy")
 	dur(&c.SMTPProcessTimeout, "smtp-process-timeout", "longest time spent on one received mail (parsing, files, storing)")
@@ -138,10 +165,17 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("durations must be positive")
 	case c.SMTPFrom != "" && (!strings.Contains(c.SMTPFrom, "@") || strings.ContainsAny(c.SMTPFrom, " <>\r\n")):
 		return fmt.Errorf("--smtp-from must be a bare address like noreply@example.com")
+	case c.BodyTimeout <= 0:
+		return fmt.Errorf("--body-timeout must be positive")
 	case c.SMTPIdleTimeout <= 0 || c.SMTPSessionTimeout <= 0 || c.SMTPProcessTimeout <= 0:
 		return fmt.Errorf("--smtp-idle-timeout, --smtp-session-timeout and --smtp-process-timeout must be positive")
 	case c.SMTPMaxSessions < 1 || c.SMTPSessionsPerAddress < 1 || c.SMTPSessionsPerNetwork < 1 || c.SMTPMaxMIMEDepth < 1 || c.SMTPMaxMIMEParts < 1:
 		return fmt.Errorf("the --smtp-max-* and --smtp-sessions-* limits must be at least 1")
+	case c.MaxConnsPerAddress < 0 || c.AccountUploadGiBPerDay < 0:
+		return fmt.Errorf("--max-conns-per-address and --account-upload-gib-per-day must not be negative")
+	case c.VisitorSessionsPerMinute < 1 || c.VisitorMessagesPerMinute < 1 || c.VisitorUploadsPerMinute < 1 ||
+		c.VisitorUploadMiBPerDay < 1 || c.LoginFailuresPerAddress < 1 || c.LoginFailuresPerEmail < 1:
+		return fmt.Errorf("the --visitor-* and --login-failures-* limits must be at least 1")
 	case c.LogLevel != "debug" && c.LogLevel != "info" && c.LogLevel != "warn" && c.LogLevel != "error":
 		return fmt.Errorf("--log-level must be debug, info, warn or error")
 	}

@@ -322,7 +322,7 @@ func (d *Desk) Login(ctx context.Context, email, password string, ttlHours int) 
 	bad := livedesk.Errorf(livedesk.CodeUnauthenticated, "wrong email or password")
 	op, err := d.store.OperatorByEmail(ctx, email)
 	if err != nil {
-		auth.BurnPasswordCheck(password)
+		d.burner.Burn(password)
 		return nil, "", bad
 	}
 	if !auth.CheckPassword(op.PasswordHash, password) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/routing"
 	"livedesk/internal/store"
@@ -23,6 +24,9 @@ type Desk struct {
 	mailQueued func()
 	// uploads bounds the daily upload volumes.
 	uploads UploadQuota
+	// bcryptCost is the cost of new password hashes; burner spends a check at that cost.
+	bcryptCost int
+	burner     *auth.PasswordBurner
 }
 
 // OnMailQueued sets the function told that a reply waits in the mail outbox (the sender's
@@ -31,7 +35,8 @@ func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // New returns a Desk.
 func New(st *store.Store, log *slog.Logger) *Desk {
-	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}, uploads: DefaultUploadQuota()}
+	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}, uploads: DefaultUploadQuota(),
+		bcryptCost: 10, burner: auth.NewPasswordBurner(10)}
 }
 
 // Store returns the underlying store (for reads).

@@ -46,6 +46,16 @@ func (b *Buckets) Take(key string, perMinute, burst int, now time.Time) (ok bool
 
 // TakeN spends n tokens at once (see Take).
 func (b *Buckets) TakeN(key string, n float64, perMinute, burst int, now time.Time) (ok bool, retryAfter time.Duration) {
+	return b.take(key, n, perMinute, burst, now, true)
+}
+
+// Peek reports what Take would, without spending: for limits that count failures only
+// (checked before the attempt, spent when it fails).
+func (b *Buckets) Peek(key string, perMinute, burst int, now time.Time) (ok bool, retryAfter time.Duration) {
+	return b.take(key, 1, perMinute, burst, now, false)
+}
+
+func (b *Buckets) take(key string, n float64, perMinute, burst int, now time.Time, spend bool) (ok bool, retryAfter time.Duration) {
 	if perMinute <= 0 {
 		return true, 0
 	}
@@ -73,7 +83,9 @@ func (b *Buckets) TakeN(key string, n float64, perMinute, burst int, now time.Ti
 	}
 	k.at = now
 	if k.tokens >= n {
-		k.tokens -= n
+		if spend {
+			k.tokens -= n
+		}
 		return true, 0
 	}
 	wait := time.Duration((n - k.tokens) / rate * float64(time.Second))

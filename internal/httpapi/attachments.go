@@ -37,6 +37,9 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request, c *call) e
 	if err := checkOrigin(r, c.cp); err != nil {
 		return err
 	}
+	if err := s.allowVisitor(r, actUpload, c.cp); err != nil {
+		return err
+	}
 	return s.upload(w, r, c.visitor.AccountID, livedesk.AuthorVisitor, c.visitor.VisitorID)
 }
 

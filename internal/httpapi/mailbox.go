@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-
-	"livedesk/internal/livedesk"
 )
 
 // Confirmation of a mailbox's address (docs/email.md): the state, a new code, the code.
@@ -27,9 +25,6 @@ func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *c
 	}
 	m, err := s.desk.ResendMailboxConfirmation(r.Context(), c.op.AccountID, id)
 	if err != nil {
-		if e, ok := err.(*livedesk.Error); ok && e.Code == livedesk.CodeRateLimited && e.Details["retry_after"] != "" {
-			w.Header().Set("Retry-After", e.Details["retry_after"])
-		}
 		return err
 	}
 	return writeJSON(w, 200, m)

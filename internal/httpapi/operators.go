@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,25 +19,33 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) error {
 		Email    string `json:"email"`
 		Password string `json:"password"`
 	}
+	// A form on another site cannot log a browser in to an attacker's account (login CSRF):
+	// the body must be JSON, which a cross-site form cannot send without a preflight, and a
+	// browser's request must come from this site.
+	if !sameOrigin(r) {
+		return livedesk.Errorf(livedesk.CodeForbidden, "cross-site request refused")
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		return livedesk.Errorf(livedesk.CodeInvalidInput, "send the credentials as application/json")
+	}
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
 	if in.Email == "" || in.Password == "" {
 		return livedesk.Errorf(livedesk.CodeInvalidInput, "email and password are required")
 	}
-	ip := r.RemoteAddr
-	if i := strings.LastIndexByte(ip, ':'); i > 0 {
-		ip = ip[:i]
-	}
-	key := strings.ToLower(strings.TrimSpace(in.Email)) + "|" + ip
-	if !s.limiter.Allow(key, s.store.Now()) {
-		return livedesk.Errorf(livedesk.CodeRateLimited, "too many login attempts; wait a minute")
+	addrKey, mailKey := s.loginKeys(r, in.Email)
+	if err := s.checkLogin(addrKey, mailKey); err != nil {
+		return err
 	}
 	op, token, err := s.desk.Login(r.Context(), in.Email, in.Password, s.cfg.SessionTTLHours)
 	if err != nil {
+		if livedesk.IsCode(err, livedesk.CodeUnauthenticated) {
+			s.loginFailed(addrKey, mailKey)
+		}
 		return err
 	}
-	s.limiter.Reset(key)
+	s.buckets.Reset(mailKey)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: s.cfg.SessionTTLHours * 3600})
 	return writeJSON(w, 200, map[string]any{"token": token, "operator": op})

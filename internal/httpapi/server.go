@@ -29,6 +29,7 @@ import (
 	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
 	"livedesk/internal/desk"
+	"livedesk/internal/guard"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/spell"
@@ -71,8 +72,12 @@ type Config struct {
 	SessionTTLHours int
 	SecureCookies   bool
 	MaxBodyBytes    int64
-	LoginAttempts   int
-	Version         string
+	// BodyTimeout is how long a JSON body may take to arrive, and an upload before its
+	// minimum throughput counts (0: 10 s).
+	BodyTimeout time.Duration
+	// Limits are the per-address rates of anonymous callers.
+	Limits  Limits
+	Version string
 	// Assets are the built front ends (package web); nil serves a "not built" page.
 	Assets fs.FS
 	// Files stores attachment content; nil answers the file endpoints with unavailable.
@@ -89,7 +94,7 @@ type Server struct {
 	hub     *realtime.Hub
 	tokens  *auth.VisitorTokens
 	log     *slog.Logger
-	limiter *auth.RateLimiter
+	buckets *guard.Buckets
 	reg     *prometheus.Registry
 	mux     *http.ServeMux
 	ready   func(context.Context) error
@@ -106,14 +111,14 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	if cfg.LoginAttempts <= 0 {
-		cfg.LoginAttempts = 10
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = defaultBodyTimeout
 	}
 	if cfg.SessionTTLHours <= 0 {
 		cfg.SessionTTLHours = 24 * 30
 	}
 	s := &Server{cfg: cfg, desk: d, store: d.Store(), hub: hub, tokens: tokens, log: log, reg: reg, ready: ready,
-		limiter: auth.NewRateLimiter(cfg.LoginAttempts, time.Minute), mux: http.NewServeMux(), seen: map[livedesk.ID]time.Time{}}
+		buckets: guard.NewBuckets(0), mux: http.NewServeMux(), seen: map[livedesk.ID]time.Time{}}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livedesk_http_requests_total",
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "livedesk_http_request_seconds",
@@ -122,7 +127,7 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 	for _, rt := range s.Routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	s.mux.Handle("/", static{assets: cfg.Assets, allowed: s.allowedMethods})
+	s.mux.Handle("/", static{assets: cfg.Assets, allowed: s.allowedMethods, secure: cfg.SecureCookies})
 	return s
 }
 
@@ -254,9 +259,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "no-referrer")
 		if strings.HasPrefix(rt.Path, "/api/v1/widget/") {
 			widgetCORS(w, r)
 		}
+		s.timeBody(w, r, start)
 		c := &call{at: start}
 		err := s.authenticate(r, rt.Access, c)
 		if err == nil {
@@ -420,6 +427,8 @@ func statusOf(code livedesk.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case livedesk.CodeRateLimited:
 		return http.StatusTooManyRequests
+	case livedesk.CodeRequestTimeout:
+		return http.StatusRequestTimeout
 	case livedesk.CodeUnavailable:
 		return http.StatusServiceUnavailable
 	default:
@@ -435,6 +444,9 @@ func writeError(w http.ResponseWriter, err error) {
 	body := map[string]any{"code": code, "message": livedesk.ErrorMessage(err)}
 	if d := livedesk.ErrorDetails(err); d != nil && code != livedesk.CodeInternal {
 		body["details"] = d
+		if code == livedesk.CodeRateLimited && d["retry_after"] != "" {
+			w.Header().Set("Retry-After", d["retry_after"])
+		}
 	}
 	writeJSON(w, statusOf(code), map[string]any{"error": body})
 }
@@ -496,6 +508,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, livedesk.Errorf(livedesk.CodeTooLarge, "the request body is larger than %d bytes", s.cfg.MaxBodyBytes)
+		}
+		if livedesk.IsCode(err, livedesk.CodeRequestTimeout) {
+			return nil, err
 		}
 		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "could not read the request body")
 	}

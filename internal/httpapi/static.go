@@ -22,6 +22,26 @@ type static struct {
 	// allowed lists the methods the route table has for the request's path (none: the path
 	// is not a route).
 	allowed func(r *http.Request) []string
+	// secure: the site is served over HTTPS (Strict-Transport-Security is sent).
+	secure bool
+}
+
+// appCSP is the Content-Security-Policy of the operator app and the admin cabinet: their own
+// scripts, styles and connections only (the socket included: 'self' covers ws/wss of the
+// same host), pictures also from blob: (previews of files before they are sent), no inline
+// script, no plugins, no <base>, not framed by anyone.
+const appCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; " +
+	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// page sets the headers of an app page (index.html).
+func (st static) page(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", appCSP)
+	if st.secure || r.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 }
 
 func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +60,7 @@ func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	switch {
 	case p == "/widget.js":
 		// Embedded on other sites: any origin may load it; short cache so fixes reach visitors.
@@ -58,16 +79,14 @@ func (st static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
 	case strings.HasPrefix(p, "/admin/"):
 		// The admin cabinet's own routes all load its index.html.
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("X-Frame-Options", "DENY")
+		st.page(w, r)
 		st.file(w, r, "admin/index.html", "text/html; charset=utf-8")
 	case strings.HasPrefix(p, "/assets/"):
 		// Vite puts a content hash in every asset name, so they never change.
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		st.file(w, r, "operator"+path.Clean(p), "")
 	default:
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("X-Frame-Options", "DENY")
+		st.page(w, r)
 		st.file(w, r, "operator/index.html", "text/html; charset=utf-8")
 	}
 }

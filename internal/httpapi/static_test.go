@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -47,6 +48,34 @@ func TestStaticServesEachFrontEnd(t *testing.T) {
 		}
 		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no nosniff", c.path)
+		}
+	}
+}
+
+// TestAppPagesHaveStrictCSP: the operator app and the cabinet are served with a strict
+// Content-Security-Policy, no referrer, and HSTS only over HTTPS.
+func TestAppPagesHaveStrictCSP(t *testing.T) {
+	assets := fstest.MapFS{"operator/index.html": {Data: []byte("operator app")}, "admin/index.html": {Data: []byte("admin")}}
+	for _, secure := range []bool{false, true} {
+		st := static{assets: assets, secure: secure}
+		for _, path := range []string{"/", "/conversations/1", "/admin/", "/admin/operators"} {
+			rec := httptest.NewRecorder()
+			st.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			csp := rec.Header().Get("Content-Security-Policy")
+			for _, want := range []string{"default-src 'self'", "script-src 'self';", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+				if !strings.Contains(csp, want) {
+					t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+				}
+			}
+			if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+				t.Errorf("%s: CSP allows inline code: %q", path, csp)
+			}
+			if got := rec.Header().Get("Referrer-Policy"); got != "no-referrer" {
+				t.Errorf("%s: Referrer-Policy %q", path, got)
+			}
+			if hsts := rec.Header().Get("Strict-Transport-Security"); (hsts != "") != secure {
+				t.Errorf("%s secure=%v: HSTS %q", path, secure, hsts)
+			}
 		}
 	}
 }

@@ -91,6 +91,9 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
+	if err := s.allowVisitor(r, actSession, cp); err != nil {
+		return err
+	}
 	var in struct {
 		desk.VisitorProfile
 		VisitorToken string `json:"visitor_token"`
@@ -159,6 +162,9 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) err
 	if err := checkOrigin(r, c.cp); err != nil {
 		return err
 	}
+	if err := s.allowVisitor(r, actMessage, c.cp); err != nil {
+		return err
+	}
 	var in desk.MessageInput
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
@@ -172,6 +178,9 @@ func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) err
 
 func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := checkOrigin(r, c.cp); err != nil {
+		return err
+	}
+	if err := s.allowVisitor(r, actMessage, c.cp); err != nil {
 		return err
 	}
 	var in desk.OfflineInput

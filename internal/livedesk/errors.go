@@ -34,8 +34,10 @@ const (
 	CodeTooManyFiles Code = "too_many_files"
 	CodeGone         Code = "gone"
 	CodeRateLimited  Code = "rate_limited"
-	CodeUnavailable  Code = "unavailable"
-	CodeInternal     Code = "internal"
+	// CodeRequestTimeout: the request body did not arrive within its deadline.
+	CodeRequestTimeout Code = "request_timeout"
+	CodeUnavailable    Code = "unavailable"
+	CodeInternal       Code = "internal"
 )
 
 // Error is the one error type of livedesk: a code, a human message, optional details for

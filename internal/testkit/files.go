@@ -68,7 +68,7 @@ func (c *Client) Send(method, path, contentType string, body io.Reader, header h
 	if c.Token != "" && req.Header.Get("Authorization") == "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient(c.Source).Do(req)
 	if err != nil {
 		c.T.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,6 +121,10 @@ type Client struct {
 	Token string
 	ID    string // operator or visitor id
 	Email string
+	// Source is the loopback address the client's connections come from (the zero Addr:
+	// the system's choice, 127.0.0.1). Visitors get one each, as real visitors come from
+	// many machines and livedesk limits each address.
+	Source netip.Addr
 }
 
 // Response is a decoded answer.
@@ -256,7 +261,7 @@ func (a *Account) Category(name string) string {
 // Visitor starts a visitor session at the contact point key.
 func (e *Env) Visitor(key, name string) *Client {
 	e.T.Helper()
-	c := &Client{T: e.T, Base: e.URL}
+	c := &Client{T: e.T, Base: e.URL, Source: NextSource()}
 	body := map[string]any{}
 	if name != "" {
 		body["name"] = name
@@ -371,7 +376,9 @@ func (c *Client) WS(visitor bool, cursor string) *WS {
 	if cursor != "" {
 		u += "&cursor=" + cursor
 	}
-	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	dialer := *websocket.DefaultDialer
+	dialer.NetDialContext = sourceDialer(c.Source).DialContext
+	conn, _, err := dialer.Dial(u, nil)
 	if err != nil {
 		c.T.Fatalf("dial %s: %v", path, err)
 	}

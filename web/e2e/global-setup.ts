@@ -11,7 +11,12 @@ export default async function globalSetup() {
   // Workers are started after global setup and inherit its environment.
   process.env.LIVEDESK_E2E_DATA = data;
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${PORT}`, '--demo', '--bcrypt-cost', '4',
-    '--log-level', 'warn', '--smtp-listen', `127.0.0.1:${SMTP_PORT}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+    '--log-level', 'warn', '--smtp-listen', `127.0.0.1:${SMTP_PORT}`,
+    // Every browser context of the run comes from 127.0.0.1 (a browser cannot pick its source
+    // address), so the per-address visitor and login limits are raised far above what the
+    // run does; the limits themselves are tested in Go with distinct loopback sources.
+    '--visitor-sessions-per-minute', '100000', '--visitor-messages-per-minute', '100000',
+    '--visitor-uploads-per-minute', '100000', '--login-failures-per-address', '100000'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {

@@ -25,14 +25,17 @@ export function loadPacks(): Promise<StickerPack[]> {
 }
 
 let styled = false;
-/** Adds the shared media CSS to the page once. */
+/**
+ * Adds the shared media CSS to the page once, as a constructed style sheet: the app's
+ * Content-Security-Policy (style-src 'self') refuses inline <style> elements, not sheets
+ * built through the CSS object model.
+ */
 export function useMediaCss() {
   if (styled || typeof document === 'undefined') return;
   styled = true;
-  const el = document.createElement('style');
-  el.dataset.livedesk = 'media';
-  el.textContent = mediaCss;
-  document.head.appendChild(el);
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(mediaCss);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
 
 function storage(): Storage | null {
