@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"livedesk/internal/store"
 	"livedesk/internal/config"
+	"livedesk/internal/store"
 	"livedesk/internal/testkit"
 )
 
