@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
@@ -53,6 +54,7 @@ type App struct {
 	// connLimit caps the HTTP connections per client address.
 	connLimit *guard.Listener
 	proxies   guard.Proxies
+	reg       *prometheus.Registry
 	// Mail takes inbound mail (nil without --smtp-listen); mailLn is its listener.
 	Mail   *email.Inbound
 	mailLn net.Listener
@@ -115,6 +117,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		}
 	}
 	reg := prometheus.NewRegistry()
+	a.reg = reg
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	hub := a.Hub
 	reg.MustRegister(
@@ -124,6 +127,13 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			func() float64 { return float64(hub.Metrics.Delivered.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_slow_dropped_total", Help: "Connections dropped for a full send queue."},
 			func() float64 { return float64(hub.Metrics.SlowDropped.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_http_conns_refused_total", Help: "HTTP connections closed at accept: their address held --max-conns-per-address."},
+			func() float64 {
+				if a.connLimit == nil {
+					return 0
+				}
+				return float64(a.connLimit.Refused.Load())
+			}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_ws_resyncs_total", Help: "Clients told to resync."},
 			func() float64 { return float64(hub.Metrics.Resyncs.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_batches_total", Help: "Write transactions committed by the writer (each holds a batch of requests)."},
@@ -140,7 +150,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, Limits: httpapi.Limits{Proxies: proxies,
+		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
@@ -207,6 +217,7 @@ func (a *App) startDebug() error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	a.debug = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	a.wg.Add(1)
 	go func() {

@@ -214,4 +214,14 @@ func TestSpellDictionariesIsolation(t *testing.T) {
 			t.Errorf("word %q: %d %s", w, r.Status, r.Body)
 		}
 	}
+
+	// The own dictionary is a setting: an offline operator cannot change it (the seed: offline
+	// operators make no settings); the account's dictionary is the cabinet's, not status-bound.
+	op1.SetStatus("offline")
+	if r := op1.Do("POST", "/api/v1/me/dictionary", map[string]any{"word": "Офлайнслово"}); r.Status != 403 || r.Code() != "operator_offline" {
+		t.Errorf("offline add: %d %s, want 403 operator_offline", r.Status, r.Body)
+	}
+	if r := op1.Do("DELETE", "/api/v1/me/dictionary/"+url.PathEscape("Лавкаплюс"), nil); r.Status != 403 {
+		t.Errorf("offline remove: %d %s, want 403", r.Status, r.Body)
+	}
 }

@@ -29,7 +29,8 @@ type Config struct {
 	SecureCookies  bool
 	SendQueue      int
 	ShutdownWait   time.Duration
-	// DebugListen is where Go's pprof profiles are served (empty: nowhere). Keep it on loopback.
+	// DebugListen is where Go's pprof profiles and the metrics are served (empty: nowhere).
+	// Keep it on loopback.
 	DebugListen string
 	// FileSweepInterval is how often expired attachments and stale uploads are swept.
 	FileSweepInterval time.Duration
@@ -54,6 +55,9 @@ type Config struct {
 	SMTPIdleTimeout, SMTPSessionTimeout, SMTPProcessTimeout         time.Duration
 	SMTPMaxMIMEDepth, SMTPMaxMIMEParts                              int
 
+	// MetricsToken lets a Prometheus scraper read /metrics on the public listener with this
+	// bearer token (empty: /metrics is served only on DebugListen).
+	MetricsToken string
 	// BodyTimeout is how long a request body (JSON) may take to arrive; uploads get it as a
 	// start-up allowance, then must arrive at 8 KiB/s on average.
 	BodyTimeout time.Duration
@@ -94,13 +98,14 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.LogLevel, "log-level", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "text or json")
 	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
-	str(&c.DebugListen, "debug-listen", "address for Go pprof profiles, e.g. 127.0.0.1:6060 (empty: off)")
+	str(&c.DebugListen, "debug-listen", "address for Go pprof profiles and /metrics, e.g. 127.0.0.1:6060 (empty: off)")
 	str(&c.Dictionaries, "dictionaries", "directory of the Hunspell dictionaries ru_RU and en_US for spell check")
 	str(&c.SMTPListen, "smtp-listen", "address to take inbound mail on for email contact points, e.g. 127.0.0.1:2525 (empty: off)")
 	str(&c.SMTPDomain, "smtp-domain", "this server's mail host name, used in SMTP greetings")
 	str(&c.SMTPRelay, "smtp-relay", "host:port of the SMTP relay replies to email conversations go out through (empty: they wait in the outbox)")
 	str(&c.SMTPRelayUser, "smtp-relay-user", "user name for the relay (PLAIN over STARTTLS); empty: no authentication")
 	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
+	str(&c.MetricsToken, "metrics-token", "bearer token a scraper sends to read /metrics on --listen (empty: metrics only on --debug-listen)")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (empty: none)")
 	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
 	for _, n := range []struct {

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,6 +76,8 @@ type Config struct {
 	// BodyTimeout is how long a JSON body may take to arrive, and an upload before its
 	// minimum throughput counts (0: 10 s).
 	BodyTimeout time.Duration
+	// MetricsToken lets a scraper read /metrics on this listener (empty: not served here).
+	MetricsToken string
 	// Limits are the per-address rates of anonymous callers.
 	Limits  Limits
 	Version string
@@ -156,7 +159,7 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		{"GET", "/healthz", Public, "liveness", s.healthz},
 		{"GET", "/readyz", Public, "readiness", s.readyz},
-		{"GET", "/metrics", Public, "Prometheus metrics", s.metrics},
+		{"GET", "/metrics", Public, "Prometheus metrics (with --metrics-token)", s.metrics},
 		{"GET", "/widget-test", Public, "minimal visitor test page", s.widgetTestPage},
 
 		{"POST", "/api/v1/auth/login", Public, "log in", s.login},
@@ -644,7 +647,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, c *call) error {
 	return writeJSON(w, 200, map[string]any{"status": "ready"})
 }
 
+// metrics serves the Prometheus metrics on the public listener only to a scraper holding
+// --metrics-token (as a bearer token); without one configured the route does not exist
+// here (the --debug-listen listener serves them).
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request, c *call) error {
+	if s.cfg.MetricsToken == "" {
+		return livedesk.Errorf(livedesk.CodeNotFound, "no such endpoint: GET /metrics (metrics are on --debug-listen, or here with --metrics-token)")
+	}
+	if subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(s.cfg.MetricsToken)) != 1 {
+		return livedesk.Errorf(livedesk.CodeUnauthenticated, "send the metrics token as a bearer token")
+	}
 	promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
 }

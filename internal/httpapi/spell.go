@@ -107,13 +107,7 @@ func (s *Server) addDictionaryWord(w http.ResponseWriter, r *http.Request, accou
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
-	word := strings.TrimSpace(in.Word)
-	if why := spell.ValidWord(word); why != "" {
-		return &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: why, Details: map[string]string{"field": "word"}}
-	}
-	err := s.store.Write(r.Context(), func(tx *store.Tx) error {
-		return tx.AddDictionaryWord(account, operator, word, spell.Fold(word))
-	})
+	word, err := s.desk.AddDictionaryWord(r.Context(), account, operator, in.Word)
 	if err != nil {
 		return err
 	}
@@ -122,14 +116,7 @@ func (s *Server) addDictionaryWord(w http.ResponseWriter, r *http.Request, accou
 
 // removeDictionaryWord removes the {word} of the path, in any case.
 func (s *Server) removeDictionaryWord(w http.ResponseWriter, r *http.Request, account, operator livedesk.ID) error {
-	word := strings.TrimSpace(r.PathValue("word"))
-	if spell.ValidWord(word) != "" {
-		return livedesk.NotFound("word")
-	}
-	err := s.store.Write(r.Context(), func(tx *store.Tx) error {
-		return tx.RemoveDictionaryWord(account, operator, spell.Fold(word))
-	})
-	if err != nil {
+	if err := s.desk.RemoveDictionaryWord(r.Context(), account, operator, r.PathValue("word")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
