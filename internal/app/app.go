@@ -150,7 +150,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
+		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
@@ -312,6 +312,10 @@ func (a *App) sweep() {
 				if err := a.Desk.Touch(ctx, a.Hub.OnlineOperators()); err != nil {
 					a.log.Error("presence heartbeat", "err", err)
 				}
+				// A session with an open socket is in use, however long since its last request.
+				if err := a.Desk.TouchSessions(ctx, a.Hub.LiveSessions()); err != nil {
+					a.log.Error("session heartbeat", "err", err)
+				}
 			}
 			if err := a.Desk.OfflineUnseen(ctx, a.cfg.StatusGrace.Milliseconds(), a.Hub.Online); err != nil {
 				a.log.Error("presence sweep", "err", err)
@@ -372,7 +376,7 @@ func (a *App) prune(ctx context.Context) {
 			break
 		}
 	}
-	if err := a.Store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions() }); err != nil {
+	if err := a.Desk.PruneSessions(ctx, a.cfg.SessionIdle); err != nil {
 		a.log.Error("prune sessions", "err", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"livedesk/internal/app"
 	"livedesk/internal/config"
 	"livedesk/internal/testkit"
 )
@@ -255,5 +256,64 @@ func TestMetricsNotPublic(t *testing.T) {
 	scraper := &testkit.Client{T: t, Base: env.URL, Token: "scrape-secret"}
 	if r := scraper.Do("GET", "/metrics", nil); r.Status != 200 || !strings.Contains(string(r.Body), "livedesk_http_conns_refused_total") {
 		t.Errorf("/metrics with the token: %d", r.Status)
+	}
+}
+
+// TestSessionsEnd: a session unused for --session-idle ends (one in use does not); a
+// password change ends the other sessions and their sockets; "log out everywhere" ends all.
+func TestSessionsEnd(t *testing.T) {
+	clock := testkit.NewClock()
+	env := testkit.StartWith(t, app.Options{Clock: clock}, func(c *config.Config) { c.SessionIdle = time.Hour })
+	a := env.NewAccount()
+	a.Operator("Ида", "operator", 3, "")
+	email := ""
+	{
+		var list struct {
+			Items []struct{ Email, Name string } `json:"items"`
+		}
+		a.Admin.Must("GET", "/api/v1/admin/operators", nil, &list)
+		for _, o := range list.Items {
+			if o.Name == "Ида" {
+				email = o.Email
+			}
+		}
+	}
+	busy, idle := env.Login(email, "password1"), env.Login(email, "password1")
+	for range 3 {
+		clock.Advance(40 * time.Minute)
+		busy.Must("GET", "/api/v1/me", nil, nil)
+	}
+	if r := idle.Do("GET", "/api/v1/me", nil); r.Status != 401 {
+		t.Fatalf("session idle for 2 h with --session-idle 1h: %d %s, want 401", r.Status, r.Body)
+	}
+
+	other := env.Login(email, "password1")
+	ws := other.WS(false, "")
+	ws.Ready()
+	for _, bad := range []map[string]string{{"current_password": "wrong-one", "new_password": "new-password-1"},
+		{"current_password": "password1", "new_password": "short"}, {"current_password": "password1", "new_password": "password1"}} {
+		if r := busy.Do("POST", "/api/v1/me/password", bad); r.Status/100 != 4 {
+			t.Errorf("password change %v: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	busy.Must("POST", "/api/v1/me/password", map[string]string{"current_password": "password1", "new_password": "new-password-1"}, nil)
+	busy.Must("GET", "/api/v1/me", nil, nil) // the session that changed it stays
+	if r := other.Do("GET", "/api/v1/me", nil); r.Status != 401 {
+		t.Errorf("other session after a password change: %d, want 401", r.Status)
+	}
+	if !ws.Closed(10 * time.Second) {
+		t.Fatal("the other session's socket is still open after the password change")
+	}
+	if r := (&testkit.Client{T: t, Base: env.URL, Source: testkit.NextSource()}).Do("POST", "/api/v1/auth/login",
+		map[string]string{"email": email, "password": "password1"}); r.Status != 401 {
+		t.Errorf("old password: %d, want 401", r.Status)
+	}
+
+	second := env.Login(email, "new-password-1")
+	busy.Must("POST", "/api/v1/auth/logout-everywhere", nil, nil)
+	for _, c := range []*testkit.Client{busy, second} {
+		if r := c.Do("GET", "/api/v1/me", nil); r.Status != 401 {
+			t.Errorf("after log out everywhere: %d, want 401", r.Status)
+		}
 	}
 }

@@ -62,6 +62,40 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 	return nil
 }
 
+// logoutEverywhere ends all the operator's sessions and closes their sockets.
+func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request, c *call) error {
+	ended, err := s.desk.LogoutEverywhere(r.Context(), c.op.AccountID, c.op.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range ended {
+		s.hub.CloseSession(h, "logged out everywhere")
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// changePassword changes the operator's own password; their other sessions end.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call) error {
+	var in struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	ended, err := s.desk.ChangePassword(r.Context(), c.op.AccountID, c.op.ID, in.Current, in.New, auth.HashToken(c.token))
+	if err != nil {
+		return err
+	}
+	for _, h := range ended {
+		s.hub.CloseSession(h, "the password was changed")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // me returns the operator with their effective settings: an unset autocomplete choice
 // shows the account's default, an unset spell check is on.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -76,6 +76,8 @@ type Config struct {
 	// BodyTimeout is how long a JSON body may take to arrive, and an upload before its
 	// minimum throughput counts (0: 10 s).
 	BodyTimeout time.Duration
+	// SessionIdle ends an operator session unused this long (0: 12 hours).
+	SessionIdle time.Duration
 	// MetricsToken lets a scraper read /metrics on this listener (empty: not served here).
 	MetricsToken string
 	// Limits are the per-address rates of anonymous callers.
@@ -113,6 +115,9 @@ type Server struct {
 func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens, reg *prometheus.Registry, log *slog.Logger, ready func(context.Context) error) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 12 * time.Hour
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = defaultBodyTimeout
@@ -164,6 +169,8 @@ func (s *Server) Routes() []Route {
 
 		{"POST", "/api/v1/auth/login", Public, "log in", s.login},
 		{"POST", "/api/v1/auth/logout", Operator, "log out", s.logout},
+		{"POST", "/api/v1/auth/logout-everywhere", Operator, "end every session of the operator, this one included", s.logoutEverywhere},
+		{"POST", "/api/v1/me/password", Operator, "change own password (other sessions end)", s.changePassword},
 		{"GET", "/api/v1/me", Operator, "the current operator", s.me},
 		{"PUT", "/api/v1/me/status", Operator, "change own status", s.setStatus},
 		{"PATCH", "/api/v1/me/settings", Operator, "change own settings", s.setSettings},
@@ -357,7 +364,11 @@ func (s *Server) authenticate(r *http.Request, access Access, c *call) error {
 	if fromCookie && !sameOrigin(r) {
 		return livedesk.Errorf(livedesk.CodeForbidden, "cross-site request refused")
 	}
-	op, err := s.store.SessionOperator(r.Context(), auth.HashToken(tok))
+	hash := auth.HashToken(tok)
+	op, seen, err := s.store.SessionOperator(r.Context(), hash, s.store.Now().Add(-s.cfg.SessionIdle))
+	if err == nil && s.store.Now().Sub(seen) > time.Minute {
+		err = s.desk.TouchSessions(r.Context(), []string{hash})
+	}
 	if err != nil {
 		if livedesk.IsCode(err, livedesk.CodeNotFound) {
 			return livedesk.Errorf(livedesk.CodeUnauthenticated, "the session has expired; log in again")

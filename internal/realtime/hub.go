@@ -193,6 +193,23 @@ func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 	return ""
 }
 
+// LiveSessions are the hashes of the operator sessions holding a socket now.
+func (h *Hub) LiveSessions() []string {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, set := range h.operators {
+		for c := range set {
+			if c.session != "" && !seen[c.session] {
+				seen[c.session] = true
+				out = append(out, c.session)
+			}
+		}
+	}
+	return out
+}
+
 // visitorSockets is how many sockets a visitor holds.
 func (h *Hub) visitorSockets(visitor livedesk.ID) int {
 	h.mu.RLock()

@@ -114,8 +114,31 @@ func (tx *Tx) SetMetaIfAbsent(key, value string) (string, error) {
 
 // CreateSession stores a login session by the hash of its token.
 func (tx *Tx) CreateSession(tokenHash string, op *livedesk.Operator, expires time.Time) error {
-	_, err := tx.exec(`INSERT INTO sessions(token_hash, operator_id, account_id, created_at, expires_at) VALUES (?,?,?,?,?)`,
-		tokenHash, op.ID, op.AccountID, ms(tx.now), ms(expires))
+	_, err := tx.exec(`INSERT INTO sessions(token_hash, operator_id, account_id, created_at, expires_at, seen_at) VALUES (?,?,?,?,?,?)`,
+		tokenHash, op.ID, op.AccountID, ms(tx.now), ms(expires), ms(tx.now))
+	return err
+}
+
+// TouchSessions records that sessions are in use now.
+func (tx *Tx) TouchSessions(tokenHashes []string) error {
+	for _, h := range tokenHashes {
+		if _, err := tx.exec(`UPDATE sessions SET seen_at = ? WHERE token_hash = ?`, ms(tx.now), h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteOperatorSessions ends every session of an operator except keep (a token hash, or
+// "") and returns the hashes of the sessions it ended.
+func (tx *Tx) DeleteOperatorSessions(account, operator livedesk.ID, keep string) ([]string, error) {
+	return tx.strings(`DELETE FROM sessions WHERE account_id = ? AND operator_id = ? AND token_hash <> ? RETURNING token_hash`,
+		account, operator, keep)
+}
+
+// SetPasswordHash replaces an operator's password hash.
+func (tx *Tx) SetPasswordHash(account, operator livedesk.ID, hash string) error {
+	_, err := tx.exec(`UPDATE operators SET password_hash = ? WHERE account_id = ? AND id = ?`, hash, account, operator)
 	return err
 }
 
@@ -125,19 +148,22 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 	return err
 }
 
-// DeleteExpiredSessions removes sessions past their expiry.
-func (tx *Tx) DeleteExpiredSessions() error {
-	_, err := tx.exec(`DELETE FROM sessions WHERE expires_at < ?`, ms(tx.now))
+// DeleteExpiredSessions removes sessions past their expiry or not seen since idleSince.
+func (tx *Tx) DeleteExpiredSessions(idleSince time.Time) error {
+	_, err := tx.exec(`DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?`, ms(tx.now), ms(idleSince))
 	return err
 }
 
-// SessionOperator returns the operator of a live session.
-func (s *Store) SessionOperator(ctx context.Context, tokenHash string) (*livedesk.Operator, error) {
+// SessionOperator returns the operator of a live session (not past its expiry, seen since
+// idleSince) and when the session was last seen.
+func (s *Store) SessionOperator(ctx context.Context, tokenHash string, idleSince time.Time) (*livedesk.Operator, time.Time, error) {
 	var id, account livedesk.ID
-	err := s.rq.QueryRowContext(ctx, `SELECT operator_id, account_id FROM sessions WHERE token_hash = ? AND expires_at > ?`,
-		tokenHash, ms(s.clock.Now())).Scan(&id, &account)
+	var seen int64
+	err := s.rq.QueryRowContext(ctx, `SELECT operator_id, account_id, seen_at FROM sessions WHERE token_hash = ? AND expires_at > ? AND seen_at > ?`,
+		tokenHash, ms(s.clock.Now()), ms(idleSince)).Scan(&id, &account, &seen)
 	if err != nil {
-		return nil, notFound(err, "session")
+		return nil, time.Time{}, notFound(err, "session")
 	}
-	return s.Operator(ctx, account, id)
+	op, err := s.Operator(ctx, account, id)
+	return op, fromMS(seen), err
 }

@@ -107,18 +107,19 @@ func (tx *Tx) BindAttachments(message livedesk.ID, ids []livedesk.ID) error {
 // ExpireAttachments marks expired (at most limit) attachments whose retention is over and
 // returns the hashes of their content.
 func (tx *Tx) ExpireAttachments(limit int) ([]string, error) {
-	return tx.shas(`UPDATE attachments SET expired = 1 WHERE id IN (SELECT id FROM attachments
+	return tx.strings(`UPDATE attachments SET expired = 1 WHERE id IN (SELECT id FROM attachments
 		WHERE expired = 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING sha256`, ms(tx.now), limit)
 }
 
 // DeleteUnsentAttachments deletes (at most limit) uploads never sent in a message and
 // created before before, and returns the hashes of their content.
 func (tx *Tx) DeleteUnsentAttachments(before time.Time, limit int) ([]string, error) {
-	return tx.shas(`DELETE FROM attachments WHERE id IN (SELECT id FROM attachments
+	return tx.strings(`DELETE FROM attachments WHERE id IN (SELECT id FROM attachments
 		WHERE message_id IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?) RETURNING sha256`, ms(before), limit)
 }
 
-func (tx *Tx) shas(q string, args ...any) ([]string, error) {
+// strings runs a query of one text column and returns its values.
+func (tx *Tx) strings(q string, args ...any) ([]string, error) {
 	rows, err := tx.tx.QueryContext(tx.ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -449,6 +449,22 @@ func (w *WS) Ready() Frame {
 // Close closes the connection.
 func (w *WS) Close() { w.Conn.Close() }
 
+// Closed drains frames until the server closes the socket (true) or the timeout passes
+// (false).
+func (w *WS) Closed(timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		select {
+		case _, ok := <-w.frames:
+			if !ok {
+				return true
+			}
+		case <-deadline:
+			return false
+		}
+	}
+}
+
 // checkers holds one spell checker per dictionary directory for the test binary, so the many
 // servers a test run starts load the dictionaries once.
 var checkers struct {
