@@ -154,7 +154,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
-		a.Desk, a.Hub, auth.NewVisitorTokens(secret), reg, log, st.Ping)
+		a.Desk, a.Hub, auth.NewVisitorTokens(secret, cfg.VisitorTokenTTL, 180*24*time.Hour, st.Now), reg, log, st.Ping)
 	return a, nil
 }
 

@@ -317,3 +317,53 @@ func TestSessionsEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestVisitorTokensExpire: an access token stops working after --visitor-token-ttl and is
+// renewed with the renewal key (same visitor, same conversation); the token is taken from the
+// query only where a header cannot be sent.
+func TestVisitorTokensExpire(t *testing.T) {
+	clock := testkit.NewClock()
+	env := testkit.StartWith(t, app.Options{Clock: clock})
+	a := env.NewAccount()
+	_, key := a.ContactPoint("webchat")
+	c := &testkit.Client{T: t, Base: env.URL, Source: testkit.NextSource()}
+	var s struct {
+		Token   string    `json:"visitor_token"`
+		Key     string    `json:"visitor_key"`
+		Expires time.Time `json:"token_expires_at"`
+		Visitor struct{ ID string }
+	}
+	c.Must("POST", "/api/v1/widget/"+key+"/session", map[string]any{}, &s)
+	if d := s.Expires.Sub(clock.Now()); s.Key == "" || d <= 23*time.Hour || d > 24*time.Hour {
+		t.Fatalf("session: key %q, expires %v (now %v)", s.Key, s.Expires, clock.Now())
+	}
+	c.Token = s.Token
+	conv := c.Say("Здравствуйте").ConversationID
+
+	if r := (&testkit.Client{T: t, Base: env.URL}).Do("GET", "/api/v1/widget/messages?token="+s.Token, nil); r.Status != 401 {
+		t.Errorf("token in the query of a JSON route: %d, want 401", r.Status)
+	}
+
+	clock.Advance(25 * time.Hour)
+	r := c.Do("GET", "/api/v1/widget/messages", nil)
+	if r.Status != 401 || !strings.Contains(string(r.Body), "token_expired") {
+		t.Fatalf("expired token: %d %s, want 401 token_expired", r.Status, r.Body)
+	}
+	// An expired token does not resume the visitor; the key does.
+	var again struct {
+		Token        string `json:"visitor_token"`
+		Visitor      struct{ ID string }
+		Conversation struct{ ID string }
+	}
+	c.Token = ""
+	c.Must("POST", "/api/v1/widget/"+key+"/session", map[string]any{"visitor_token": s.Token}, &again)
+	if again.Visitor.ID == s.Visitor.ID {
+		t.Error("an expired token resumed the visitor")
+	}
+	c.Must("POST", "/api/v1/widget/"+key+"/session", map[string]any{"visitor_key": s.Key}, &again)
+	if again.Visitor.ID != s.Visitor.ID || again.Conversation.ID != conv {
+		t.Fatalf("renewal with the key: visitor %s conversation %s, want %s %s", again.Visitor.ID, again.Conversation.ID, s.Visitor.ID, conv)
+	}
+	c.Token = again.Token
+	c.Must("GET", "/api/v1/widget/messages", nil, nil)
+}

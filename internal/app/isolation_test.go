@@ -486,7 +486,7 @@ func TestIsolationVisitors(t *testing.T) {
 	// Forged and altered tokens are refused everywhere a visitor token is taken.
 	tok := a.visitor.Token
 	parts := strings.Split(tok, ".")
-	if len(parts) != 5 {
+	if len(parts) != 6 {
 		t.Fatalf("unexpected visitor token shape %q", tok)
 	}
 	alter := func(i int, v string) string {
@@ -494,17 +494,18 @@ func TestIsolationVisitors(t *testing.T) {
 		p[i] = v
 		return strings.Join(p, ".")
 	}
-	sig := []byte(parts[4])
+	sig := []byte(parts[5])
 	sig[0] ^= 1
 	bParts := strings.Split(b.visitor.Token, ".")
 	forged := map[string]string{
 		"other account":       alter(1, bParts[1]),
 		"other contact point": alter(2, bParts[2]),
 		"other visitor":       alter(3, v2.ID),
-		"B's claims, A's sig": strings.Join(append(bParts[:4:4], parts[4]), "."),
-		"altered signature":   strings.Join(append(parts[:4:4], string(sig)), "."),
-		"no signature":        strings.Join(parts[:4], "."),
-		"empty signature":     strings.Join(parts[:4], ".") + ".",
+		"later expiry":        alter(4, "99999999999"),
+		"B's claims, A's sig": strings.Join(append(bParts[:5:5], parts[5]), "."),
+		"altered signature":   strings.Join(append(parts[:5:5], string(sig)), "."),
+		"no signature":        strings.Join(parts[:5], "."),
+		"empty signature":     strings.Join(parts[:5], ".") + ".",
 		"garbage":             "not-a-token",
 		"operator session":    a.op.Token,
 		"truncated":           tok[:len(tok)-3],

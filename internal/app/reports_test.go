@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"livedesk/internal/app"
+	"livedesk/internal/config"
 	"livedesk/internal/testkit"
 )
 
@@ -53,7 +54,9 @@ func TestReports(t *testing.T) {
 	now := clock.Now()
 	clock.Advance(now.Truncate(24 * time.Hour).Add(25 * time.Hour).Sub(now))
 	day0 := clock.Now().Format(time.DateOnly)
-	env := testkit.StartWith(t, app.Options{Clock: clock})
+	env := testkit.StartWith(t, app.Options{Clock: clock},
+		// The clock jumps days ahead: sessions and visitor tokens must outlive the jumps.
+		func(c *config.Config) { c.SessionIdle, c.VisitorTokenTTL = 365*24*time.Hour, 365*24*time.Hour })
 	a := env.NewAccount()
 	_, key := a.ContactPoint("webchat")
 	pay, delivery := a.Category("Оплата"), a.Category("Доставка")

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -90,11 +91,34 @@ type VisitorClaims struct {
 	VisitorID      livedesk.ID
 }
 
-// VisitorTokens signs and verifies visitor tokens with HMAC-SHA256.
-type VisitorTokens struct{ secret []byte }
+// Visitor credentials come in two kinds, both HMAC-SHA256 signed:
+//   - the access token ("v2.…", short-lived) authorizes the visitor API; it may appear in
+//     URLs (the socket, file links), so it expires soon;
+//   - the renewal key ("k1.…", long-lived) is only ever sent in the body of the session
+//     request, which trades it for a fresh token, so a returning visitor keeps their
+//     conversation without a token that lives for months.
+//
+// Tokens of the first version ("v1.…", no expiry) are accepted by the session request only,
+// as a renewal key, so widgets that stored one before keep their visitor.
+const (
+	tokenPrefix = "v2"
+	keyPrefix   = "k1"
+	legacy      = "v1"
+)
 
-// NewVisitorTokens returns a signer with the given secret.
-func NewVisitorTokens(secret string) *VisitorTokens { return &VisitorTokens{secret: []byte(secret)} }
+// VisitorTokens signs and verifies visitor credentials.
+type VisitorTokens struct {
+	secret   []byte
+	tokenTTL time.Duration
+	keyTTL   time.Duration
+	now      func() time.Time
+}
+
+// NewVisitorTokens returns a signer with the given secret: access tokens live tokenTTL,
+// renewal keys keyTTL; now is the clock.
+func NewVisitorTokens(secret string, tokenTTL, keyTTL time.Duration, now func() time.Time) *VisitorTokens {
+	return &VisitorTokens{secret: []byte(secret), tokenTTL: tokenTTL, keyTTL: keyTTL, now: now}
+}
 
 func (v *VisitorTokens) mac(payload string) string {
 	m := hmac.New(sha256.New, v.secret)
@@ -102,14 +126,38 @@ func (v *VisitorTokens) mac(payload string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// Sign returns a token for the visitor.
-func (v *VisitorTokens) Sign(c VisitorClaims) string {
-	payload := "v1." + c.AccountID.String() + "." + c.ContactPointID.String() + "." + c.VisitorID.String()
+func (v *VisitorTokens) sign(prefix string, c VisitorClaims, expires time.Time) string {
+	payload := prefix + "." + c.AccountID.String() + "." + c.ContactPointID.String() + "." + c.VisitorID.String() +
+		"." + strconv.FormatInt(expires.Unix(), 10)
 	return payload + "." + v.mac(payload)
 }
 
-// Verify checks a token and returns its claims.
+// Sign returns an access token for the visitor and when it expires.
+func (v *VisitorTokens) Sign(c VisitorClaims) (string, time.Time) {
+	exp := v.now().Add(v.tokenTTL).Truncate(time.Second)
+	return v.sign(tokenPrefix, c, exp), exp
+}
+
+// SignKey returns a renewal key for the visitor.
+func (v *VisitorTokens) SignKey(c VisitorClaims) string {
+	return v.sign(keyPrefix, c, v.now().Add(v.keyTTL))
+}
+
+// Verify checks an access token and returns its claims; an expired one is unauthenticated
+// with details.reason "token_expired" (renew it through the session request).
 func (v *VisitorTokens) Verify(token string) (VisitorClaims, error) {
+	return v.verify(token, tokenPrefix)
+}
+
+// VerifyKey checks a renewal key (or a token of the first version) and returns its claims.
+func (v *VisitorTokens) VerifyKey(key string) (VisitorClaims, error) {
+	if strings.HasPrefix(key, legacy+".") {
+		return v.verify(key, legacy)
+	}
+	return v.verify(key, keyPrefix)
+}
+
+func (v *VisitorTokens) verify(token, prefix string) (VisitorClaims, error) {
 	bad := livedesk.Errorf(livedesk.CodeUnauthenticated, "visitor token is not valid")
 	i := strings.LastIndexByte(token, '.')
 	if i < 0 || len(token) > 200 {
@@ -120,16 +168,24 @@ func (v *VisitorTokens) Verify(token string) (VisitorClaims, error) {
 		return VisitorClaims{}, bad
 	}
 	parts := strings.Split(payload, ".")
-	if len(parts) != 4 || parts[0] != "v1" {
+	fields := 5
+	if prefix == legacy {
+		fields = 4
+	}
+	if len(parts) != fields || parts[0] != prefix {
 		return VisitorClaims{}, bad
 	}
-	var ids [3]livedesk.ID
-	for k := range ids {
-		n, err := strconv.ParseInt(parts[k+1], 10, 64)
+	var ids [4]int64
+	for k := 1; k < fields; k++ {
+		n, err := strconv.ParseInt(parts[k], 10, 64)
 		if err != nil {
 			return VisitorClaims{}, bad
 		}
-		ids[k] = livedesk.ID(n)
+		ids[k-1] = n
 	}
-	return VisitorClaims{AccountID: ids[0], ContactPointID: ids[1], VisitorID: ids[2]}, nil
+	if fields == 5 && v.now().Unix() >= ids[3] {
+		return VisitorClaims{}, &livedesk.Error{Code: livedesk.CodeUnauthenticated, Message: "the visitor token has expired; renew it through the session request",
+			Details: map[string]string{"reason": "token_expired"}}
+	}
+	return VisitorClaims{AccountID: livedesk.ID(ids[0]), ContactPointID: livedesk.ID(ids[1]), VisitorID: livedesk.ID(ids[2])}, nil
 }

@@ -58,6 +58,9 @@ type Config struct {
 	// MetricsToken lets a Prometheus scraper read /metrics on the public listener with this
 	// bearer token (empty: /metrics is served only on DebugListen).
 	MetricsToken string
+	// VisitorTokenTTL is the life of a visitor's access token; the widget renews it with its
+	// renewal key (which lives 180 days from the visitor's last visit).
+	VisitorTokenTTL time.Duration
 	// SessionIdle ends an operator session unused this long (no request, no open socket).
 	SessionIdle time.Duration
 	// BodyTimeout is how long a request body (JSON) may take to arrive; uploads get it as a
@@ -84,7 +87,7 @@ func Default() Config {
 		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second,
 		SMTPMaxSessions: 100, SMTPSessionsPerAddress: 8, SMTPSessionsPerNetwork: 16, SMTPIdleTimeout: 30 * time.Second,
 		SMTPSessionTimeout: 10 * time.Minute, SMTPProcessTimeout: 2 * time.Minute, SMTPMaxMIMEDepth: 10, SMTPMaxMIMEParts: 300,
-		BodyTimeout: 10 * time.Second, SessionIdle: 12 * time.Hour, MaxConnsPerAddress: 512, VisitorSessionsPerMinute: 60, VisitorMessagesPerMinute: 120, VisitorUploadsPerMinute: 20,
+		BodyTimeout: 10 * time.Second, SessionIdle: 12 * time.Hour, VisitorTokenTTL: 24 * time.Hour, MaxConnsPerAddress: 512, VisitorSessionsPerMinute: 60, VisitorMessagesPerMinute: 120, VisitorUploadsPerMinute: 20,
 		VisitorUploadMiBPerDay: 200, AccountUploadGiBPerDay: 10, LoginFailuresPerAddress: 10, LoginFailuresPerEmail: 10}
 }
 
@@ -147,6 +150,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
 	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
 	dur(&c.OutboxPoll, "outbox-poll", "how often the mail outbox is looked at for replies due again")
+	dur(&c.VisitorTokenTTL, "visitor-token-ttl", "life of a visitor's access token (the widget renews it silently)")
 	dur(&c.SessionIdle, "session-idle", "an operator session unused this long (no request, no open socket) ends")
 	dur(&c.BodyTimeout, "body-timeout", "how long a request body may take to arrive (uploads: before their minimum throughput of 8 KiB/s counts)")
 	dur(&c.SMTPIdleTimeout, "smtp-idle-timeout", "how long an SMTP client may take to make progress before DATA (NOOP does not count), and the longest pause within DATA")
@@ -173,8 +177,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("durations must be positive")
 	case c.SMTPFrom != "" && (!strings.Contains(c.SMTPFrom, "@") || strings.ContainsAny(c.SMTPFrom, " <>\r\n")):
 		return fmt.Errorf("--smtp-from must be a bare address like noreply@example.com")
-	case c.BodyTimeout <= 0 || c.SessionIdle < time.Minute:
-		return fmt.Errorf("--body-timeout must be positive and --session-idle at least a minute")
+	case c.BodyTimeout <= 0 || c.SessionIdle < time.Minute || c.VisitorTokenTTL < time.Minute:
+		return fmt.Errorf("--body-timeout must be positive, --session-idle and --visitor-token-ttl at least a minute")
 	case c.SMTPIdleTimeout <= 0 || c.SMTPSessionTimeout <= 0 || c.SMTPProcessTimeout <= 0:
 		return fmt.Errorf("--smtp-idle-timeout, --smtp-session-timeout and --smtp-process-timeout must be positive")
 	case c.SMTPMaxSessions < 1 || c.SMTPSessionsPerAddress < 1 || c.SMTPSessionsPerNetwork < 1 || c.SMTPMaxMIMEDepth < 1 || c.SMTPMaxMIMEParts < 1:

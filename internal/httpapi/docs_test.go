@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"gopkg.in/yaml.v3"
@@ -45,7 +46,7 @@ func newDocsServer(t *testing.T) *Server {
 	t.Cleanup(func() { st.Close() })
 	d := desk.New(st, log)
 	hub := realtime.NewHub(st, log, realtime.Options{})
-	return New(Config{BcryptCost: 4}, d, hub, auth.NewVisitorTokens("docs-test-secret"), prometheus.NewRegistry(), log,
+	return New(Config{BcryptCost: 4}, d, hub, auth.NewVisitorTokens("docs-test-secret", time.Hour, time.Hour, time.Now), prometheus.NewRegistry(), log,
 		func(context.Context) error { return nil })
 }
 

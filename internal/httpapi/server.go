@@ -275,7 +275,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		s.timeBody(w, r, start)
 		c := &call{at: start}
-		err := s.authenticate(r, rt.Access, c)
+		err := s.authenticate(r, rt.Path, rt.Access, c)
 		if err == nil {
 			err = rt.handle(sw, r, c)
 		}
@@ -326,13 +326,24 @@ func bearer(r *http.Request) string {
 	return ""
 }
 
-func (s *Server) authenticate(r *http.Request, access Access, c *call) error {
+// queryToken reports whether a visitor route takes the token as ?token=: a browser cannot
+// send a header when it opens a socket or loads a picture or a file link. Every other
+// visitor route wants the Authorization header, so tokens stay out of URLs (and logs).
+func queryToken(path string) bool {
+	switch path {
+	case "/api/v1/widget/ws", "/api/v1/widget/attachments/{id}/file", "/api/v1/widget/stickers/{id}/image":
+		return true
+	}
+	return false
+}
+
+func (s *Server) authenticate(r *http.Request, path string, access Access, c *call) error {
 	switch access {
 	case Public:
 		return nil
 	case Visitor:
 		tok := bearer(r)
-		if tok == "" {
+		if tok == "" && queryToken(path) {
 			tok = r.URL.Query().Get("token")
 		}
 		if tok == "" {

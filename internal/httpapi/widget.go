@@ -96,15 +96,24 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	var in struct {
 		desk.VisitorProfile
+		VisitorKey   string `json:"visitor_key"`
 		VisitorToken string `json:"visitor_token"`
 	}
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
+	// The visitor is the one of the renewal key, else of a live access token (or a token of
+	// the first version, which never expired). A credential of another contact point, an
+	// expired or a forged one simply starts a new visitor.
 	var id livedesk.ID
-	if in.VisitorToken != "" {
-		// A token of another contact point or a forged one simply starts a new visitor.
-		if claims, err := s.tokens.Verify(in.VisitorToken); err == nil && claims.ContactPointID == cp.ID && claims.AccountID == cp.AccountID {
+	for _, cred := range []struct {
+		value  string
+		verify func(string) (auth.VisitorClaims, error)
+	}{{in.VisitorKey, s.tokens.VerifyKey}, {in.VisitorToken, s.tokens.Verify}, {in.VisitorToken, s.tokens.VerifyKey}} {
+		if id != 0 || cred.value == "" {
+			continue
+		}
+		if claims, err := cred.verify(cred.value); err == nil && claims.ContactPointID == cp.ID && claims.AccountID == cp.AccountID {
 			id = claims.VisitorID
 		}
 	}
@@ -116,8 +125,10 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
-	token := s.tokens.Sign(auth.VisitorClaims{AccountID: cp.AccountID, ContactPointID: cp.ID, VisitorID: v.ID})
-	out := map[string]any{"visitor_token": token, "visitor": v, "contact_point": publicPoint(cp), "online": online}
+	claims := auth.VisitorClaims{AccountID: cp.AccountID, ContactPointID: cp.ID, VisitorID: v.ID}
+	token, expires := s.tokens.Sign(claims)
+	out := map[string]any{"visitor_token": token, "token_expires_at": expires, "visitor_key": s.tokens.SignKey(claims),
+		"visitor": v, "contact_point": publicPoint(cp), "online": online}
 	if conv, err := s.store.OpenConversationOf(r.Context(), cp.AccountID, v.ID, cp.ID); err == nil {
 		out["conversation"] = s.visitorConversation(r.Context(), conv)
 	}

@@ -38,6 +38,9 @@ export interface VisitorConversation {
 
 export interface Session {
   visitor_token: string;
+  /** The renewal key: traded for a fresh token by the session request (never put in URLs). */
+  visitor_key: string;
+  token_expires_at: string;
   visitor: Visitor;
   contact_point: ContactPointInfo;
   online: boolean;
@@ -121,8 +124,10 @@ export class Api {
     return this.call('GET', this.keyPath + '/config', undefined, false);
   }
 
-  session(token: string, profile: Profile = {}): Promise<Session> {
-    return this.call('POST', this.keyPath + '/session', { ...(token ? { visitor_token: token } : {}), ...profile }, false);
+  /** Starts or resumes the session: the renewal key names the visitor (a token stored by an older widget also does). */
+  session(key: string, token: string, profile: Profile = {}): Promise<Session> {
+    const who = key ? { visitor_key: key } : token ? { visitor_token: token } : {};
+    return this.call('POST', this.keyPath + '/session', { ...who, ...profile }, false);
   }
 
   messages(before?: string, limit = 50): Promise<MessagePage> {

@@ -207,6 +207,53 @@ describe('reconnect and resume', () => {
   });
 });
 
+describe('token renewal', () => {
+  it('resumes with the renewal key, renews the token before it expires and after a 401, keeping the visitor', async () => {
+    const storage = memoryStorage();
+    storage.setItem('livedesk:k1:key', 'key-15');
+    const { srv, chat } = setup({ token: 'tok-15', storage });
+    let n = 0;
+    srv.on('POST', '/api/v1/widget/k1/session', () => ({
+      status: 200,
+      json: {
+        visitor_token: `tok-15-${++n}`, visitor_key: `key-15-${n}`, token_expires_at: new Date(Date.now() + 30 * 60_000).toISOString(),
+        visitor: { id: '15', name: '', display_name: 'Гость' }, contact_point: contactPoint, online: true,
+      },
+    }));
+    srv.on('GET', '/api/v1/widget/messages', () => ({ status: 200, json: { items: [msg('1', 'visitor', 'Привет')], next_cursor: null } }));
+    await chat.start();
+    const sessions = () => srv.calls.filter((c) => c.path === '/api/v1/widget/k1/session');
+    expect(sessions()[0]!.body).toEqual({ visitor_key: 'key-15' }); // the key, not the token
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '10' });
+    await flush();
+    expect(texts(chat)).toEqual(['Привет']);
+    expect(sessions()).toHaveLength(2); // the ready frame refreshes the session (with the key)
+    expect(sessions()[1]!.body).toEqual({ visitor_key: 'key-15-1' });
+
+    // Before the token's 30 minutes are over, it is renewed quietly.
+    await vi.advanceTimersByTimeAsync(21 * 60_000);
+    expect(sessions()).toHaveLength(3);
+    expect(sessions()[2]!.body).toEqual({ visitor_key: 'key-15-2' });
+    expect(storage.getItem('livedesk:k1:token')).toBe('tok-15-3');
+
+    // A token refused as expired is renewed with the key and the send goes through, once.
+    lastSocket().open(); // (the fake server answered no pings: the widget has reconnected)
+    lastSocket().frame({ type: 'ready', cursor: '11' });
+    await flush();
+    srv.on('POST', '/api/v1/widget/messages',
+      () => ({ status: 401, json: { error: { code: 'unauthenticated', message: 'expired', details: { reason: 'token_expired' } } } }),
+      (body, _u) => ({ status: 201, json: msg('2', 'visitor', body.text, { client_id: body.client_id }) }));
+    chat.send('Ещё вопрос');
+    await vi.advanceTimersByTimeAsync(1000);
+    await flush();
+    expect(sessions()[3]!.body).toEqual({ visitor_key: 'key-15-3' });
+    expect(srv.calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/widget/messages').pop()!.auth).toBe('Bearer tok-15-4');
+    expect(texts(chat)).toEqual(['Привет', 'Ещё вопрос']); // same visitor: the history stays
+    chat.stop();
+  });
+});
+
 describe('sending', () => {
   it('retries a failed send with the same client_id and shows the message once', async () => {
     const { srv, chat } = setup({ token: 'tok-15' });

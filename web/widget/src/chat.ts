@@ -2,7 +2,7 @@
 // the WebSocket with reconnect/resume, the history, and the outbox of the visitor's messages.
 // Everything the UI shows is in Chat.state; the UI calls the methods.
 
-import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
+import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
 import { type UploadHandle, uploadFile } from '../../shared/media/attach';
 
 /** Delivery state of the visitor's own message. */
@@ -145,8 +145,8 @@ export class Chat {
   private readyWaiters: (() => void)[] = [];
   /** Bumped on every change of the conversation learned from events or answers. */
   private convVersion = 0;
-  private timers: Record<'reconnect' | 'retry' | 'ping' | 'pong' | 'typing', ReturnType<typeof setTimeout> | undefined> = {
-    reconnect: undefined, retry: undefined, ping: undefined, pong: undefined, typing: undefined,
+  private timers: Record<'reconnect' | 'retry' | 'ping' | 'pong' | 'typing' | 'renew', ReturnType<typeof setTimeout> | undefined> = {
+    reconnect: undefined, retry: undefined, ping: undefined, pong: undefined, typing: undefined, renew: undefined,
   };
 
   constructor(private readonly deps: ChatDeps) {
@@ -255,10 +255,9 @@ export class Chat {
   }
 
   private async startSession() {
-    const stored = this.load('token') || '';
     let s;
     try {
-      s = await this.api.session(stored, this.profile);
+      s = await this.api.session(this.load('key') || '', this.load('token') || '', this.profile);
     } catch (e) {
       this.handleFatal(e);
       throw e;
@@ -267,6 +266,8 @@ export class Chat {
     if (this.state.visitor && this.state.visitor.id !== s.visitor.id) this.forgetHistory();
     this.api.token = s.visitor_token;
     this.save('token', s.visitor_token);
+    this.save('key', s.visitor_key);
+    this.scheduleRenewal(s.token_expires_at);
     const conv = s.conversation ?? null;
     this.set({
       ready: true, visitor: s.visitor, appearance: s.contact_point.settings, online: s.online, conversation: conv,
@@ -275,15 +276,46 @@ export class Chat {
     this.connect();
   }
 
-  /** The token stopped working (the server's secret changed): start over as a new visitor. */
+  /**
+   * The token stopped working (it expired, or the server's secret changed): renew it with the
+   * renewal key. The same visitor keeps their history; a key that no longer works starts a
+   * new visitor, and startSession forgets the old one's history then.
+   */
   private async resetSession() {
     this.save('token', null);
     this.api.token = '';
-    this.forgetHistory();
     const ws = this.ws;
     this.ws = null;
     ws?.close(1000, 'client closed');
     await this.ensureSession();
+  }
+
+  /** Renews the token quietly a while before it expires (an open page outlives it). */
+  private scheduleRenewal(expiresAt: string) {
+    const left = Date.parse(expiresAt) - Date.now();
+    if (!(left > 0)) return;
+    // Ten minutes early, or halfway for short lives; timers cap at about 24.8 days.
+    this.timer('renew', Math.min(Math.max(left - 10 * 60_000, left / 2), 2 ** 31 - 1), () => void this.renew());
+  }
+
+  /** Trades the renewal key for a fresh token without dropping the socket. */
+  private async renew() {
+    try {
+      const s = await this.resume({});
+      if (this.state.visitor && s.visitor.id !== this.state.visitor.id) await this.resetSession();
+    } catch {
+      // The next request that meets an expired token renews it (resetSession).
+    }
+  }
+
+  /** The session request of a running session: its answer's fresh token and key are kept. */
+  private async resume(profile: Profile): Promise<Session> {
+    const s = await this.api.session(this.load('key') || '', this.api.token, profile);
+    this.api.token = s.visitor_token;
+    this.save('token', s.visitor_token);
+    this.save('key', s.visitor_key);
+    this.scheduleRenewal(s.token_expires_at);
+    return s;
   }
 
   private forgetHistory() {
@@ -468,7 +500,7 @@ export class Chat {
   private async refreshSession() {
     const version = this.convVersion;
     try {
-      const s = await this.api.session(this.api.token);
+      const s = await this.resume({});
       const patch: Partial<ChatState> = { visitor: s.visitor, online: s.online, appearance: s.contact_point.settings };
       // Events that arrived meanwhile are newer than this answer: keep what they said.
       if (version === this.convVersion) {
@@ -725,7 +757,7 @@ export class Chat {
     this.profile = { ...this.profile, ...clean };
     await this.ensureSession();
     if (!Object.keys(this.profile).length) return; // the new session took them
-    const s = await this.api.session(this.api.token, this.profile);
+    const s = await this.resume(this.profile);
     this.profile = {};
     this.set({ visitor: s.visitor });
   }
