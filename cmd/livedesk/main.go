@@ -18,7 +18,6 @@ import (
 	"livedesk/internal/bench"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
-	"livedesk/internal/store"
 )
 
 func main() {
@@ -60,10 +59,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		if cfg.SQLitePath() == "" {
-			return errors.New("PostgreSQL arrives with the scale-out issue")
-		}
-		names, err := store.Migrate(ctx, cfg.SQLitePath())
+		names, err := app.Migrate(ctx, cfg)
 		if err != nil {
 			return err
 		}
@@ -112,12 +108,8 @@ func accountCreate(ctx context.Context, args []string, getenv func(string) strin
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	st, err := store.Open(store.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Log: slog.New(slog.NewTextHandler(stderr, nil))})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	acct, admin, err := desk.New(st, slog.Default()).CreateAccount(ctx, *name, desk.NewOperator{Name: "Admin", Email: *email, Password: *password}, cfg.BcryptCost)
+	acct, admin, err := app.CreateAccount(ctx, cfg, slog.New(slog.NewTextHandler(stderr, nil)), *name,
+		desk.NewOperator{Name: "Admin", Email: *email, Password: *password})
 	if err != nil {
 		return err
 	}
