@@ -100,8 +100,8 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Desk = desk.New(st, log)
-	a.Desk.SetBcryptCost(cfg.BcryptCost)
-	a.Desk.SetUploadQuota(desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30})
+	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle,
+		Uploads: desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30}})
 	disk, err := attachment.NewDisk(filepath.Join(cfg.Data, "files"))
 	if err != nil {
 		st.Close()
@@ -150,7 +150,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
+		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
@@ -376,7 +376,7 @@ func (a *App) prune(ctx context.Context) {
 			break
 		}
 	}
-	if err := a.Desk.PruneSessions(ctx, a.cfg.SessionIdle); err != nil {
+	if err := a.Desk.PruneSessions(ctx); err != nil {
 		a.log.Error("prune sessions", "err", err)
 	}
 }

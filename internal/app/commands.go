@@ -28,5 +28,7 @@ func CreateAccount(ctx context.Context, cfg config.Config, log *slog.Logger, nam
 		return nil, nil, err
 	}
 	defer st.Close()
-	return desk.New(st, log).CreateAccount(ctx, name, admin, cfg.BcryptCost)
+	d := desk.New(st, log)
+	d.Configure(desk.Options{BcryptCost: cfg.BcryptCost})
+	return d.CreateAccount(ctx, name, admin, cfg.BcryptCost)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"livedesk/internal/auth"
@@ -22,11 +23,37 @@ type Desk struct {
 	quick *quickCache
 	// mailQueued is called after a reply was put in the mail outbox (nil: nobody listens).
 	mailQueued func()
-	// uploads bounds the daily upload volumes.
-	uploads UploadQuota
-	// bcryptCost is the cost of new password hashes; burner spends a check at that cost.
-	bcryptCost int
-	burner     *auth.PasswordBurner
+	opts       Options
+	// burner spends a password check at opts.BcryptCost (logins with an unknown email).
+	burner *auth.PasswordBurner
+	// presence throttles the presence writes of REST calls.
+	presence presenceSeen
+}
+
+// Options are the desk's settings; the zero value of a field takes its default.
+type Options struct {
+	// BcryptCost is the cost of new password hashes (default 10); a login with an unknown
+	// email spends a comparison at this cost, so it takes as long as one with a known email.
+	BcryptCost int
+	// Uploads bounds the daily upload volumes (default DefaultUploadQuota).
+	Uploads UploadQuota
+	// SessionIdle ends an operator session unused this long (default 12 hours).
+	SessionIdle time.Duration
+}
+
+// Configure sets the options. Call it before serving.
+func (d *Desk) Configure(o Options) {
+	if o.BcryptCost == 0 {
+		o.BcryptCost = 10
+	}
+	if o.Uploads == (UploadQuota{}) {
+		o.Uploads = DefaultUploadQuota()
+	}
+	if o.SessionIdle <= 0 {
+		o.SessionIdle = 12 * time.Hour
+	}
+	d.opts = o
+	d.burner = auth.NewPasswordBurner(o.BcryptCost)
 }
 
 // OnMailQueued sets the function told that a reply waits in the mail outbox (the sender's
@@ -35,8 +62,10 @@ func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // New returns a Desk.
 func New(st *store.Store, log *slog.Logger) *Desk {
-	return &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}}, uploads: DefaultUploadQuota(),
-		bcryptCost: 10, burner: auth.NewPasswordBurner(10)}
+	d := &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}},
+		presence: presenceSeen{at: map[livedesk.ID]time.Time{}}}
+	d.Configure(Options{})
+	return d
 }
 
 // Store returns the underlying store (for reads).

@@ -90,15 +90,12 @@ func DefaultUploadQuota() UploadQuota {
 	return UploadQuota{VisitorDefault: 200 << 20, Account: 10 << 30}
 }
 
-// SetUploadQuota sets the daily upload volumes. Call it before serving.
-func (d *Desk) SetUploadQuota(q UploadQuota) { d.uploads = q }
-
 // checkUploadQuota refuses files that would take the uploader or the account over its volume
 // of the last 24 hours.
 func (d *Desk) checkUploadQuota(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, size int64) error {
 	since := tx.Now().Add(-24 * time.Hour)
 	if uploader == livedesk.AuthorVisitor {
-		limit := d.uploads.VisitorDefault
+		limit := d.opts.Uploads.VisitorDefault
 		v, err := tx.Visitor(account, uploaderID)
 		if err != nil {
 			return err
@@ -118,13 +115,13 @@ func (d *Desk) checkUploadQuota(tx *store.Tx, account livedesk.ID, uploader live
 			}
 		}
 	}
-	if d.uploads.Account > 0 {
+	if d.opts.Uploads.Account > 0 {
 		used, err := tx.UploadedSince(account, "", 0, since)
 		if err != nil {
 			return err
 		}
-		if used+size > d.uploads.Account {
-			return quotaError("the account has received as many files as allowed for a day", d.uploads.Account)
+		if used+size > d.opts.Uploads.Account {
+			return quotaError("the account has received as many files as allowed for a day", d.opts.Uploads.Account)
 		}
 	}
 	return nil

@@ -2,20 +2,11 @@ package desk
 
 import (
 	"context"
-	"time"
 
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/store"
 )
-
-// SetBcryptCost sets the cost of new password hashes; a login with an unknown email spends
-// a comparison at this cost, so it takes as long as one with a known email. Call it before
-// serving (the default is 10).
-func (d *Desk) SetBcryptCost(cost int) {
-	d.bcryptCost = cost
-	d.burner = auth.NewPasswordBurner(cost)
-}
 
 // ChangePassword sets an operator's password after checking the current one, and ends their
 // other sessions (keep is the hash of the session making the change). It returns the hashes
@@ -29,7 +20,7 @@ func (d *Desk) ChangePassword(ctx context.Context, account, operator livedesk.ID
 		return nil, &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: "the new password is the same as the current one",
 			Details: map[string]string{"field": "new_password"}}
 	}
-	hash, err := auth.HashPassword(next, d.bcryptCost)
+	hash, err := auth.HashPassword(next, d.opts.BcryptCost)
 	if err != nil {
 		return nil, &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: livedesk.ErrorMessage(err), Details: map[string]string{"field": "new_password"}}
 	}
@@ -50,29 +41,4 @@ func (d *Desk) ChangePassword(ctx context.Context, account, operator livedesk.ID
 		return err
 	})
 	return ended, err
-}
-
-// LogoutEverywhere ends every session of an operator, the current one included, and
-// returns their hashes.
-func (d *Desk) LogoutEverywhere(ctx context.Context, account, operator livedesk.ID) ([]string, error) {
-	var ended []string
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
-		var err error
-		ended, err = tx.DeleteOperatorSessions(account, operator, "")
-		return err
-	})
-	return ended, err
-}
-
-// TouchSessions records that sessions are in use (a request, an open socket).
-func (d *Desk) TouchSessions(ctx context.Context, hashes []string) error {
-	if len(hashes) == 0 {
-		return nil
-	}
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.TouchSessions(hashes) })
-}
-
-// PruneSessions deletes sessions past their expiry or idle longer than idle.
-func (d *Desk) PruneSessions(ctx context.Context, idle time.Duration) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(tx.Now().Add(-idle)) })
 }

@@ -110,7 +110,7 @@ func (s *Server) setQuickHotkey(w http.ResponseWriter, r *http.Request, c *call)
 }
 
 func (s *Server) adminQuickCategories(w http.ResponseWriter, r *http.Request, c *call) error {
-	cats, err := s.store.QuickCategories(r.Context(), c.op.AccountID)
+	cats, err := s.desk.QuickCategories(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}

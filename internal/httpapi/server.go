@@ -20,7 +20,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -76,8 +75,6 @@ type Config struct {
 	// BodyTimeout is how long a JSON body may take to arrive, and an upload before its
 	// minimum throughput counts (0: 10 s).
 	BodyTimeout time.Duration
-	// SessionIdle ends an operator session unused this long (0: 12 hours).
-	SessionIdle time.Duration
 	// MetricsToken lets a scraper read /metrics on this listener (empty: not served here).
 	MetricsToken string
 	// Limits are the per-address rates of anonymous callers.
@@ -106,18 +103,12 @@ type Server struct {
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
-
-	seenMu sync.Mutex
-	seen   map[livedesk.ID]time.Time
 }
 
 // New builds the server and its route table.
 func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens, reg *prometheus.Registry, log *slog.Logger, ready func(context.Context) error) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
-	}
-	if cfg.SessionIdle <= 0 {
-		cfg.SessionIdle = 12 * time.Hour
 	}
 	if cfg.BodyTimeout <= 0 {
 		cfg.BodyTimeout = defaultBodyTimeout
@@ -126,7 +117,7 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 		cfg.SessionTTLHours = 24 * 30
 	}
 	s := &Server{cfg: cfg, desk: d, store: d.Store(), hub: hub, tokens: tokens, log: log, reg: reg, ready: ready,
-		buckets: guard.NewBuckets(0), mux: http.NewServeMux(), seen: map[livedesk.ID]time.Time{}}
+		buckets: guard.NewBuckets(0), mux: http.NewServeMux()}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livedesk_http_requests_total",
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "livedesk_http_request_seconds",
@@ -353,7 +344,7 @@ func (s *Server) authenticate(r *http.Request, path string, access Access, c *ca
 		if err != nil {
 			return err
 		}
-		cp, err := s.store.ContactPoint(r.Context(), claims.AccountID, claims.ContactPointID)
+		cp, err := s.desk.ContactPoint(r.Context(), claims.AccountID, claims.ContactPointID)
 		if err != nil {
 			return livedesk.Errorf(livedesk.CodeUnauthenticated, "visitor token is not valid")
 		}
@@ -375,22 +366,14 @@ func (s *Server) authenticate(r *http.Request, path string, access Access, c *ca
 	if fromCookie && !sameOrigin(r) {
 		return livedesk.Errorf(livedesk.CodeForbidden, "cross-site request refused")
 	}
-	hash := auth.HashToken(tok)
-	op, seen, err := s.store.SessionOperator(r.Context(), hash, s.store.Now().Add(-s.cfg.SessionIdle))
-	if err == nil && s.store.Now().Sub(seen) > time.Minute {
-		err = s.desk.TouchSessions(r.Context(), []string{hash})
-	}
+	op, err := s.desk.Session(r.Context(), auth.HashToken(tok))
 	if err != nil {
-		if livedesk.IsCode(err, livedesk.CodeNotFound) {
-			return livedesk.Errorf(livedesk.CodeUnauthenticated, "the session has expired; log in again")
-		}
 		return err
 	}
 	c.op, c.token = op, tok
 	if access == Staff && !op.Role.Staff() || access == Admin && op.Role != livedesk.RoleAdmin {
 		return livedesk.Errorf(livedesk.CodeForbidden, "your role does not allow this")
 	}
-	s.touch(r.Context(), op)
 	return nil
 }
 
@@ -406,27 +389,6 @@ func sameOrigin(r *http.Request) bool {
 	}
 	site := r.Header.Get("Sec-Fetch-Site")
 	return site == "" || site == "same-origin" || site == "none"
-}
-
-// touch records that an operator is active (REST calls count as presence too), at most
-// every 15 seconds per operator.
-func (s *Server) touch(ctx context.Context, op *livedesk.Operator) {
-	if op.Status == livedesk.StatusOffline {
-		return
-	}
-	now := time.Now()
-	s.seenMu.Lock()
-	last := s.seen[op.ID]
-	fresh := now.Sub(last) < 15*time.Second
-	if !fresh {
-		s.seen[op.ID] = now
-	}
-	s.seenMu.Unlock()
-	if !fresh {
-		if err := s.desk.Touch(ctx, []livedesk.ID{op.ID}); err != nil {
-			s.log.Warn("touch operator", "err", err)
-		}
-	}
 }
 
 // statusOf maps an error code to its HTTP status: the one place that does.

@@ -50,7 +50,7 @@ func (s *Server) spellcheck(w http.ResponseWriter, r *http.Request, c *call) err
 		out.Ready = s.cfg.Spell != nil && s.cfg.Spell.Ready()
 		return writeJSON(w, 200, out)
 	}
-	known, err := s.store.KnownWords(r.Context(), c.op.AccountID, c.op.ID)
+	known, err := s.desk.KnownWords(r.Context(), c.op.AccountID, c.op.ID)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) removeFromAccountDictionary(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) listDictionary(w http.ResponseWriter, r *http.Request, account, operator livedesk.ID) error {
-	items, err := s.store.DictionaryWords(r.Context(), account, operator)
+	items, err := s.desk.DictionaryWords(r.Context(), account, operator)
 	if err != nil {
 		return err
 	}
