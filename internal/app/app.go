@@ -26,6 +26,7 @@ import (
 	"livedesk/internal/desk"
 	"livedesk/internal/guard"
 	"livedesk/internal/httpapi"
+	"livedesk/internal/jobs"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/spell"
@@ -43,6 +44,8 @@ type App struct {
 	Store *store.Store
 	Desk  *desk.Desk
 	Hub   *realtime.Hub
+	// Presence is when operators count as present (sockets, requests, grace, requeue).
+	Presence *desk.Presence
 	// Files is the attachment content service (on disk under --data/files).
 	Files *attachment.Files
 	// Spell is the spell checker (dictionaries load in the background at Start).
@@ -54,6 +57,7 @@ type App struct {
 	// connLimit caps the HTTP connections per client address.
 	connLimit *guard.Listener
 	proxies   guard.Proxies
+	jobs      *jobs.Scheduler
 	reg       *prometheus.Registry
 	// Mail takes inbound mail (nil without --smtp-listen); mailLn is its listener.
 	Mail   *email.Inbound
@@ -110,12 +114,8 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a.Files = attachment.NewFiles(disk, st.ContentInUse, log)
 	a.Hub = realtime.NewHub(st, log, realtime.Options{SendQueue: cfg.SendQueue})
 	st.SetPublisher(a.Hub.Publish)
-	a.Hub.OnLastDisconnect = func(account, op livedesk.ID) {
-		// The grace period counts from the moment the last connection went away.
-		if err := a.Desk.Touch(context.Background(), []livedesk.ID{op}); err != nil {
-			log.Warn("touch on disconnect", "err", err)
-		}
-	}
+	a.Presence = a.Desk.NewPresence(a.Hub, cfg.StatusGrace, log)
+	a.Hub.OnLastDisconnect = a.Presence.Disconnected
 	reg := prometheus.NewRegistry()
 	a.reg = reg
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -178,7 +178,7 @@ func (a *App) Start() error {
 	a.ln = a.connLimit
 	a.server = &http.Server{Handler: a.API, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
-	a.wg.Add(3)
+	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
 		a.Spell.LoadAndLog(a.log) // under a second; spellcheck answers ready=false until then
@@ -189,10 +189,8 @@ func (a *App) Start() error {
 			a.log.Error("http server", "err", err)
 		}
 	}()
-	go func() {
-		defer a.wg.Done()
-		a.sweep()
-	}()
+	a.jobs = a.scheduler()
+	a.jobs.Start()
 	if a.cfg.DebugListen != "" {
 		if err := a.startDebug(); err != nil {
 			return err
@@ -289,52 +287,19 @@ func (a *App) MailAddr() string {
 // URL is the base URL the app listens on.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
-// sweep runs the periodic jobs until stop.
-func (a *App) sweep() {
-	tick := time.NewTicker(a.cfg.SweepInterval)
-	defer tick.Stop()
-	var lastBeat, lastPrune, lastPing, lastFiles time.Time
-	ctx := context.Background()
-	for {
-		select {
-		case <-a.stop:
-			return
-		case now := <-tick.C:
-			if err := a.Desk.ExpireTransfers(ctx); err != nil {
-				a.log.Error("expire transfers", "err", err)
-			}
-			if now.Sub(lastPing) >= a.Hub.PingInterval() {
-				lastPing = now
-				a.Hub.PingAll()
-			}
-			if now.Sub(lastBeat) >= 15*time.Second {
-				lastBeat = now
-				if err := a.Desk.Touch(ctx, a.Hub.OnlineOperators()); err != nil {
-					a.log.Error("presence heartbeat", "err", err)
-				}
-				// A session with an open socket is in use, however long since its last request.
-				if err := a.Desk.TouchSessions(ctx, a.Hub.LiveSessions()); err != nil {
-					a.log.Error("session heartbeat", "err", err)
-				}
-			}
-			if err := a.Desk.OfflineUnseen(ctx, a.cfg.StatusGrace.Milliseconds(), a.Hub.Online); err != nil {
-				a.log.Error("presence sweep", "err", err)
-			}
-			if err := a.Desk.RequeueOffline(ctx); err != nil {
-				a.log.Error("offline requeue", "err", err)
-			}
-			if now.Sub(lastFiles) >= a.cfg.FileSweepInterval {
-				lastFiles = now
-				if err := a.SweepFiles(ctx); err != nil {
-					a.log.Error("file retention sweep", "err", err)
-				}
-			}
-			if now.Sub(lastPrune) >= time.Hour {
-				lastPrune = now
-				a.prune(ctx)
-			}
-		}
-	}
+// scheduler registers the periodic jobs: transfer expiry and presence every sweep interval,
+// pings, presence heartbeats, file retention and pruning at their own.
+func (a *App) scheduler() *jobs.Scheduler {
+	s := jobs.New(a.cfg.SweepInterval, a.log)
+	s.Every("transfer expiry", a.cfg.SweepInterval, a.Desk.ExpireTransfers)
+	s.Every("ping", a.Hub.PingInterval(), func(context.Context) error { a.Hub.PingAll(); return nil })
+	s.Every("presence heartbeat", desk.HeartbeatInterval, a.Presence.Heartbeat)
+	s.Every("presence sweep", a.cfg.SweepInterval, a.Presence.Sweep)
+	s.Every("file retention", a.cfg.FileSweepInterval, a.SweepFiles)
+	s.Every("event and session pruning", time.Hour, func(ctx context.Context) error {
+		return errors.Join(a.Desk.PruneEvents(ctx, a.cfg.EventRetention), a.Desk.PruneSessions(ctx))
+	})
+	return s
 }
 
 // SweepFiles applies file retention: attachments whose retention is over are marked
@@ -359,28 +324,6 @@ func (a *App) SweepFiles(ctx context.Context) error {
 	}
 }
 
-func (a *App) prune(ctx context.Context) {
-	// Old events go in chunks, each its own write, so a long backlog never holds the writer.
-	const chunk = 5000
-	for {
-		var n int64
-		err := a.Store.Write(ctx, func(tx *store.Tx) (err error) {
-			n, err = tx.PruneEvents(tx.Now().Add(-a.cfg.EventRetention).UnixMilli(), 100000, chunk)
-			return err
-		})
-		if err != nil {
-			a.log.Error("prune events", "err", err)
-			return
-		}
-		if n < chunk {
-			break
-		}
-	}
-	if err := a.Desk.PruneSessions(ctx); err != nil {
-		a.log.Error("prune sessions", "err", err)
-	}
-}
-
 // Shutdown stops in order: no new requests, requests in flight finish (their writes are
 // committed), WebSocket clients are told to reconnect, sweepers stop, the writer drains and
 // the database closes. Nothing acknowledged is lost.
@@ -400,6 +343,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 		}
 	}
 	a.Hub.CloseAll()
+	if a.jobs != nil {
+		a.jobs.Close()
+	}
 	close(a.stop)
 	a.wg.Wait()
 	if err := a.Store.Close(); err != nil {

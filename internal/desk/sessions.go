@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"livedesk/internal/livedesk"
@@ -33,23 +32,6 @@ func (d *Desk) Session(ctx context.Context, tokenHash string) (*livedesk.Operato
 		}
 	}
 	return op, nil
-}
-
-// presenceSeen remembers when each operator's REST presence was last written.
-type presenceSeen struct {
-	mu sync.Mutex
-	at map[livedesk.ID]time.Time
-}
-
-// due reports whether the operator's presence should be written now (at most every 15 s).
-func (p *presenceSeen) due(op livedesk.ID, now time.Time) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if now.Sub(p.at[op]) < 15*time.Second {
-		return false
-	}
-	p.at[op] = now
-	return true
 }
 
 // LogoutEverywhere ends every session of an operator, the current one included, and

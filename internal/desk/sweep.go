@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"time"
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/store"
@@ -23,26 +24,6 @@ func (d *Desk) ExpireTransfers(ctx context.Context) error {
 						return err
 					}
 				}
-			}
-		}
-		return nil
-	})
-}
-
-// OfflineUnseen sets offline every operator not seen for longer than the grace period whose
-// connected(id) is false (no live connection on this node).
-func (d *Desk) OfflineUnseen(ctx context.Context, graceMS int64, connected func(livedesk.ID) bool) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
-		ops, err := tx.UnseenOperators(tx.Now().UnixMilli() - graceMS)
-		if err != nil {
-			return err
-		}
-		for _, op := range ops {
-			if connected(op.ID) {
-				continue
-			}
-			if err := changeStatus(tx, op, livedesk.StatusOffline, "receiver_offline"); err != nil {
-				return err
 			}
 		}
 		return nil
@@ -126,10 +107,19 @@ func (d *Desk) Drain(ctx context.Context, account livedesk.ID) error {
 	return d.store.Write(ctx, func(tx *store.Tx) error { return drain(tx, account) })
 }
 
-// Touch marks operators as seen now.
-func (d *Desk) Touch(ctx context.Context, ids []livedesk.ID) error {
-	if len(ids) == 0 {
-		return nil
+// PruneEvents deletes events older than retention (the newest 100,000 always stay, for
+// resuming clients), in chunks that are each their own write, so a long backlog never holds
+// the writer.
+func (d *Desk) PruneEvents(ctx context.Context, retention time.Duration) error {
+	const chunk = 5000
+	for {
+		var n int64
+		err := d.store.Write(ctx, func(tx *store.Tx) (err error) {
+			n, err = tx.PruneEvents(tx.Now().Add(-retention).UnixMilli(), 100000, chunk)
+			return err
+		})
+		if err != nil || n < chunk {
+			return err
+		}
 	}
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.TouchOperators(ids) })
 }
