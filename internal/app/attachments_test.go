@@ -491,8 +491,11 @@ func TestAttachmentRetention(t *testing.T) {
 	t.Parallel()
 	clock := testkit.NewClock()
 	env := testkit.StartWith(t, app.Options{Clock: clock},
-		// The clock jumps days ahead: sessions and visitor tokens must outlive the jumps.
-		func(c *config.Config) { c.SessionIdle, c.VisitorTokenTTL = 365*24*time.Hour, 365*24*time.Hour })
+		// The clock jumps days ahead: sessions and visitor tokens must outlive the jumps; the
+		// test sweeps files itself, at the moments it checks.
+		func(c *config.Config) {
+			c.SessionIdle, c.VisitorTokenTTL, c.FileSweepInterval = 365*24*time.Hour, 365*24*time.Hour, 365*24*time.Hour
+		})
 	w := attBuild(t, env)
 	w.op.WS(false, "").Ready() // connected: the presence sweeper keeps her available while the clock jumps
 	w.acct.Admin.Must("PATCH", "/api/v1/admin/settings", map[string]any{"file_retention_days": 2}, nil)
