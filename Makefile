@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/livedesk
 
-.PHONY: run test test-go test-web build web vet bench clean
+.PHONY: run test test-go test-web build web vet lint bench clean
 
 ## run: build everything and start livedesk with a demo account on http://127.0.0.1:8080
 run: build
@@ -23,13 +23,19 @@ web/node_modules: web/package.json web/package-lock.json
 ## test: every test — Go (vet, race detector) and web (types, unit, end-to-end in Chromium)
 test: test-go test-web
 
-test-go: web
+test-go: web lint
 	@test -z "$$(gofmt -l cmd internal web/*.go)" || { echo "gofmt needed:"; gofmt -l cmd internal web/*.go; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 test-web: build
 	cd web && npm run typecheck && npm test && npm run e2e
+
+## lint: golangci-lint with the deliberate set of .golangci.yml (installed on first use)
+GOLANGCI_LINT ?= $(shell go env GOPATH)/bin/golangci-lint
+lint:
+	@test -x $(GOLANGCI_LINT) || $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+	$(GOLANGCI_LINT) run ./...
 
 ## bench: the load generator against a fresh server (see docs/benchmarks.md)
 bench: build

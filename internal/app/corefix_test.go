@@ -33,6 +33,9 @@ func cfWSURL(c *testkit.Client, path, query string) string {
 func cfDial(t *testing.T, url string) *websocket.Conn {
 	t.Helper()
 	conn, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if resp != nil {
+		resp.Body.Close()
+	}
 	if err != nil {
 		status := 0
 		if resp != nil {

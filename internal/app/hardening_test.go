@@ -75,8 +75,12 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	io.WriteString(c, req)
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	resp, err = http.ReadResponse(r, nil)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("request after an idle pause on a kept-alive connection: %v %v", resp, err)
+	if err != nil {
+		t.Fatalf("request after an idle pause on a kept-alive connection: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("request after an idle pause on a kept-alive connection: %d", resp.StatusCode)
 	}
 }
 
@@ -155,6 +159,9 @@ func TestVisitorSocketsCapped(t *testing.T) {
 	}
 	u := "ws" + strings.TrimPrefix(env.URL, "http") + "/api/v1/widget/ws?token=" + v.Token
 	conn, resp, err := websocket.DefaultDialer.Dial(u, nil)
+	if resp != nil {
+		resp.Body.Close()
+	}
 	if err == nil {
 		conn.Close()
 		t.Fatal("9th socket of one visitor was accepted")

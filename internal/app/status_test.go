@@ -13,15 +13,14 @@ import (
 func TestStatusMatrix(t *testing.T) {
 	env := testkit.Start(t)
 	type want struct {
-		autoRouted   bool
-		offerTo      string // "" ok, else error code
-		reply        string
-		comment      string
-		transferOut  string
-		settings     string
-		markRead     string
-		closeConv    string
-		acceptReturn string
+		autoRouted  bool
+		offerTo     string // "" ok, else error code
+		reply       string
+		comment     string
+		transferOut string
+		settings    string
+		markRead    string
+		closeConv   string
 	}
 	const offline = "operator_offline"
 	cases := map[string]want{

@@ -14,7 +14,13 @@ import (
 )
 
 // originRequest sends a request as a browser page of origin would (origin "" sends none).
-func originRequest(t *testing.T, method, url, origin, token string, body any) (*http.Response, []byte) {
+// answer is what a test looks at of a response whose body was read.
+type answer struct {
+	StatusCode int
+	Header     http.Header
+}
+
+func originRequest(t *testing.T, method, url, origin, token string, body any) (answer, []byte) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -44,7 +50,7 @@ func originRequest(t *testing.T, method, url, origin, token string, body any) (*
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp, b
+	return answer{StatusCode: resp.StatusCode, Header: resp.Header}, b
 }
 
 func errorCode(body []byte) string {
@@ -123,7 +129,7 @@ func TestWidgetAllowedOrigins(t *testing.T) {
 		{"null", false},
 		{env.URL, true}, // livedesk's own pages (the demo site)
 	} {
-		check := func(what string, resp *http.Response, body []byte) {
+		check := func(what string, resp answer, body []byte) {
 			t.Helper()
 			if tc.ok && resp.StatusCode/100 != 2 {
 				t.Errorf("%s from %s: %d %s, want success", what, tc.origin, resp.StatusCode, body)
@@ -143,11 +149,14 @@ func TestWidgetAllowedOrigins(t *testing.T) {
 		check("send", resp, body)
 
 		hdr := http.Header{"Origin": {tc.origin}}
-		ws, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(env.URL, "http")+"/api/v1/widget/ws?token="+visitor.Token, hdr)
+		ws, wsResp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(env.URL, "http")+"/api/v1/widget/ws?token="+visitor.Token, hdr)
+		if wsResp != nil {
+			wsResp.Body.Close()
+		}
 		if tc.ok && err != nil {
 			t.Errorf("ws from %s: %v", tc.origin, err)
 		}
-		if !tc.ok && (err == nil || resp == nil || resp.StatusCode != http.StatusForbidden) {
+		if !tc.ok && (err == nil || wsResp == nil || wsResp.StatusCode != http.StatusForbidden) {
 			t.Errorf("ws from %s: connected or wrong refusal (%v)", tc.origin, err)
 		}
 		if ws != nil {

@@ -378,7 +378,10 @@ func (c *Client) WS(visitor bool, cursor string) *WS {
 	}
 	dialer := *websocket.DefaultDialer
 	dialer.NetDialContext = sourceDialer(c.Source).DialContext
-	conn, _, err := dialer.Dial(u, nil)
+	conn, resp, err := dialer.Dial(u, nil)
+	if resp != nil {
+		resp.Body.Close()
+	}
 	if err != nil {
 		c.T.Fatalf("dial %s: %v", path, err)
 	}
