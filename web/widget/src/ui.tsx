@@ -30,9 +30,19 @@ function initials(name: string): string {
   return name.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]!.toUpperCase()).join('') || '?';
 }
 
-function useChat(chat: Chat): ChatState {
+/**
+ * The chat's state, kept current. The subscription is made in an effect, after the first
+ * render; whatever changed in between (the config answered, the session started) would be
+ * lost if the effect only subscribed, and the launcher would never appear. So it subscribes
+ * first and then reads the state once more: no order of answers and renders can drop a change.
+ */
+export function useChat(chat: Chat): ChatState {
   const [state, setState] = useState(chat.state);
-  useEffect(() => chat.subscribe(() => setState(chat.state)), [chat]);
+  useLayoutEffect(() => {
+    const unsubscribe = chat.subscribe(() => setState(chat.state));
+    setState(chat.state);
+    return unsubscribe;
+  }, [chat]);
   return state;
 }
 
