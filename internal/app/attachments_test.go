@@ -343,11 +343,15 @@ func TestAttachmentSendAndAccess(t *testing.T) {
 		t.Errorf("preview %+v", c.LastMessage)
 	}
 
-	// Sent: every operator of the account, and the visitor of the conversation.
-	for name, c := range map[string]*testkit.Client{"uploader": w.op, "colleague": colleague, "admin": w.acct.Admin} {
+	// Sent: whoever may read the conversation (its operator, supervisors and admins) and the
+	// visitor of the conversation; not a colleague it has nothing to do with.
+	for name, c := range map[string]*testkit.Client{"uploader": w.op, "admin": w.acct.Admin} {
 		if r, _ := download(t, c, "/api/v1/attachments/"+id, nil); r.Status != 200 || !bytes.Equal(r.Body, pdf) {
 			t.Errorf("%s downloads: %d %s", name, r.Status, r.Body)
 		}
+	}
+	if r, _ := download(t, colleague, "/api/v1/attachments/"+id, nil); r.Status != 404 {
+		t.Errorf("colleague of another conversation downloads: %d, want 404", r.Status)
 	}
 	if r, _ := download(t, w.visitor, "/api/v1/widget/attachments/"+id+"/file", nil); r.Status != 200 || !bytes.Equal(r.Body, pdf) {
 		t.Errorf("visitor downloads: %d", r.Status)

@@ -374,3 +374,47 @@ func TestVisitorTokensExpire(t *testing.T) {
 	c.Token = again.Token
 	c.Must("GET", "/api/v1/widget/messages", nil, nil)
 }
+
+// TestOperatorReadScope: an operator reads their own conversations, ones offered to them and
+// closed ones they took part in; not a colleague's (the list was scoped, GET by id was not,
+// internal comments included). Supervisors and admins read all of the account.
+func TestOperatorReadScope(t *testing.T) {
+	env := testkit.Start(t)
+	a := env.NewAccount()
+	_, key := a.ContactPoint("webchat")
+	cat := a.Category("Вопрос")
+	anna := a.Operator("Анна", "operator", 5, "available")
+	boris := a.Operator("Борис", "operator", 5, "")
+	sup := a.Operator("Сева", "supervisor", 5, "")
+	mine := env.Visitor(key, "Один").Say("первый").ConversationID
+	offered := env.Visitor(key, "Два").Say("второй").ConversationID
+	closed := env.Visitor(key, "Три").Say("третий").ConversationID
+	anna.Must("POST", "/api/v1/conversations/"+mine+"/comments", map[string]string{"client_id": testkit.Unique("c"), "text": "внутренняя заметка"}, nil)
+	anna.Must("POST", "/api/v1/conversations/"+closed+"/close", map[string]any{"category_id": cat}, nil)
+	boris.SetStatus("available")
+	anna.Must("POST", "/api/v1/conversations/"+offered+"/transfers", map[string]any{"to_operator_id": boris.ID}, nil)
+
+	reads := func(c *testkit.Client, conv string) (int, int) {
+		return c.Do("GET", "/api/v1/conversations/"+conv, nil).Status, c.Do("GET", "/api/v1/conversations/"+conv+"/messages", nil).Status
+	}
+	for _, tc := range []struct {
+		who  string
+		c    *testkit.Client
+		conv string
+		want int
+	}{
+		{"Анна, her own", anna, mine, 200},
+		{"Анна, her closed", anna, closed, 200},
+		{"Анна, offered away (still hers until accepted)", anna, offered, 200},
+		{"Борис, offered to him", boris, offered, 200},
+		{"Борис, Анна's open", boris, mine, 404},
+		{"Борис, Анна's closed", boris, closed, 404},
+		{"supervisor, Анна's open", sup, mine, 200},
+		{"supervisor, closed", sup, closed, 200},
+		{"admin, Анна's open", a.Admin, mine, 200},
+	} {
+		if c, m := reads(tc.c, tc.conv); c != tc.want || m != tc.want {
+			t.Errorf("%s: conversation %d, messages %d; want %d", tc.who, c, m, tc.want)
+		}
+	}
+}

@@ -70,19 +70,16 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, account livedesk
 	return writeJSON(w, http.StatusCreated, out)
 }
 
-// downloadAttachment serves a file to an operator of the account: any file sent in a
-// message of the account, and their own uploads not sent yet.
+// downloadAttachment serves a file to an operator: one sent in a conversation they may read
+// (desk.ReadAttachment), or their own upload not sent yet.
 func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "attachment")
 	if err != nil {
 		return err
 	}
-	f, err := s.store.Attachment(r.Context(), c.op.AccountID, id)
+	f, err := s.desk.ReadAttachment(r.Context(), c.op, id)
 	if err != nil {
 		return err
-	}
-	if f.MessageID == 0 && (f.UploaderType != livedesk.AuthorOperator || f.UploaderID != c.op.ID) {
-		return livedesk.NotFound("attachment")
 	}
 	return s.serveAttachment(w, r, f)
 }

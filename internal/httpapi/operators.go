@@ -240,7 +240,7 @@ func (s *Server) conversation(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	conv, err := s.store.Conversation(r.Context(), c.op.AccountID, id)
+	conv, err := s.desk.ReadConversation(r.Context(), c.op, id)
 	if err != nil {
 		return err
 	}
@@ -250,9 +250,6 @@ func (s *Server) conversation(w http.ResponseWriter, r *http.Request, c *call) e
 func (s *Server) messages(w http.ResponseWriter, r *http.Request, c *call) error {
 	id, err := pathID(r, "conversation")
 	if err != nil {
-		return err
-	}
-	if _, err := s.store.Conversation(r.Context(), c.op.AccountID, id); err != nil {
 		return err
 	}
 	limit, err := pageLimit(r, 50, 200)
@@ -266,7 +263,7 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, c *call) error
 			return livedesk.Errorf(livedesk.CodeInvalidInput, "before is not valid")
 		}
 	}
-	items, err := s.store.Messages(r.Context(), id, before, limit, true)
+	items, err := s.desk.ReadMessages(r.Context(), c.op, id, before, limit)
 	if err != nil {
 		return err
 	}

@@ -165,3 +165,11 @@ func (s *Store) VisitorMessages(ctx context.Context, account, visitor, before li
 	}
 	return queryMessages(ctx, s.rq, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
 }
+
+// OperatorWroteIn reports whether an operator wrote a message or comment in a conversation.
+func (s *Store) OperatorWroteIn(ctx context.Context, account, conversation, operator livedesk.ID) (bool, error) {
+	var n int
+	err := s.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE account_id = ? AND conversation_id = ?
+		AND author_type = 'operator' AND author_id = ? LIMIT 1)`, account, conversation, operator).Scan(&n)
+	return n > 0, err
+}

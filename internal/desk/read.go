@@ -1,0 +1,79 @@
+package desk
+
+import (
+	"context"
+
+	"livedesk/internal/livedesk"
+	"livedesk/internal/store"
+)
+
+// Who reads what (issue 13, item 10): supervisors and admins read every conversation of the
+// account; an operator reads the conversations assigned to them now, the ones offered to them
+// by a pending transfer, and closed ones they took part in (the last assignee, or wrote in
+// it). Anything else reads as not found, like another account's, so nothing is revealed.
+
+// readAccess is what the read rule needs to know of a conversation beyond the conversation.
+type readAccess struct {
+	wrote func() (bool, error) // the operator wrote in it (asked only when it matters)
+}
+
+// mayRead applies the read rule.
+func mayRead(op *livedesk.Operator, c *livedesk.Conversation, more readAccess) (bool, error) {
+	switch {
+	case op.Role.Staff():
+		return true, nil
+	case c.State != livedesk.StateClosed && c.AssigneeID == op.ID:
+		return true, nil
+	case c.PendingTransfer != nil && c.PendingTransfer.ToOperatorID == op.ID:
+		return true, nil
+	case c.State == livedesk.StateClosed && c.AssigneeID == op.ID:
+		return true, nil
+	case c.State == livedesk.StateClosed && more.wrote != nil:
+		return more.wrote()
+	}
+	return false, nil
+}
+
+// ReadConversation returns a conversation the operator may read.
+func (d *Desk) ReadConversation(ctx context.Context, op *livedesk.Operator, id livedesk.ID) (*livedesk.Conversation, error) {
+	c, err := d.store.Conversation(ctx, op.AccountID, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := mayRead(op, c, readAccess{wrote: func() (bool, error) { return d.store.OperatorWroteIn(ctx, op.AccountID, id, op.ID) }})
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, livedesk.NotFound("conversation")
+	}
+	return c, nil
+}
+
+// ReadMessages returns a page of the history of a conversation the operator may read,
+// internal comments included.
+func (d *Desk) ReadMessages(ctx context.Context, op *livedesk.Operator, id, before livedesk.ID, limit int) ([]*livedesk.Message, error) {
+	if _, err := d.ReadConversation(ctx, op, id); err != nil {
+		return nil, err
+	}
+	return d.store.Messages(ctx, id, before, limit, true)
+}
+
+// ReadAttachment returns a file an operator may download: one sent in a conversation they
+// may read, or their own upload not sent yet.
+func (d *Desk) ReadAttachment(ctx context.Context, op *livedesk.Operator, id livedesk.ID) (*store.AttachmentFile, error) {
+	f, err := d.store.Attachment(ctx, op.AccountID, id)
+	if err != nil {
+		return nil, err
+	}
+	if f.MessageID == 0 {
+		if f.UploaderType != livedesk.AuthorOperator || f.UploaderID != op.ID {
+			return nil, livedesk.NotFound("attachment")
+		}
+		return f, nil
+	}
+	if _, err := d.ReadConversation(ctx, op, f.ConversationID); err != nil {
+		return nil, livedesk.NotFound("attachment")
+	}
+	return f, nil
+}
