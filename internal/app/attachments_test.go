@@ -593,3 +593,36 @@ func shaPath(t *testing.T, env *testkit.Env, content []byte) string {
 	t.Fatalf("content %q not stored", content)
 	return ""
 }
+
+// TestHugePictureNotPreviewed: the dimensions of a picture are read at upload; one above the
+// inline limit (a 30,000 × 30,000 PNG) is marked not to be previewed, in the upload answer
+// and in the history, while a small one is.
+func TestHugePictureNotPreviewed(t *testing.T) {
+	env := testkit.Start(t)
+	w := attBuild(t, env)
+	huge := testkit.HugePNG(t, 30000, 30000)
+	var up []struct {
+		ID            string
+		Width, Height int
+		Preview       bool
+	}
+	r := w.visitor.Upload("/api/v1/widget/attachments", testkit.File{Name: "huge.png", Content: huge}, testkit.File{Name: "dot.png", Content: testkit.HugePNG(t, 40, 30)})
+	r.Decode(t, &up)
+	if len(up) != 2 || up[0].Width != 30000 || up[0].Height != 30000 || up[0].Preview || up[1].Width != 40 || !up[1].Preview {
+		t.Fatalf("upload answer %s", r.Body)
+	}
+	w.visitor.Must("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("v"), "text": "",
+		"attachment_ids": []string{up[0].ID, up[1].ID}}, nil)
+	var page struct {
+		Items []struct {
+			Attachments []struct {
+				Width   int
+				Preview bool
+			}
+		}
+	}
+	w.op.Must("GET", "/api/v1/conversations/"+w.conv+"/messages", nil, &page)
+	if a := page.Items[0].Attachments; len(a) != 2 || a[0].Width != 30000 || a[0].Preview || !a[1].Preview {
+		t.Fatalf("history attachments %+v", a)
+	}
+}

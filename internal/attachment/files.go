@@ -43,6 +43,9 @@ type Upload struct {
 	Size int64
 	// SHA256 names the content in the Storage.
 	SHA256 string
+	// Width and Height are a picture's dimensions read from its header (0: not a picture
+	// livedesk reads).
+	Width, Height int
 	// ContentType is the type recorded for the attachment: the extension's type when the
 	// extension is known, else the type sniffed from the first 512 bytes.
 	ContentType string
@@ -179,7 +182,14 @@ func (f *Files) Put(ctx context.Context, fileName string, r io.Reader, limit int
 		return Upload{}, err
 	}
 	name := SanitizeName(fileName)
-	return Upload{Name: name, Size: b.Size, SHA256: b.SHA256, ContentType: RecordType(name, b.Head)}, nil
+	u := Upload{Name: name, Size: b.Size, SHA256: b.SHA256, ContentType: RecordType(name, b.Head)}
+	if strings.HasPrefix(u.ContentType, "image/") {
+		if rc, err := f.storage.Open(b.SHA256); err == nil {
+			u.Width, u.Height = Dimensions(rc)
+			rc.Close()
+		}
+	}
+	return u, nil
 }
 
 // srcReader remembers the error of the request body, to tell it from storage errors.

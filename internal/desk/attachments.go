@@ -63,7 +63,7 @@ func recordFiles(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType
 	out := make([]livedesk.Attachment, 0, len(files))
 	for _, f := range files {
 		a, err := tx.CreateAttachment(account, uploader, uploaderID, store.NewAttachment{Name: f.Name, Size: f.Size,
-			ContentType: f.ContentType, SHA256: f.SHA256}, retention)
+			ContentType: f.ContentType, SHA256: f.SHA256, Width: f.Width, Height: f.Height}, retention)
 		if err != nil {
 			return nil, err
 		}

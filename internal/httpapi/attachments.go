@@ -19,6 +19,9 @@ type uploadItem struct {
 	Name        string      `json:"name"`
 	Size        int64       `json:"size"`
 	ContentType string      `json:"content_type"`
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
+	Preview     bool        `json:"preview"`
 }
 
 // uploadAttachments takes up to 5 files from an operator who may reply.
@@ -65,7 +68,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, account livedesk
 	}
 	out := make([]uploadItem, len(atts))
 	for i, a := range atts {
-		out[i] = uploadItem{ID: a.ID, Name: a.Name, Size: a.Size, ContentType: a.ContentType}
+		out[i] = uploadItem{ID: a.ID, Name: a.Name, Size: a.Size, ContentType: a.ContentType, Width: a.Width, Height: a.Height, Preview: a.Preview}
 	}
 	return writeJSON(w, http.StatusCreated, out)
 }

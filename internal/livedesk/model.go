@@ -187,6 +187,11 @@ type Attachment struct {
 	ContentType string `json:"content_type"`
 	URL         string `json:"url"`
 	Expired     bool   `json:"expired"`
+	// Width and Height of a picture (0: unknown); Preview says whether the apps may show
+	// it inline (a picture within attachment.MaxPreviewPixels).
+	Width   int  `json:"width"`
+	Height  int  `json:"height"`
+	Preview bool `json:"preview"`
 }
 
 // EmailDelivery is the state of a reply sent by mail: pending (in the outbox; Error says why

@@ -7,15 +7,17 @@ import (
 	"strings"
 	"time"
 
+	"livedesk/internal/attachment"
 	"livedesk/internal/livedesk"
 )
 
 // NewAttachment is an uploaded file to record.
 type NewAttachment struct {
-	Name        string
-	Size        int64
-	ContentType string
-	SHA256      string
+	Name          string
+	Size          int64
+	ContentType   string
+	SHA256        string
+	Width, Height int
 }
 
 // AttachmentFile is an attachment row with what access checks need: who uploaded it, the
@@ -37,19 +39,20 @@ type AttachmentFile struct {
 // CreateAttachment records an upload of the account by an operator or visitor; it expires
 // after retention.
 func (tx *Tx) CreateAttachment(account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, a NewAttachment, retention time.Duration) (*livedesk.Attachment, error) {
-	out := &livedesk.Attachment{Name: a.Name, Size: a.Size, ContentType: a.ContentType}
+	out := &livedesk.Attachment{Name: a.Name, Size: a.Size, ContentType: a.ContentType, Width: a.Width, Height: a.Height}
 	err := tx.queryRow(`INSERT INTO attachments(account_id, uploader_type, uploader_id, name, size, content_type, sha256,
-		created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id`, account, uploader, uploaderID, a.Name, a.Size,
-		a.ContentType, a.SHA256, ms(tx.now), ms(tx.now.Add(retention))).Scan(&out.ID)
+		created_at, expires_at, width, height) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, account, uploader, uploaderID, a.Name, a.Size,
+		a.ContentType, a.SHA256, ms(tx.now), ms(tx.now.Add(retention)), a.Width, a.Height).Scan(&out.ID)
 	if err != nil {
 		return nil, fmt.Errorf("insert attachment: %w", err)
 	}
 	out.URL = livedesk.AttachmentURL(out.ID)
+	out.Preview = previewable(out)
 	return out, nil
 }
 
 const attachmentSelect = `SELECT a.id, a.account_id, a.uploader_type, a.uploader_id, a.message_id, a.name, a.size,
-	a.content_type, a.sha256, a.created_at, a.expires_at, a.expired, m.kind, m.conversation_id, c.visitor_id
+	a.content_type, a.sha256, a.created_at, a.expires_at, a.expired, m.kind, m.conversation_id, c.visitor_id, a.width, a.height
 	FROM attachments a LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN conversations c ON c.id = m.conversation_id `
 
 func scanAttachmentFile(sc scanner) (*AttachmentFile, error) {
@@ -58,13 +61,14 @@ func scanAttachmentFile(sc scanner) (*AttachmentFile, error) {
 	var kind sql.NullString
 	var created, expires int64
 	if err := sc.Scan(&f.ID, &f.AccountID, &f.UploaderType, &f.UploaderID, &msg, &f.Name, &f.Size, &f.ContentType,
-		&f.SHA256, &created, &expires, &f.Expired, &kind, &conv, &visitor); err != nil {
+		&f.SHA256, &created, &expires, &f.Expired, &kind, &conv, &visitor, &f.Width, &f.Height); err != nil {
 		return nil, err
 	}
 	f.MessageID, f.ConversationID, f.VisitorID = livedesk.ID(msg.Int64), livedesk.ID(conv.Int64), livedesk.ID(visitor.Int64)
 	f.MessageKind = livedesk.MessageKind(kind.String)
 	f.CreatedAt, f.ExpiresAt = fromMS(created), fromMS(expires)
 	f.URL = livedesk.AttachmentURL(f.ID)
+	f.Preview = previewable(&f.Attachment)
 	return f, nil
 }
 
@@ -158,7 +162,7 @@ func withAttachments(ctx context.Context, q querier, msgs []*livedesk.Message) e
 	if len(args) == 0 {
 		return nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT message_id, id, name, size, content_type, expired FROM attachments
+	rows, err := q.QueryContext(ctx, `SELECT message_id, id, name, size, content_type, expired, width, height FROM attachments
 		WHERE message_id IN (?`+strings.Repeat(",?", len(args)-1)+`) ORDER BY message_id, position`, args...)
 	if err != nil {
 		return fmt.Errorf("read attachments: %w", err)
@@ -167,10 +171,11 @@ func withAttachments(ctx context.Context, q querier, msgs []*livedesk.Message) e
 	for rows.Next() {
 		var msg livedesk.ID
 		var a livedesk.Attachment
-		if err := rows.Scan(&msg, &a.ID, &a.Name, &a.Size, &a.ContentType, &a.Expired); err != nil {
+		if err := rows.Scan(&msg, &a.ID, &a.Name, &a.Size, &a.ContentType, &a.Expired, &a.Width, &a.Height); err != nil {
 			return err
 		}
 		a.URL = livedesk.AttachmentURL(a.ID)
+		a.Preview = previewable(&a)
 		if m := byID[msg]; m != nil {
 			m.Attachments = append(m.Attachments, a)
 		}
@@ -194,4 +199,17 @@ func (tx *Tx) UploadedSince(account livedesk.ID, uploader livedesk.AuthorType, u
 		return 0, fmt.Errorf("uploaded volume: %w", err)
 	}
 	return n, nil
+}
+
+// previewable: a raster picture whose dimensions are known and within the inline limit
+// (attachment.MaxPreviewPixels; pictures stored before dimensions were read count as known
+// small only if their type is a picture: they were previewed before).
+func previewable(a *livedesk.Attachment) bool {
+	if !strings.HasPrefix(a.ContentType, "image/") || a.Expired {
+		return false
+	}
+	if a.Width == 0 && a.Height == 0 {
+		return true
+	}
+	return attachment.Previewable(a.Width, a.Height)
 }

@@ -2,6 +2,9 @@ package testkit
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -96,4 +99,40 @@ func (c *Client) MustUpload(path string, files ...File) []Uploaded {
 	var out []Uploaded
 	r.Decode(c.T, &out)
 	return out
+}
+
+// HugePNG returns a real PNG of width × height black 1-bit pixels: a few hundred kilobytes
+// on the wire for a picture whose decoding takes width × height × 4 bytes (a 30,000 ×
+// 30,000 one, 3.6 GB, freezes a browser tab).
+func HugePNG(t testing.TB, width, height int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	chunk := func(typ string, data []byte) {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(data)))
+		buf.Write(n[:])
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(typ))
+		crc.Write(data)
+		buf.WriteString(typ)
+		buf.Write(data)
+		binary.BigEndian.PutUint32(n[:], crc.Sum32())
+		buf.Write(n[:])
+	}
+	buf.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(width))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(height))
+	ihdr[8], ihdr[9] = 1, 0 // 1-bit greyscale
+	chunk("IHDR", ihdr)
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	row := make([]byte, 1+(width+7)/8) // filter byte 0, then zero bits
+	for range height {
+		zw.Write(row)
+	}
+	zw.Close()
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return buf.Bytes()
 }

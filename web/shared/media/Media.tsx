@@ -4,7 +4,7 @@
 // its token and shows blob URLs.
 
 import { useEffect, useState } from 'preact/hooks';
-import { type Attachment, type Chip, isPreviewable } from './attach';
+import { type Attachment, type Chip, showsInline } from './attach';
 import { formatSize, type MediaLang, type MediaTexts } from './texts';
 
 /** Turns an API URL into something an <img> can show. */
@@ -50,7 +50,7 @@ export function Attachments({ list, image, download, tx, lang }: { list: Attachm
           return <div class="md-card md-expired" key={a.id} data-testid="file-expired"><FileIcon /><span class="md-card-text">
             <span class="md-name">{a.name}</span><span class="md-sub">{tx.expired}</span></span></div>;
         }
-        if (isPreviewable(a.content_type)) {
+        if (showsInline(a)) {
           return (
             <button type="button" class="md-thumb" key={a.id} title={a.name} aria-label={tx.open + ': ' + a.name}
               data-testid="file-thumb" onClick={() => setOpen(a)}>

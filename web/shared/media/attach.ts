@@ -16,6 +16,10 @@ export interface Attachment {
   content_type: string;
   url: string;
   expired: boolean;
+  /** A picture's dimensions (0: unknown) and whether it may be shown inline (not huge). */
+  width?: number;
+  height?: number;
+  preview?: boolean;
 }
 
 /** An uploaded file, not sent yet. */
@@ -24,6 +28,8 @@ export interface Uploaded {
   name: string;
   size: number;
   content_type: string;
+  /** Whether the picture may be shown inline (the server read its dimensions). */
+  preview?: boolean;
 }
 
 export type ChipStatus = 'uploading' | 'done' | 'failed';
@@ -72,6 +78,15 @@ export function chipsReady(chips: Chip[]): boolean {
 /** Raster images that previews show (the server serves only these inline). */
 export function isPreviewable(type: string): boolean {
   return /^image\/(png|jpeg|gif|webp)$/.test(type);
+}
+
+/**
+ * Whether an attachment is shown as a picture: a raster image the server did not mark as too
+ * big to decode (a 30,000 × 30,000 PNG would freeze the tab); answers without the mark
+ * (older servers) go by the type alone.
+ */
+export function showsInline(a: Pick<Attachment, 'content_type' | 'preview'>): boolean {
+  return isPreviewable(a.content_type) && a.preview !== false;
 }
 
 export interface UploadHandle {
@@ -138,16 +153,22 @@ export class ChipSet {
     if (!files.length) return null;
     const err = checkLimits(this.chips, files);
     if (err) return err;
+    // A picture's local preview waits for the server's answer, which says whether it is
+    // small enough to decode.
     const added: Chip[] = files.map((f) => ({
       key: 'f' + ++seq, name: f.name, size: f.size, type: f.type, progress: 0, status: 'uploading',
-      preview: isPreviewable(f.type) && typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : undefined,
     }));
     this.set([...this.chips.filter((c) => c.status !== 'failed'), ...added]);
     added.forEach((chip, i) => {
       const h = this.upload(files[i], (p) => this.patch(chip.key, { progress: p }));
       this.uploads.set(chip.key, h);
       h.promise.then(
-        (u) => { this.uploads.delete(chip.key); this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name }); },
+        (u) => {
+          this.uploads.delete(chip.key);
+          const preview = isPreviewable(files[i]!.type) && u.preview !== false && typeof URL.createObjectURL === 'function'
+            ? URL.createObjectURL(files[i]!) : undefined;
+          this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name, preview });
+        },
         (e) => {
           this.uploads.delete(chip.key);
           if (e?.code !== 'aborted') this.patch(chip.key, { status: 'failed', error: e?.code ?? 'network' });
