@@ -2,7 +2,7 @@
 GO ?= go
 BIN := bin/livedesk
 
-.PHONY: run test test-go test-web build web vet lint bench clean
+.PHONY: run test test-go test-web build web vet lint fuzz bench clean
 
 ## run: build everything and start livedesk with a demo account on http://127.0.0.1:8080
 run: build
@@ -21,7 +21,7 @@ web/node_modules: web/package.json web/package-lock.json
 	@touch web/node_modules
 
 ## test: every test — Go (vet, race detector) and web (types, unit, end-to-end in Chromium)
-test: test-go test-web
+test: test-go fuzz test-web
 
 test-go: web lint
 	@test -z "$$(gofmt -l cmd internal web/*.go)" || { echo "gofmt needed:"; gofmt -l cmd internal web/*.go; exit 1; }
@@ -41,11 +41,18 @@ lint:
 bench: build
 	$(BIN) bench
 
-## fuzz: each fuzz target for a few seconds (a count, not a duration: Go's -fuzztime timer can fail a clean run, golang/go#75804)
+## fuzz: each fuzz target for a few seconds (part of `make test`; a count, not a duration: Go's
+## -fuzztime timer can fail a clean run, golang/go#75804). Longer runs: docs/operations.md.
+FUZZ_RUNS ?= 20000x
+FUZZ_TARGETS = FuzzParseMail:./internal/channel/email/ FuzzMailHeaders:./internal/channel/email/ \
+	FuzzHTMLToText:./internal/channel/email/ FuzzReceive:./internal/attachment/ FuzzSanitizeName:./internal/attachment/ \
+	FuzzDecodeStrict:./internal/httpapi/ FuzzListCursor:./internal/httpapi/ FuzzParseID:./internal/livedesk/ \
+	FuzzParseHotkey:./internal/quick/ FuzzTokenize:./internal/spell/
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzParseMail$$' -fuzztime 30000x ./internal/channel/email/
-	$(GO) test -run '^$$' -fuzz '^FuzzMailHeaders$$' -fuzztime 30000x ./internal/channel/email/
-	$(GO) test -run '^$$' -fuzz '^FuzzHTMLToText$$' -fuzztime 30000x ./internal/channel/email/
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*}"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}\$$" -fuzztime $(FUZZ_RUNS) $${t#*:} >/tmp/livedesk-fuzz.log 2>&1 || { cat /tmp/livedesk-fuzz.log; exit 1; }; \
+	done
 
 clean:
 	rm -rf bin data web/dist/operator web/dist/widget
