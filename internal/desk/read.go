@@ -9,12 +9,14 @@ import (
 
 // Who reads what (issue 13, item 10): supervisors and admins read every conversation of the
 // account; an operator reads the conversations assigned to them now, the ones offered to them
-// by a pending transfer, and closed ones they took part in (the last assignee, or wrote in
-// it). Anything else reads as not found, like another account's, so nothing is revealed.
+// by a pending transfer, and closed ones they took part in (the last assignee, wrote in it,
+// or held it before a transfer). Anything else reads as not found, like another account's,
+// so nothing is revealed. Every operator read path goes through MayRead: the conversation,
+// its history, its files, and typing over the socket.
 
 // readAccess is what the read rule needs to know of a conversation beyond the conversation.
 type readAccess struct {
-	wrote func() (bool, error) // the operator wrote in it (asked only when it matters)
+	tookPart func() (bool, error) // the operator took part in it (asked only when it matters)
 }
 
 // mayRead applies the read rule.
@@ -28,10 +30,17 @@ func mayRead(op *livedesk.Operator, c *livedesk.Conversation, more readAccess) (
 		return true, nil
 	case c.State == livedesk.StateClosed && c.AssigneeID == op.ID:
 		return true, nil
-	case c.State == livedesk.StateClosed && more.wrote != nil:
-		return more.wrote()
+	case c.State == livedesk.StateClosed && more.tookPart != nil:
+		return more.tookPart()
 	}
 	return false, nil
+}
+
+// MayRead reports whether the operator may read a conversation of their account (the read
+// rule above), looking up in the store whether they took part in it only when that decides.
+// The WebSocket hub calls it for typing frames.
+func MayRead(ctx context.Context, st *store.Store, op *livedesk.Operator, c *livedesk.Conversation) (bool, error) {
+	return mayRead(op, c, readAccess{tookPart: func() (bool, error) { return st.OperatorTookPart(ctx, op.AccountID, c.ID, op.ID) }})
 }
 
 // ReadConversation returns a conversation the operator may read.
@@ -40,7 +49,7 @@ func (d *Desk) ReadConversation(ctx context.Context, op *livedesk.Operator, id l
 	if err != nil {
 		return nil, err
 	}
-	ok, err := mayRead(op, c, readAccess{wrote: func() (bool, error) { return d.store.OperatorWroteIn(ctx, op.AccountID, id, op.ID) }})
+	ok, err := MayRead(ctx, d.store, op, c)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func TestMayRead(t *testing.T) {
 	offeredElsewhere := open(other)
 	offeredElsewhere.PendingTransfer = &livedesk.Transfer{FromOperatorID: other, ToOperatorID: 3}
 	queued := &livedesk.Conversation{State: livedesk.StateQueued}
-	wrote := func(v bool) readAccess { return readAccess{wrote: func() (bool, error) { return v, nil }} }
+	tookPart := func(v bool) readAccess { return readAccess{tookPart: func() (bool, error) { return v, nil }} }
 	cases := []struct {
 		name string
 		op   *livedesk.Operator
@@ -31,17 +31,17 @@ func TestMayRead(t *testing.T) {
 		more readAccess
 		want bool
 	}{
-		{"own open", opr, open(me), wrote(false), true},
-		{"other's open", opr, open(other), wrote(true), false}, // wrote in it once, transferred away
-		{"offered to me", opr, offered, wrote(false), true},
-		{"offered to a third", opr, offeredElsewhere, wrote(false), false},
-		{"queued", opr, queued, wrote(false), false},
-		{"closed, mine", opr, closed(me), wrote(false), true},
-		{"closed, wrote in it", opr, closed(other), wrote(true), true},
-		{"closed, not mine", opr, closed(other), wrote(false), false},
-		{"supervisor, other's open", sup, open(other), wrote(false), true},
-		{"supervisor, queued", sup, queued, wrote(false), true},
-		{"admin, other's closed", adm, closed(other), wrote(false), true},
+		{"own open", opr, open(me), tookPart(false), true},
+		{"other's open", opr, open(other), tookPart(true), false}, // took part once, transferred away
+		{"offered to me", opr, offered, tookPart(false), true},
+		{"offered to a third", opr, offeredElsewhere, tookPart(false), false},
+		{"queued", opr, queued, tookPart(false), false},
+		{"closed, mine", opr, closed(me), tookPart(false), true},
+		{"closed, took part", opr, closed(other), tookPart(true), true},
+		{"closed, not mine", opr, closed(other), tookPart(false), false},
+		{"supervisor, other's open", sup, open(other), tookPart(false), true},
+		{"supervisor, queued", sup, queued, tookPart(false), true},
+		{"admin, other's closed", adm, closed(other), tookPart(false), true},
 	}
 	for _, tc := range cases {
 		got, err := mayRead(tc.op, tc.c, tc.more)
@@ -49,7 +49,7 @@ func TestMayRead(t *testing.T) {
 			t.Errorf("%s: %v, %v; want %v", tc.name, got, err, tc.want)
 		}
 	}
-	if _, err := mayRead(opr, closed(other), readAccess{wrote: func() (bool, error) { return false, errors.New("db down") }}); err == nil {
+	if _, err := mayRead(opr, closed(other), readAccess{tookPart: func() (bool, error) { return false, errors.New("db down") }}); err == nil {
 		t.Error("a failed lookup was not reported")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 )
 
@@ -145,7 +146,8 @@ func (c *conn) typingAllowed(conversation livedesk.ID, now time.Time) bool {
 // typing forwards a client's typing indicator to the other side of a conversation, when
 // the sender may write there: a visitor in their own open conversation (not one they
 // closed); an operator who may reply in it (its assignee, or a supervisor or admin, not
-// offline, the conversation not closed). Throttled frames are dropped silently; refused
+// offline, the conversation not closed). A conversation the operator may not read
+// (desk.MayRead) is answered as not found. Throttled frames are dropped silently; refused
 // ones are answered with an error frame. The visitor sees only the assignee typing.
 func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 	if c.visitorID == 0 && conversation <= 0 {
@@ -188,6 +190,14 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 	}
 	conv, err := h.store.Conversation(ctx, c.accountID, conversation)
 	if err != nil {
+		c.deliver(0, errorFrame(livedesk.CodeNotFound, "conversation not found"))
+		return
+	}
+	// A conversation the operator may not read is not found, like another account's.
+	if ok, err := desk.MayRead(ctx, h.store, op, conv); err != nil || !ok {
+		if err != nil {
+			h.log.Warn("typing: read rule", "operator", op.ID, "conversation", conv.ID, "err", err)
+		}
 		c.deliver(0, errorFrame(livedesk.CodeNotFound, "conversation not found"))
 		return
 	}

@@ -166,10 +166,15 @@ func (s *Store) VisitorMessages(ctx context.Context, account, visitor, before li
 	return queryMessages(ctx, s.rq, q+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
 }
 
-// OperatorWroteIn reports whether an operator wrote a message or comment in a conversation.
-func (s *Store) OperatorWroteIn(ctx context.Context, account, conversation, operator livedesk.ID) (bool, error) {
+// OperatorTookPart reports whether an operator took part in a conversation: wrote a message
+// or comment in it, or was assigned to it at some point that a transfer records (they
+// offered it to someone, or accepted it from someone).
+func (s *Store) OperatorTookPart(ctx context.Context, account, conversation, operator livedesk.ID) (bool, error) {
 	var n int
-	err := s.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE account_id = ? AND conversation_id = ?
-		AND author_type = 'operator' AND author_id = ? LIMIT 1)`, account, conversation, operator).Scan(&n)
+	err := s.rq.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ? AND conversation_id = ?
+			AND author_type = 'operator' AND author_id = ?)
+		OR EXISTS (SELECT 1 FROM transfers WHERE account_id = ? AND conversation_id = ?
+			AND (from_operator_id = ? OR (to_operator_id = ? AND state = 'accepted')))`,
+		account, conversation, operator, account, conversation, operator, operator).Scan(&n)
 	return n > 0, err
 }
