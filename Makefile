@@ -46,12 +46,12 @@ bench: build
 FUZZ_RUNS ?= 20000x
 FUZZ_TARGETS = FuzzParseMail:./internal/channel/email/ FuzzMailHeaders:./internal/channel/email/ \
 	FuzzHTMLToText:./internal/channel/email/ FuzzReceive:./internal/attachment/ FuzzSanitizeName:./internal/attachment/ \
-	FuzzDecodeStrict:./internal/httpapi/ FuzzListCursor:./internal/httpapi/ FuzzParseID:./internal/livedesk/ \
+	FuzzDecodeStrict:./internal/httpapi/ FuzzReadPatch:./internal/httpapi/ FuzzListCursor:./internal/httpapi/ FuzzParseID:./internal/livedesk/ \
 	FuzzParseHotkey:./internal/quick/ FuzzTokenize:./internal/spell/
 fuzz:
-	@for t in $(FUZZ_TARGETS); do \
+	@log=$$(mktemp); trap 'rm -f "$$log"' EXIT; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t%%:*}"; \
-		$(GO) test -run '^$$' -fuzz "^$${t%%:*}\$$" -fuzztime $(FUZZ_RUNS) $${t#*:} >/tmp/livedesk-fuzz.log 2>&1 || { cat /tmp/livedesk-fuzz.log; exit 1; }; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}\$$" -fuzztime $(FUZZ_RUNS) $${t#*:} >"$$log" 2>&1 || { cat "$$log"; exit 1; }; \
 	done
 
 clean:

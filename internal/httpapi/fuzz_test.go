@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -87,6 +90,82 @@ func FuzzListCursor(f *testing.F) {
 		c := &livedesk.Conversation{ID: id, LastMessageAt: time.UnixMilli(at)}
 		if at2, id2, err := parseListCursor(listCursor(c)); err != nil || at2 != at || id2 != id {
 			t.Fatalf("cursor of (%d, %d) reads back as (%d, %d), %v", at, id, at2, id2, err)
+		}
+	})
+}
+
+// fuzzPatch has the field kinds of the API's partial updates: pointers, nil when absent.
+type fuzzPatch struct {
+	Name  *string            `json:"name,omitempty"`
+	Limit *int               `json:"limit,omitempty"`
+	On    *bool              `json:"on,omitempty"`
+	Tags  *[]string          `json:"tags,omitempty"`
+	Extra *map[string]string `json:"extra,omitempty"`
+}
+
+// FuzzReadPatch: a PATCH body within the size limit either decodes — valid UTF-8, one
+// object, no field null, every field present set and every field absent nil, and the
+// re-encoded value reads back the same — or is refused as invalid_input, or as too_large
+// exactly when it is over the limit. Never a panic or an internal error.
+func FuzzReadPatch(f *testing.F) {
+	const limit = 256
+	for _, s := range []string{``, ` `, `{}`, `{"name":"Оплата","limit":3}`, `{"name":null}`, `{"on":true,"tags":["a"]}`, `{"tags":null}`,
+		`{"extra":{"a":"b"}}`, `{"name":"a","name":null}`, `{"Name":"x"}`, `[1]`, `null`, "{\"name\":\"\xff\"}", `{"limit":1.5}`,
+		`{"name":"` + strings.Repeat("я", 200) + `"}`} {
+		f.Add([]byte(s))
+	}
+	s := &Server{cfg: Config{MaxBodyBytes: limit}}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		read := func(b []byte) (fuzzPatch, error) {
+			var v fuzzPatch
+			r := httptest.NewRequest("PATCH", "/", bytes.NewReader(b))
+			return v, s.readPatch(httptest.NewRecorder(), r, &v)
+		}
+		v, err := read(body)
+		if err != nil {
+			code := livedesk.ErrorCode(err)
+			if (code == livedesk.CodeTooLarge) != (len(body) > limit) || (code != livedesk.CodeTooLarge && code != livedesk.CodeInvalidInput) {
+				t.Fatalf("readPatch(%d bytes %q): %v", len(body), body, err)
+			}
+			if !utf8.ValidString(livedesk.ErrorMessage(err)) {
+				t.Fatalf("message not valid UTF-8: %q", livedesk.ErrorMessage(err))
+			}
+			return
+		}
+		if len(body) > limit || !utf8.Valid(body) {
+			t.Fatalf("readPatch took %d bytes %q", len(body), body)
+		}
+		var fields map[string]json.RawMessage
+		if len(bytes.TrimSpace(body)) > 0 {
+			if err := json.Unmarshal(body, &fields); err != nil {
+				t.Fatalf("took %q, which is not one JSON object: %v", body, err)
+			}
+		}
+		present := map[string]bool{"name": v.Name != nil, "limit": v.Limit != nil, "on": v.On != nil, "tags": v.Tags != nil, "extra": v.Extra != nil}
+		for k, raw := range fields {
+			if string(bytes.TrimSpace(raw)) == "null" {
+				t.Fatalf("took a null for %q in %q", k, body)
+			}
+		}
+		for k, set := range present {
+			ok := false
+			for name := range fields {
+				ok = ok || strings.EqualFold(name, k) // encoding/json matches names without case
+			}
+			if ok != set {
+				t.Fatalf("field %q present %v, decoded %v, in %q", k, ok, set, body)
+			}
+		}
+		again, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again) > limit {
+			return // an escaped re-encoding may be longer than what was sent
+		}
+		w, err := read(again)
+		if err != nil || !reflect.DeepEqual(v, w) {
+			t.Fatalf("%q re-encoded as %s reads back as %+v, %v", body, again, w, err)
 		}
 	})
 }
