@@ -30,7 +30,7 @@ func (s *Server) demoPage(w http.ResponseWriter, r *http.Request, c *call) error
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; "+
-		"style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:")
+		"style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:")
 	return demoTemplate.Execute(w, map[string]any{"Key": key, "Nonce": nonce, "Demo": key == demoWidgetKey, "Name": cp.Name})
 }
 

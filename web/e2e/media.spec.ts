@@ -133,7 +133,7 @@ test('the operator sends two files and a sticker; the visitor receives, previews
   await expect(chat.getByTestId('msg-sticker').locator('img')).toBeVisible();
   await expect(chat.getByTestId('file-card')).toContainText('Счёт__5_от_01.03.pdf');
   const thumb = chat.getByTestId('file-thumb').locator('img');
-  await expect(thumb).toHaveAttribute('src', /^blob:/);
+  await expect(thumb).toHaveAttribute('src', /\/api\/v1\/widget\/attachments\/.+\/file\?inline=1&token=/);
   await expect.poll(() => thumb.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(320);
   await page.screenshot({ animations: 'disabled', path: widgetShot('widget-received') });
   const [download] = await Promise.all([page.waitForEvent('download'), chat.getByTestId('file-download').click()]);
@@ -174,7 +174,7 @@ test('the visitor sends an image and a sticker; the operator sees the preview', 
   await expect(picker.getByTestId('emoji-results').locator('[data-emoji="❤️"]')).toBeVisible();
   await page.screenshot({ animations: 'disabled', path: widgetShot('widget-emoji') });
   await picker.getByTestId('picker-tab-stickers').click();
-  await expect(picker.locator('[data-sticker="livedesk-privet"] img')).toHaveAttribute('src', /^blob:/);
+  await expect(picker.locator('[data-sticker="livedesk-privet"] img')).toHaveAttribute('src', /\/api\/v1\/widget\/stickers\/.+\/image\?token=/);
   await page.screenshot({ animations: 'disabled', path: widgetShot('widget-stickers') });
   await picker.locator('[data-sticker="livedesk-privet"]').click();
   await expect(chat.locator('.ld-msg-own').getByTestId('msg-sticker').locator('img')).toBeVisible();

@@ -137,6 +137,12 @@ export class ChipSet {
   constructor(
     private readonly upload: (f: File, onProgress: (p: number) => void) => UploadHandle,
     private readonly onChange: (chips: Chip[]) => void,
+    /**
+     * The preview of an uploaded picture: by default a local object URL; the widget uses the
+     * upload's own URL instead, since a customer's page may not allow blob: pictures.
+     */
+    private readonly previewOf: (u: Uploaded, f: File) => string | undefined =
+      (_u, f) => (typeof URL.createObjectURL === 'function' ? URL.createObjectURL(f) : undefined),
   ) {}
 
   private set(chips: Chip[]) {
@@ -165,8 +171,7 @@ export class ChipSet {
       h.promise.then(
         (u) => {
           this.uploads.delete(chip.key);
-          const preview = isPreviewable(files[i]!.type) && u.preview !== false && typeof URL.createObjectURL === 'function'
-            ? URL.createObjectURL(files[i]!) : undefined;
+          const preview = isPreviewable(files[i]!.type) && u.preview !== false ? this.previewOf(u, files[i]!) : undefined;
           this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name, preview });
         },
         (e) => {
@@ -182,7 +187,7 @@ export class ChipSet {
     this.uploads.get(key)?.abort();
     this.uploads.delete(key);
     const c = this.chips.find((x) => x.key === key);
-    if (c?.preview) URL.revokeObjectURL(c.preview);
+    if (c?.preview?.startsWith('blob:')) URL.revokeObjectURL(c.preview);
     this.set(this.chips.filter((x) => x.key !== key));
   }
 

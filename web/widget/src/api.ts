@@ -147,17 +147,13 @@ export class Api {
     return this.base + path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(this.token);
   }
 
-  private blobs = new Map<string, Promise<string>>();
-
-  /** A picture of the API (sticker, image preview) as a blob URL, fetched once per page. */
+  /**
+   * A picture of the API (sticker, image preview) as a URL an <img> can load: the livedesk
+   * host's own URL with the token, never a blob: URL, which a customer's Content-Security-
+   * Policy may forbid (docs/widget.md lists the sources a page must allow).
+   */
   image(path: string): Promise<string> {
-    let p = this.blobs.get(path);
-    if (!p) {
-      p = this.fetchBlob(path).then((b) => URL.createObjectURL(b));
-      p.catch(() => this.blobs.delete(path));
-      this.blobs.set(path, p);
-    }
-    return p;
+    return Promise.resolve(this.authURL(path));
   }
 
   /** Fetches a file of the API with the visitor's token. */

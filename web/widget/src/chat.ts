@@ -615,6 +615,9 @@ export class Chat {
   /** A picture of the API (sticker, preview) as a blob URL fetched with the visitor's token. */
   image = (path: string): Promise<string> => this.api.image(path);
 
+  /** The inline URL of one of the visitor's files (a picture's preview). */
+  fileURL = (id: string): string => this.api.authURL('/api/v1/widget/attachments/' + encodeURIComponent(id) + '/file?inline=1');
+
   /** Uploads one file for the next message (starting a session first if there is none). */
   upload = (file: File, onProgress: (p: number) => void): UploadHandle => {
     let inner: UploadHandle | null = null;

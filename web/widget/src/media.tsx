@@ -1,6 +1,7 @@
 // The widget's media: the attach button with drag-and-drop and paste (chips with progress),
 // the emoji/stickers button and window, and stickers and files in messages. Pictures are
-// fetched with the visitor's token and shown from blob URLs (Chat.image).
+// loaded from the livedesk host with the visitor's token in the URL (Chat.image), never from
+// blob: URLs, which a customer's Content-Security-Policy may forbid.
 
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -53,7 +54,8 @@ export function useWidgetMedia({ chat, lang, input, text, setText }: {
   const [picker, setPicker] = useState(false);
   const [dragging, setDragging] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
-  const set = useMemo(() => new ChipSet(chat.upload, setChips), [chat]);
+  const set = useMemo(() => new ChipSet(chat.upload, setChips,
+    (u) => chat.fileURL(u.id)), [chat]);
   useEffect(() => () => set.clear(), [set]);
   useEffect(() => {
     const failed = chips.find((c) => c.status === 'failed');

@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { deflateSync } from 'node:zlib';
+import { BASE, api, login } from './support';
+
+// Pictures and stickers render in the widget on /demo under the page's own Content-Security-
+// Policy (which allows only what docs/widget.md lists: no blob: pictures), in both directions.
+
+function png(w: number, h: number): Buffer {
+  const table = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = table[(c ^ x) & 0xff]! ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (t: string, d: Buffer) => { const l = Buffer.alloc(4); l.writeUInt32BE(d.length); const td = Buffer.concat([Buffer.from(t), d]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([l, td, c]); };
+  const raw = Buffer.alloc((w * 3 + 1) * h, 0x80);
+  for (let y = 0; y < h; y++) raw[y * (w * 3 + 1)] = 0;
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('on /demo, pictures and stickers from the visitor and the operator render in the widget', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => { if (m.text().includes('Content Security Policy')) violations.push(m.text()); });
+  const anna = await login('anna@demo.livedesk.local', 'demo-password');
+  await api('PUT', '/api/v1/me/status', { status: 'available' }, anna);
+  try {
+    const resp = await page.goto(BASE + '/demo');
+    expect(resp?.headers()['content-security-policy']).not.toContain('blob:');
+    await page.getByRole('button', { name: 'Задать вопрос' }).click();
+    const chat = page.locator('.ld-window');
+    const input = chat.getByRole('textbox', { name: 'Напишите сообщение…' });
+    const first = `Фото чайника ${Date.now()}`;
+    await input.fill(first);
+    await input.press('Enter');
+    await expect(chat.locator('.ld-msg-own', { hasText: first })).toContainText('Отправлено');
+
+    // The visitor: a picture and a sticker, through the widget.
+    await chat.getByTestId('widget-attach-input').setInputFiles({ name: 'чайник.png', mimeType: 'image/png', buffer: png(120, 80) });
+    await expect(chat.getByTestId('attach-chip')).toHaveAttribute('data-status', 'done');
+    await input.press('Enter');
+    await chat.getByTestId('widget-emoji').click();
+    const picker = chat.getByTestId('media-picker');
+    await picker.getByTestId('picker-tab-stickers').click();
+    await picker.locator('[data-sticker="livedesk-privet"]').click();
+
+    // The operator: a picture and a sticker, through the API.
+    const token = await page.evaluate(() => localStorage.getItem('livedesk:demo-widget:token'));
+    const history = await api<{ items: any[] }>('GET', '/api/v1/widget/messages?limit=1', undefined, token!);
+    const conv = { id: history.items[0].conversation_id as string };
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png(90, 60))], { type: 'image/png' }), 'ответ.png');
+    const up = await (await fetch(BASE + '/api/v1/attachments', { method: 'POST', body: form, headers: { Authorization: 'Bearer ' + anna } })).json();
+    await api('POST', `/api/v1/conversations/${conv.id}/messages`, { client_id: `csp-${Date.now()}`, text: '', attachment_ids: [up[0].id] }, anna);
+    const packs = (await api<{ items: any[] }>('GET', '/api/v1/sticker-packs', undefined, anna)).items;
+    await api('POST', `/api/v1/conversations/${conv.id}/messages`, { client_id: `csp-s-${Date.now()}`, sticker_id: packs[0].stickers[1].id }, anna);
+
+    const widths = async () => chat.locator('[data-testid=file-thumb] img, [data-testid=msg-sticker] img')
+      .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete ? (i as HTMLImageElement).naturalWidth : 0));
+    await expect.poll(async () => (await widths()).filter((w) => w > 0).length, { timeout: 15_000 }).toBe(4);
+    expect(violations).toEqual([]);
+  } finally {
+    await api('PUT', '/api/v1/me/status', { status: 'offline' }, anna);
+  }
+});
