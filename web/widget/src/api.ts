@@ -56,7 +56,16 @@ export interface Message {
   text: string;
   attachments?: Attachment[];
   sticker?: Sticker;
+  /** The message a reply quotes (DESIGN §2.5). */
+  quote?: Quote;
   created_at: string;
+}
+
+/** A quoted message shown above a reply. */
+export interface Quote {
+  id: string;
+  author: { type: 'visitor' | 'operator' | 'system'; name: string };
+  text: string;
 }
 
 /** Media of a message (shared with the operator app). */

@@ -2,7 +2,7 @@
 // the WebSocket with reconnect/resume, the history, and the outbox of the visitor's messages.
 // Everything the UI shows is in Chat.state; the UI calls the methods.
 
-import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
+import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Quote, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
 import { type UploadHandle, uploadFile } from '../../shared/media/attach';
 
 /** Delivery state of the visitor's own message. */
@@ -24,6 +24,8 @@ export interface ChatMessage {
   /** The sticker of a sticker message. */
   sticker?: Sticker;
   attachments?: Attachment[];
+  /** The message this one quotes. */
+  quote?: Quote;
 }
 
 /** What a message carries besides its text. */
@@ -527,7 +529,7 @@ export class Chat {
     this.byId.set(m.id, {
       key: 'm:' + m.id, id: m.id, clientId: m.client_id, conversationId: m.conversation_id, author: m.author.type,
       name: m.author.name, text: m.text, at: m.created_at, delivery: own ? 'sent' : undefined,
-      sticker: m.sticker, attachments: m.attachments?.length ? m.attachments : undefined,
+      sticker: m.sticker, attachments: m.attachments?.length ? m.attachments : undefined, quote: m.quote,
     });
     const extra: Partial<ChatState> = {};
     if (live) {

@@ -163,8 +163,14 @@ function Messages({ chat, s, t, lang }: { chat: Chat; s: ChatState; t: Texts; la
   );
 }
 
+/**
+ * The server's line for a conversation the visitor closed. It is written for the operators'
+ * history; the visitor who ended the chat reads their own words instead.
+ */
+const VISITOR_CLOSED_LINE = 'Посетитель закрыл обращение';
+
 function Line({ m, prev, chat, t, lang }: { m: ChatMessage; prev?: ChatMessage; chat: Chat; t: Texts; lang: string }) {
-  if (m.author === 'system') return <div class="ld-system">{m.text}</div>;
+  if (m.author === 'system') return <div class="ld-system">{m.text === VISITOR_CLOSED_LINE ? t.youEnded : m.text}</div>;
   const own = m.author === 'visitor';
   const showName = !own && (prev?.author !== m.author || prev?.name !== m.name);
   let state = '';
@@ -175,6 +181,12 @@ function Line({ m, prev, chat, t, lang }: { m: ChatMessage; prev?: ChatMessage; 
     <div class={'ld-msg ' + (own ? 'ld-msg-own' : 'ld-msg-operator') + (m.delivery ? ' ld-d-' + m.delivery : '')}
       data-message-id={m.id} data-client-id={m.clientId}>
       {showName && <div class="ld-name">{m.name || t.operator}</div>}
+      {m.quote && (
+        <blockquote class="ld-quote" data-testid="widget-quote" aria-label={t.quoted}>
+          <span class="ld-quote-author">{m.quote.author.type === 'visitor' ? t.you : m.quote.author.name || t.operator}</span>
+          <span class="ld-quote-text">{m.quote.text}</span>
+        </blockquote>
+      )}
       <LineMedia m={m} chat={chat} lang={lang === 'en' ? 'en' : 'ru'} />
       {(m.text || (!m.sticker && !m.attachments)) && <div class="ld-bubble">{m.text}</div>}
       <div class="ld-meta">
