@@ -15,8 +15,9 @@ var ErrDuplicateMail = livedesk.Errorf(livedesk.CodeConflict, "this mail was rec
 
 // SetMailbox makes address (lower case; empty: none) the mailbox of an email contact point,
 // replacing its previous one; it reports whether the address changed. A new address is not
-// confirmed and has a confirmation mail due now. An address another contact point has (of
-// this account or another) is a conflict that names nothing of the other.
+// confirmed and has a confirmation mail due now. An address another account has confirmed,
+// or another contact point of this account has, is a conflict that names nothing of the
+// other; an address another account only claimed is no obstacle (first to confirm wins).
 func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) (changed bool, err error) {
 	var cur string
 	err = tx.queryRow(`SELECT address FROM mailboxes WHERE contact_point_id = ?`, contactPoint).Scan(&cur)
@@ -32,6 +33,13 @@ func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) (cha
 	if address == "" {
 		return true, nil
 	}
+	var taken int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM mailboxes WHERE address = ? AND verified_at IS NOT NULL`, address).Scan(&taken); err != nil {
+		return false, err
+	}
+	if taken > 0 {
+		return false, ErrAddressUnavailable
+	}
 	_, err = tx.exec(`INSERT INTO mailboxes(address, account_id, contact_point_id, confirm_due_at) VALUES (?,?,?,?)`,
 		address, account, contactPoint, ms(tx.now))
 	if isUnique(err) {
@@ -44,10 +52,12 @@ func (tx *Tx) SetMailbox(account, contactPoint livedesk.ID, address string) (cha
 var ErrAddressUnavailable = &livedesk.Error{Code: livedesk.CodeConflict, Message: "this address cannot be used",
 	Details: map[string]string{"field": "settings.address"}}
 
-// Mailbox returns the email contact point whose address is address (lower case), or not_found.
+// Mailbox returns the email contact point that receives mail for address (lower case): the
+// one that confirmed it, else the oldest claim; or not_found.
 func (s *Store) Mailbox(ctx context.Context, address string) (*livedesk.ContactPoint, error) {
 	var account, id livedesk.ID
-	err := s.rq.QueryRowContext(ctx, `SELECT account_id, contact_point_id FROM mailboxes WHERE address = ?`, address).Scan(&account, &id)
+	err := s.rq.QueryRowContext(ctx, `SELECT account_id, contact_point_id FROM mailboxes WHERE address = ?
+		ORDER BY verified_at IS NULL, contact_point_id LIMIT 1`, address).Scan(&account, &id)
 	if err != nil {
 		return nil, notFound(err, "mailbox")
 	}

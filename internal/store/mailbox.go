@@ -120,9 +120,19 @@ func (tx *Tx) MailboxCodeWrong(contactPoint livedesk.ID) error {
 	return err
 }
 
-// MailboxVerified marks the mailbox's address as confirmed by its account.
+// MailboxVerified marks the mailbox's address as confirmed by its account. Another
+// account's confirmation of the same address first is ErrAddressUnavailable. Other claims of
+// the address stay, but get no mail and no more confirmation mails.
 func (tx *Tx) MailboxVerified(contactPoint livedesk.ID) error {
 	_, err := tx.exec(`UPDATE mailboxes SET verified_at = ?, code_hash = '', code_expires_at = NULL, code_attempts = 0,
 		confirm_due_at = NULL, confirm_error = '' WHERE contact_point_id = ?`, ms(tx.now), contactPoint)
+	if isUnique(err) {
+		return ErrAddressUnavailable
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`UPDATE mailboxes SET confirm_due_at = NULL, code_hash = '', code_expires_at = NULL
+		WHERE address = (SELECT address FROM mailboxes WHERE contact_point_id = ?) AND contact_point_id <> ?`, contactPoint, contactPoint)
 	return err
 }
