@@ -13,15 +13,28 @@ export type ImageSource = (url: string) => Promise<string>;
 /** Saves a file to the visitor's or operator's computer. */
 export type Downloader = (a: Attachment) => void;
 
-export function AsyncImg({ src, image, alt, class: cls, testId }: { src: string; image: ImageSource; alt: string; class?: string; testId?: string }) {
+/** CSS properties set on an element (through the CSSOM, which a strict CSP allows). */
+type BoxStyle = Record<string, string>;
+
+export function AsyncImg({ src, image, alt, class: cls, testId, box }: { src: string; image: ImageSource; alt: string; class?: string; testId?: string; box?: BoxStyle }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     image(src).then((u) => { if (live) setUrl(u); }, () => {});
     return () => { live = false; };
   }, [src]);
-  return url ? <img class={cls} src={url} alt={alt} draggable={false} data-testid={testId} />
-    : <span class={'mp-img-wait ' + (cls ?? '')} role="img" aria-label={alt} />;
+  return url ? <img class={cls} src={url} alt={alt} draggable={false} data-testid={testId} style={box} />
+    : <span class={'mp-img-wait ' + (cls ?? '')} role="img" aria-label={alt} style={box} />;
+}
+
+/**
+ * The lightbox box of a picture whose dimensions the server read: its shape and size within
+ * the lightbox limits (.md-lb-img), reserved before a single byte of it arrives.
+ */
+export function lightboxBox(a: Pick<Attachment, 'width' | 'height'>): BoxStyle | undefined {
+  const w = a.width ?? 0, h = a.height ?? 0;
+  if (w <= 0 || h <= 0) return undefined;
+  return { aspectRatio: `${w} / ${h}`, width: `min(92vw, 1200px, ${w}px, calc((100vh - 120px) * ${w / h}))`, height: 'auto' };
 }
 
 export function MessageSticker({ sticker, image, tx }: { sticker: { id: string; name: string; url: string }; image: ImageSource; tx: MediaTexts }) {
@@ -86,7 +99,7 @@ function Lightbox({ a, image, download, tx, lang, onClose }: { a: Attachment; im
     <div class="md-lightbox" role="dialog" aria-modal="true" aria-label={a.name} data-testid="lightbox"
       onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}>
       <figure class="md-lb-fig">
-        <AsyncImg src={inlineURL(a.url)} image={image} alt={a.name} class="md-lb-img" testId="lightbox-image" />
+        <AsyncImg src={inlineURL(a.url)} image={image} alt={a.name} class="md-lb-img" testId="lightbox-image" box={lightboxBox(a)} />
         <figcaption class="md-lb-cap">
           <span class="md-name">{a.name}</span><span class="md-sub">{formatSize(a.size, lang)}</span>
           <button type="button" class="md-lb-btn" onClick={() => download(a)}><DownloadIcon />{tx.download}</button>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Chip, ChipSet, checkLimits, chipsReady, limitMessage, MAX_BYTES, type UploadHandle, type Uploaded } from './attach';
-import { insertAt } from './Media';
+import { type Chip, chipAttachment, ChipSet, checkLimits, chipsReady, limitMessage, MAX_BYTES, showsInline, type UploadHandle, type Uploaded } from './attach';
+import { insertAt, lightboxBox } from './Media';
 import { formatSize, mediaTexts } from './texts';
 
 const chip = (size: number, status: Chip['status'] = 'done'): Chip => ({ key: 'k' + size, name: 'f', size, type: '', progress: 1, status });
@@ -90,6 +90,32 @@ describe('ChipSet', () => {
     // Adding again drops the failed chip.
     set.add([file('c.txt', 1)]);
     expect(set.chips.map((c) => c.name)).toEqual(['c.txt']);
+  });
+});
+
+describe('huge pictures (the server reads the dimensions)', () => {
+  it('an optimistic message carries the server\'s verdict: a huge picture is a file from the first render', async () => {
+    const calls: ((u: Uploaded) => void)[] = [];
+    const set = new ChipSet((): UploadHandle => ({ promise: new Promise<Uploaded>((res) => { calls.push(res); }), abort: () => {} }), () => {},
+      () => 'preview-url');
+    set.add([new File([new Uint8Array(8)], 'huge.png', { type: 'image/png' }), new File([new Uint8Array(8)], 'dot.png', { type: 'image/png' })]);
+    calls[0]({ id: '1', name: 'huge.png', size: 8, content_type: 'image/png', preview: false, width: 30000, height: 30000 });
+    calls[1]({ id: '2', name: 'dot.png', size: 8, content_type: 'image/png', preview: true, width: 40, height: 30 });
+    await new Promise((r) => setTimeout(r, 0));
+    const [huge, dot] = set.chips;
+    expect(huge.preview).toBeUndefined(); // not even the composer decodes it
+    const a = chipAttachment(huge, '/api/v1/attachments/1');
+    expect(a).toMatchObject({ id: '1', content_type: 'image/png', preview: false, width: 30000, height: 30000 });
+    expect(showsInline(a)).toBe(false);
+    expect(showsInline(chipAttachment(dot, '/api/v1/attachments/2'))).toBe(true);
+    // An older server without the verdict: the type decides, as before.
+    expect(showsInline(chipAttachment({ ...dot, inline: undefined }, '/x'))).toBe(true);
+  });
+
+  it('the lightbox reserves the picture\'s shape before it loads', () => {
+    expect(lightboxBox({ width: 400, height: 100 })).toEqual({ aspectRatio: '400 / 100', width: 'min(92vw, 1200px, 400px, calc((100vh - 120px) * 4))', height: 'auto' });
+    expect(lightboxBox({ width: 0, height: 0 })).toBeUndefined();
+    expect(lightboxBox({})).toBeUndefined();
   });
 });
 

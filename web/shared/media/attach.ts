@@ -30,6 +30,9 @@ export interface Uploaded {
   content_type: string;
   /** Whether the picture may be shown inline (the server read its dimensions). */
   preview?: boolean;
+  /** A picture's dimensions as the server read them (0: unknown). */
+  width?: number;
+  height?: number;
 }
 
 export type ChipStatus = 'uploading' | 'done' | 'failed';
@@ -48,6 +51,19 @@ export interface Chip {
   error?: string;
   /** A local preview (object URL) of an image. */
   preview?: string;
+  /** What the server said of the uploaded picture: shown inline or not, and its size. */
+  inline?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * The attachment of an optimistic message, from a chip whose upload is done: the server's
+ * verdict on inline display goes with it, so a huge picture is a file card from the first
+ * render, never decoded.
+ */
+export function chipAttachment(c: Chip, url: string): Attachment {
+  return { id: c.id!, name: c.name, size: c.size, content_type: c.type, url, expired: false, preview: c.inline, width: c.width, height: c.height };
 }
 
 export type LimitError = 'too_many_files' | 'too_large';
@@ -172,7 +188,7 @@ export class ChipSet {
         (u) => {
           this.uploads.delete(chip.key);
           const preview = isPreviewable(files[i]!.type) && u.preview !== false ? this.previewOf(u, files[i]!) : undefined;
-          this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name, preview });
+          this.patch(chip.key, { status: 'done', progress: 1, id: u.id, name: u.name, preview, inline: u.preview, width: u.width, height: u.height });
         },
         (e) => {
           this.uploads.delete(chip.key);

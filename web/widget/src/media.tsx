@@ -6,7 +6,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { loadEmojiData } from '../../shared/emoji/load';
-import { type Chip, ChipSet, chipsReady, limitMessage } from '../../shared/media/attach';
+import { type Chip, chipAttachment, ChipSet, chipsReady, limitMessage } from '../../shared/media/attach';
 import { Attachments, Chips, fileInputHandlers, type FileInputHandlers, insertAt, MessageSticker } from '../../shared/media/Media';
 import { Picker } from '../../shared/media/Picker';
 import { type MediaLang, mediaTexts } from '../../shared/media/texts';
@@ -114,7 +114,7 @@ export function useWidgetMedia({ chat, lang, input, text, setText }: {
       set.take();
       setError(null);
       return {
-        attachments: taken.map((c) => ({ id: c.id!, name: c.name, size: c.size, content_type: c.type, url: '/api/v1/widget/attachments/' + c.id + '/file', expired: false })),
+        attachments: taken.map((c) => chipAttachment(c, '/api/v1/widget/attachments/' + c.id + '/file')),
       };
     },
     ...fileInputHandlers(add, setDragging),

@@ -6,6 +6,7 @@ import { type QuickOptions, useQuickComposer } from './QuickComposer';
 import type { Attachment, StickerRef } from '../api/types';
 import { useComposerMedia } from './ComposerMedia';
 import { useSpell } from './Spell';
+import { chipAttachment } from '../../../shared/media/attach';
 
 
 interface Props {
@@ -51,9 +52,7 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
     if (!canSend) return;
     if (draft.comment || !media.ready) return onSend();
     const { chips } = media.take();
-    onSend(chips.filter((c) => c.status === 'done').map((c) => ({
-      id: c.id!, name: c.name, size: c.size, content_type: c.type, url: '/api/v1/attachments/' + c.id, expired: false,
-    })));
+    onSend(chips.filter((c) => c.status === 'done').map((c) => chipAttachment(c, '/api/v1/attachments/' + c.id)));
   }
 
   function onKeyDown(e: KeyboardEvent) {
