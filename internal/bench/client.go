@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -101,7 +103,26 @@ func dialer() *websocket.Dialer {
 
 // dial opens a WebSocket; a refused handshake reports the server's answer.
 func dial(ctx context.Context, u string) (*websocket.Conn, error) {
-	ws, resp, err := dialer().DialContext(ctx, u, nil)
+	return dialWith(ctx, dialer(), u)
+}
+
+// dialAs opens the WebSocket of simulated visitor n: on a loopback target from a loopback
+// address of its own (127.2.0.0 onwards), as real visitors come from many machines and
+// livedesk caps the connections of one address.
+func dialAs(ctx context.Context, u string, n int) (*websocket.Conn, error) {
+	d := dialer()
+	if pu, err := url.Parse(u); err == nil {
+		if ip, err := netip.ParseAddr(pu.Hostname()); err == nil && ip.Is4() && ip.IsLoopback() {
+			src := netip.AddrFrom4([4]byte{127, byte(2 + n>>16%250), byte(n >> 8), byte(n)})
+			nd := &net.Dialer{LocalAddr: &net.TCPAddr{IP: src.AsSlice()}, Timeout: 30 * time.Second}
+			d.NetDialContext = nd.DialContext
+		}
+	}
+	return dialWith(ctx, d, u)
+}
+
+func dialWith(ctx context.Context, d *websocket.Dialer, u string) (*websocket.Conn, error) {
+	ws, resp, err := d.DialContext(ctx, u, nil)
 	if err != nil && resp != nil {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		resp.Body.Close()

@@ -136,7 +136,7 @@ func (d *deskRun) openVisitors(ctx context.Context, n int) ([]string, []*websock
 		if err := d.api.call(ctx, "POST", "/api/v1/widget/"+d.key+"/session", "", map[string]string{}, &out); err != nil {
 			return err
 		}
-		ws, err := dial(ctx, d.api.wsURL("/api/v1/widget/ws", out.Token, ""))
+		ws, err := dialAs(ctx, d.api.wsURL("/api/v1/widget/ws", out.Token, ""), i)
 		if err != nil {
 			return fmt.Errorf("visitor websocket %d: %w", i, err)
 		}
@@ -228,7 +228,7 @@ func (d *deskRun) memory(ctx context.Context, pid int) (*Memory, error) {
 	}
 	d.log.Info("livedesk: memory sessions created", "sessions", len(tokens), "took", since(t))
 	return measureMemory(ctx, pid, len(tokens), d.log, func(ctx context.Context, i int) (*websocket.Conn, error) {
-		return dial(ctx, d.api.wsURL("/api/v1/widget/ws", tokens[i], ""))
+		return dialAs(ctx, d.api.wsURL("/api/v1/widget/ws", tokens[i], ""), i)
 	})
 }
 

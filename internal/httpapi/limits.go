@@ -44,7 +44,7 @@ const (
 // allowVisitor spends one token of the client address's bucket for the action at cp, or
 // answers rate_limited with the time to wait.
 func (s *Server) allowVisitor(r *http.Request, act visitorAction, cp *livedesk.ContactPoint) error {
-	lim := s.cfg.Limits.Visitor.Over(desk.ContactPointLimits(cp))
+	lim := s.visitorLimits(cp)
 	perMinute, kind, what := lim.SessionsPerMinute, "s", "chats started"
 	switch act {
 	case actMessage:
@@ -57,6 +57,23 @@ func (s *Server) allowVisitor(r *http.Request, act visitorAction, cp *livedesk.C
 		return rateLimited("too many "+what+" from your address; wait a little and try again", wait)
 	}
 	return nil
+}
+
+// cachedLimits are a contact point's visitor limits as parsed from its settings.
+type cachedLimits struct {
+	settings string
+	limits   desk.VisitorLimits
+}
+
+// visitorLimits are the limits at cp: its settings.limits over the server's, parsed once per
+// version of its settings (every visitor request asks).
+func (s *Server) visitorLimits(cp *livedesk.ContactPoint) desk.VisitorLimits {
+	if c, ok := s.limitsCache.Load(cp.ID); ok && c.(*cachedLimits).settings == string(cp.Settings) {
+		return c.(*cachedLimits).limits
+	}
+	l := s.cfg.Limits.Visitor.Over(desk.ContactPointLimits(cp))
+	s.limitsCache.Store(cp.ID, &cachedLimits{settings: string(cp.Settings), limits: l})
+	return l
 }
 
 // loginKeys are the buckets a login attempt counts in: its address and its email.

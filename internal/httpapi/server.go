@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -97,9 +98,11 @@ type Server struct {
 	tokens  *auth.VisitorTokens
 	log     *slog.Logger
 	buckets *guard.Buckets
-	reg     *prometheus.Registry
-	mux     *http.ServeMux
-	ready   func(context.Context) error
+	// limitsCache holds each contact point's parsed visitor limits (by id).
+	limitsCache sync.Map
+	reg         *prometheus.Registry
+	mux         *http.ServeMux
+	ready       func(context.Context) error
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
