@@ -209,10 +209,11 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 			}
 			m.EmailDelivery = &livedesk.EmailDelivery{State: "pending"}
 		}
-		if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorOperator, m.CreatedAt, false); err != nil {
+		lm := livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorOperator, AuthorID: op.ID, AuthorName: op.Name, At: m.CreatedAt}
+		if err := tx.TouchLastMessage(c.ID, lm, false); err != nil {
 			return err
 		}
-		c.LastMessage = &livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorOperator, At: m.CreatedAt}
+		c.LastMessage = &lm
 		c.LastMessageAt, c.UnreadCount = m.CreatedAt, 0
 		out = m
 		return emitMessage(tx, c, m, 0)

@@ -189,13 +189,14 @@ func visitorMessageIn(tx *store.Tx, cp *livedesk.ContactPoint, c *livedesk.Conve
 	if err := tx.InsertMessage(cp.AccountID, m); err != nil {
 		return nil, err
 	}
-	if err := tx.TouchLastMessage(c.ID, listPreview(m), livedesk.AuthorVisitor, m.CreatedAt, true); err != nil {
+	lm := livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
+	if err := tx.TouchLastMessage(c.ID, lm, true); err != nil {
 		return nil, err
 	}
 	if !isNew {
 		// The conversation was read in this transaction; apply the update above to it
 		// instead of reading it again (this is the hottest write path).
-		c.LastMessage = &livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
+		c.LastMessage = &lm
 		c.LastMessageAt = m.CreatedAt
 		c.UnreadCount++
 		return c, emitMessage(tx, c, m, 0)

@@ -138,7 +138,11 @@ type VisitorRef struct {
 type LastMessage struct {
 	Text   string     `json:"text"`
 	Author AuthorType `json:"author"`
-	At     time.Time  `json:"at"`
+	// AuthorID and AuthorName say which operator wrote it (0 and "" for a visitor or before
+	// they were kept).
+	AuthorID   ID        `json:"author_id,omitempty"`
+	AuthorName string    `json:"author_name,omitempty"`
+	At         time.Time `json:"at"`
 }
 
 // Conversation is all messages of one visitor at one contact point until it is closed, as

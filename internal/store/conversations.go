@@ -4,13 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"livedesk/internal/livedesk"
 )
 
 const conversationSelect = `SELECT c.id, c.account_id, c.state, c.channel, c.contact_point_id, cp.name, c.visitor_id, v.name,
-	c.last_message_text, c.last_message_author, c.last_message_at, c.visitor_closed, c.assignee_id, c.unread_count,
+	c.last_message_text, c.last_message_author, c.last_message_author_id, c.last_message_author_name, c.last_message_at, c.visitor_closed, c.assignee_id, c.unread_count,
 	c.category_id, c.queued_at, c.assigned_at, c.closed_at, c.created_at, c.email_subject,
 	t.id, t.from_operator_id, t.to_operator_id, t.comment, t.created_at, t.expires_at
 	FROM conversations c
@@ -20,14 +19,15 @@ const conversationSelect = `SELECT c.id, c.account_id, c.state, c.channel, c.con
 
 func scanConversation(sc scanner) (*livedesk.Conversation, error) {
 	c := &livedesk.Conversation{}
-	var lmText, lmAuthor string
+	var lmText, lmAuthor, lmName string
+	var lmAuthorID livedesk.ID
 	var lmAt, queued, created int64
 	var assignee, category sql.NullInt64
 	var assigned, closed sql.NullInt64
 	var tID, tFrom, tTo, tCreated, tExpires sql.NullInt64
 	var tComment sql.NullString
 	if err := sc.Scan(&c.ID, &c.AccountID, &c.State, &c.Channel, &c.ContactPoint.ID, &c.ContactPoint.Name,
-		&c.Visitor.ID, &c.Visitor.Name, &lmText, &lmAuthor, &lmAt, &c.VisitorClosed, &assignee, &c.UnreadCount,
+		&c.Visitor.ID, &c.Visitor.Name, &lmText, &lmAuthor, &lmAuthorID, &lmName, &lmAt, &c.VisitorClosed, &assignee, &c.UnreadCount,
 		&category, &queued, &assigned, &closed, &created, &c.Subject,
 		&tID, &tFrom, &tTo, &tComment, &tCreated, &tExpires); err != nil {
 		return nil, err
@@ -35,7 +35,8 @@ func scanConversation(sc scanner) (*livedesk.Conversation, error) {
 	c.Visitor.DisplayName = livedesk.DisplayName(c.Visitor.Name)
 	c.LastMessageAt = fromMS(lmAt)
 	if lmAuthor != "" {
-		c.LastMessage = &livedesk.LastMessage{Text: lmText, Author: livedesk.AuthorType(lmAuthor), At: c.LastMessageAt}
+		c.LastMessage = &livedesk.LastMessage{Text: lmText, Author: livedesk.AuthorType(lmAuthor), AuthorID: lmAuthorID,
+			AuthorName: lmName, At: c.LastMessageAt}
 	}
 	c.AssigneeID = livedesk.ID(assignee.Int64)
 	c.CategoryID = livedesk.ID(category.Int64)
@@ -138,12 +139,14 @@ func (tx *Tx) SetVisitorClosed(id livedesk.ID) error {
 }
 
 // TouchLastMessage updates the list preview and, for visitor messages, the unread counter.
-func (tx *Tx) TouchLastMessage(id livedesk.ID, text string, author livedesk.AuthorType, at time.Time, unread bool) error {
-	q := `UPDATE conversations SET last_message_text = ?, last_message_author = ?, last_message_at = ?`
-	args := []any{text, author, ms(at)}
+func (tx *Tx) TouchLastMessage(id livedesk.ID, lm livedesk.LastMessage, unread bool) error {
+	q := `UPDATE conversations SET last_message_text = ?, last_message_author = ?, last_message_author_id = ?,
+		last_message_author_name = ?, last_message_at = ?`
+	at := lm.At
+	args := []any{lm.Text, lm.Author, lm.AuthorID, lm.AuthorName, ms(at)}
 	if unread {
 		q += `, unread_count = unread_count + 1`
-	} else if author == livedesk.AuthorOperator {
+	} else if lm.Author == livedesk.AuthorOperator {
 		// An operator's reply: the visitor's messages are answered, and the first reply is
 		// remembered for the reports (first response time).
 		q += `, unread_count = 0, first_reply_at = COALESCE(first_reply_at, ?)`

@@ -62,6 +62,9 @@ export interface LastMessage {
   text: string;
   author: AuthorType;
   at: string;
+  /** Which operator wrote it (absent for a visitor's message). */
+  author_id?: string;
+  author_name?: string;
 }
 
 /** A conversation as shown in the list. */

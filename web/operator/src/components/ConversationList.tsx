@@ -203,7 +203,9 @@ interface RowProps {
 function Row({ c, top, selected, active, meId, assignee, archive, category, onClick, onContextMenu }: RowProps) {
   const name = c.visitor.name ? c.visitor.display_name : t('list.guest');
   const lm = c.last_message;
-  const preview = lm ? (lm.author === 'operator' ? t('list.you') : '') + lm.text : t('list.noMessages');
+  // «Вы:» only on one's own reply; a colleague's (a supervisor sees everyone's) by name.
+  const by = lm?.author !== 'operator' ? '' : !lm.author_id || lm.author_id === meId ? t('list.you') : (lm.author_name ?? '') + ': ';
+  const preview = lm ? by + lm.text : t('list.noMessages');
   const pending = c.pending_transfer && c.pending_transfer.from_operator_id === meId;
   const Channel = c.channel === 'email' ? IconMail : IconChat;
   const unread = !archive && c.unread_count > 0;
