@@ -73,7 +73,9 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
     const text = draft.text.replace(/\s+$/, '');
     if (!text.trim() && !attachments?.length) return;
     void ctl.send(id, text, { comment: draft.comment, quote: draft.comment ? undefined : draft.quote ?? undefined, attachments });
-    setDraft({ ...emptyDraft, comment: draft.comment });
+    // Back to «Ответ» after every send: left in comment mode, the next answer meant for the
+    // visitor became an internal note nobody sent (the mode itself is unmistakable: banner).
+    setDraft({ ...emptyDraft });
     setSendCount((n) => n + 1);
   };
   const quote = (m: Message) => {

@@ -87,6 +87,9 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
         </div>
         {blocked && <span class="composer-why" data-testid="composer-blocked">{t(blocked)}</span>}
       </div>
+      {draft.comment && (
+        <div class="comment-banner" role="note" data-testid="comment-banner"><IconNote size={14} />{t('composer.commentBanner')}</div>
+      )}
       {draft.quote && !draft.comment && (
         <div class="composer-quote" data-testid="composer-quote">
           <div class="quote">

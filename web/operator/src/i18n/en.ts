@@ -88,6 +88,7 @@ export const en: Record<keyof typeof ru, string> = {
   'composer.placeholder': 'Reply to the visitor… (Enter sends, Shift+Enter adds a line)',
   'composer.commentPlaceholder': 'Internal comment — the visitor never sees it',
   'composer.reply': 'Reply',
+  'composer.commentBanner': 'Internal comment: only operators see it. After sending, back to Reply.',
   'composer.comment': 'Comment',
   'composer.attach': 'Attach a file',
   'composer.emoji': 'Emoji and stickers',

@@ -88,6 +88,7 @@ export const ru = {
   'composer.placeholder': 'Ответ посетителю… (Enter — отправить, Shift+Enter — новая строка)',
   'composer.commentPlaceholder': 'Внутренний комментарий — посетитель его не увидит',
   'composer.reply': 'Ответ',
+  'composer.commentBanner': 'Внутренний комментарий: его увидят только операторы. После отправки — снова «Ответ».',
   'composer.comment': 'Комментарий',
   'composer.attach': 'Прикрепить файл',
   'composer.emoji': 'Смайлики и стикеры',
