@@ -12,6 +12,11 @@ export const api = {
   login: (email: string, password: string) =>
     request<{ token: string; operator: Operator }>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
+  /** Ends every session of the operator, this one included. */
+  logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
+  /** Changes the own password; the other sessions end. */
+  changePassword: (current: string, next: string) =>
+    request<void>('POST', '/me/password', { current_password: current, new_password: next }),
   me: () => request<Operator>('GET', '/me'),
   setStatus: (status: Status) => request<Operator>('PUT', '/me/status', { status }),
   updateSettings: (s: OperatorSettings) => request<Operator>('PATCH', '/me/settings', s),

@@ -4,7 +4,8 @@ import type { Operator, Status } from '../api/types';
 import { type Lang, getLang, setLang, t } from '../i18n';
 import { initials } from '../lib/format';
 import { STATUSES, STATUS_COLOR, can } from '../lib/status';
-import { IconBolt, IconCabinet, IconCheck, IconGlobe, IconKeyboard, IconLogout } from './icons';
+import { IconBolt, IconCabinet, IconCheck, IconGlobe, IconKeyboard, IconLock, IconLogout } from './icons';
+import { PasswordDialog } from './PasswordDialog';
 import { spellSession } from '../state/spellSession';
 
 interface Props {
@@ -24,6 +25,7 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
   const root = useRef<HTMLDivElement>(null);
   const [lang, setLangState] = useState(getLang());
   const [spellOn, setSpellOn] = useState(spellSession.enabled);
+  const [password, setPassword] = useState(false);
 
   useEffect(() => {
     if (!open) return;
@@ -89,11 +91,13 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
             </button>
           )}
           <button role="menuitemcheckbox" aria-checked={spellOn} class="menu-item" data-testid="spellcheck-toggle"
+            disabled={settingsBlocked} title={settingsBlocked ? t('menu.settingsOffline') : undefined}
             onClick={() => {
+              // A setting like the others: not while offline (the seed: an offline operator
+              // changes no settings). The choice follows the operator to other browsers.
               spellSession.setEnabled(!spellOn);
               setSpellOn(!spellOn);
-              // The choice follows the operator to other browsers; offline it stays in this one.
-              if (!settingsBlocked) api.updateSettings({ spellcheck: !spellOn }).catch(() => {});
+              api.updateSettings({ spellcheck: !spellOn }).catch(() => {});
             }}>
             <span class="spell-icon" aria-hidden="true">abc</span><span class="menu-label">{t('menu.spellcheck')}</span>
             <span class={'switch' + (spellOn ? ' on' : '')} aria-hidden="true"><i /></span>
@@ -108,11 +112,19 @@ export function ProfileMenu({ me, open, setOpen, onStatus, onLanguage, onHelp, o
           <button role="menuitem" class="menu-item" onClick={() => { setOpen(false); onHelp(); }}>
             <IconKeyboard size={18} /><span class="menu-label">{t('menu.help')}</span><kbd>Alt+/</kbd>
           </button>
+          <button role="menuitem" class="menu-item" onClick={() => { setOpen(false); setPassword(true); }} data-testid="change-password">
+            <IconLock size={18} /><span class="menu-label">{t('menu.password')}</span>
+          </button>
           <button role="menuitem" class="menu-item" onClick={onLogout} data-testid="logout">
             <IconLogout size={18} /><span class="menu-label">{t('menu.logout')}</span>
           </button>
+          <button role="menuitem" class="menu-item" data-testid="logout-everywhere"
+            onClick={() => { void api.logoutEverywhere().catch(() => {}).finally(onLogout); }}>
+            <IconLogout size={18} /><span class="menu-label">{t('menu.logoutEverywhere')}</span>
+          </button>
         </div>
       )}
+      {password && <PasswordDialog onDone={() => setPassword(false)} />}
     </div>
   );
 }
