@@ -151,7 +151,7 @@ test('a supervisor sees a colleague\'s closed conversation in the archive with t
 
   const v = await Visitor.start(desk.key, 'Пётр Возвратов');
   const m = await v.send('Хочу вернуть товар');
-  await expect(listItem(page, 'Пётр Возвратов')).toContainText('у Борис Иванов');
+  await expect(listItem(page, 'Пётр Возвратов')).toContainText('Оператор: Борис Иванов');
   await closeApi(boris, m.conversation_id, desk.categories[0].id);
   await expect(listItem(page, 'Пётр Возвратов')).toHaveCount(0);
 

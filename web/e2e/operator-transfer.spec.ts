@@ -68,7 +68,7 @@ test('transfer declined: the conversation stays with Anna and both see the outco
 
   await boris.getByTestId('offer-decline').click();
   await expect(boris.getByTestId('offer-modal')).toHaveCount(0);
-  await expect(anna.getByTestId('notice').filter({ hasText: 'Борис отклонил(а) передачу' })).toBeVisible();
+  await expect(anna.getByTestId('notice').filter({ hasText: 'Борис: передача обращения' })).toBeVisible();
   await expect(anna.getByTestId('transfer-pending')).toHaveCount(0);
   await expect(listItem(anna, 'Иван')).toBeVisible();
   await expect(boris.getByTestId('conv-item')).toHaveCount(0);
@@ -80,7 +80,7 @@ test('transfer declined: the conversation stays with Anna and both see the outco
   await expect(boris.getByTestId('offer-modal')).toBeVisible();
   await anna.getByTestId('cancel-transfer').click();
   await expect(boris.getByTestId('offer-modal')).toHaveCount(0);
-  await expect(boris.getByTestId('notice').filter({ hasText: 'отменил(а) передачу' })).toBeVisible();
+  await expect(boris.getByTestId('notice').filter({ hasText: 'передача обращения' })).toBeVisible();
   await expect(anna.getByTestId('transfer-pending')).toHaveCount(0);
 });
 
@@ -111,7 +111,7 @@ test('transfer refused at the limit: disabled in the dialog, and refused at acce
   await expect(boris.getByTestId('offer-error')).toHaveText('Достигнут лимит одновременных обращений');
   await shot(boris, 'transfer-limit');
   await boris.getByTestId('offer-decline').click();
-  await expect(anna.getByTestId('notice').filter({ hasText: 'отклонил(а)' })).toBeVisible();
+  await expect(anna.getByTestId('notice').filter({ hasText: 'отклонена' })).toBeVisible();
 
   // Now at 1/1 Boris is disabled in the dialog with the reason.
   await anna.getByTestId('transfer-button').click();
@@ -138,7 +138,7 @@ test('transfer expires: both are told, the conversation stays', async ({ browser
   await expect(boris.getByTestId('offer-modal')).toBeVisible();
   await expect(boris.getByTestId('offer-modal')).toHaveCount(0, { timeout: 15_000 });
   await expect(boris.getByTestId('notice').filter({ hasText: 'истекло' })).toBeVisible();
-  await expect(anna.getByTestId('notice').filter({ hasText: 'не ответил(а) вовремя' })).toBeVisible();
+  await expect(anna.getByTestId('notice').filter({ hasText: 'нет ответа вовремя' })).toBeVisible();
   await expect(listItem(anna, 'Иван')).toBeVisible();
 });
 

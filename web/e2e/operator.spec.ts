@@ -282,7 +282,7 @@ test('supervisors see the queue, and watch it drain live', async ({ browser }) =
   await setStatusApi(desk.ops['Анна'], 'available');
   await expect(vera.getByTestId('tab-queue')).toContainText('0');
   await vera.getByTestId('tab-open').click();
-  await expect(listItem(vera, 'Ожидающий')).toContainText('у Анна');
+  await expect(listItem(vera, 'Ожидающий')).toContainText('Оператор: Анна');
 });
 
 test('an email becomes a conversation with its subject; the reply is written in the app', async ({ browser }) => {

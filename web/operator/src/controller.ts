@@ -1,5 +1,5 @@
 import { ApiError, api } from './api/client';
-import type { Attachment, Category, EventFrame, ID, Operator, Quote, ServerFrame, Status, StickerRef } from './api/types';
+import type { Attachment, Category, Conversation, EventFrame, ID, Operator, Quote, ServerFrame, Status, StickerRef } from './api/types';
 import { t } from './i18n';
 import { chime, desktopNotify, setTitleCount } from './lib/alerts';
 import { clientId } from './lib/format';
@@ -121,6 +121,23 @@ export class Controller {
     }
   }
 
+  /**
+   * What the visitor last wrote in a conversation, for the notification of a new assignment.
+   * The list preview is the last message of anyone: after a requeue it is the previous
+   * operator's reply, which says nothing to the new one; then the history is asked.
+   */
+  private async visitorsLastWords(c: Conversation): Promise<string> {
+    if (!c.last_message || c.last_message.author === 'visitor') return c.last_message?.text ?? '';
+    try {
+      const page = await api.messages(c.id, null, 30);
+      const m = page.items.find((x) => x.author.type === 'visitor');
+      if (!m) return '';
+      return m.text || (m.attachments?.length ? '📎 ' + m.attachments.map((a) => a.name).join(', ') : m.sticker ? '🖼' : '');
+    } catch {
+      return '';
+    }
+  }
+
   private apply(f: EventFrame) {
     const before = this.state;
     this.dispatch({ type: 'event', frame: f });
@@ -131,8 +148,9 @@ export class Controller {
       const accepted = this.acceptedNow.delete(c.id);
       if (c.assignee_id === me && !before.open.byId[c.id] && !accepted) {
         chime('assigned');
-        desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${c.last_message?.text ?? ''}`,
-          'conv-' + c.id, () => this.select(c.id));
+        void this.visitorsLastWords(c).then((text) =>
+          desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${text}`,
+            'conv-' + c.id, () => this.select(c.id)));
       }
     } else if (f.type === 'transfer.accept_refused' && f.data.transfer.from_operator_id === me) {
       // The receiver is at their limit: the offer stays pending, the sender learns why.

@@ -3,7 +3,7 @@ import type { Controller } from '../controller';
 import { t } from '../i18n';
 import type { AppState, Notice } from '../state/reducer';
 import { useAppState } from '../state/store';
-import { IconAlert, IconCheck, IconX } from './icons';
+import { IconAlert, IconCheck, IconInfo, IconX } from './icons';
 
 const selectNotices = (s: AppState) => s.notices;
 
@@ -24,7 +24,7 @@ function Toast({ n, dismiss }: { n: Notice; dismiss: () => void }) {
   }, []);
   return (
     <div class={'toast toast-' + n.tone} role={n.tone === 'error' ? 'alert' : 'status'} data-testid="notice" data-tone={n.tone}>
-      {n.tone === 'error' ? <IconAlert size={18} /> : <IconCheck size={18} />}
+      {n.tone === 'error' ? <IconAlert size={18} /> : n.tone === 'success' ? <IconCheck size={18} /> : <IconInfo size={18} />}
       <span>{t(n.key, n.params)}</span>
       <button class="icon-btn" onClick={dismiss} aria-label={t('dialog.close')}><IconX size={14} /></button>
     </div>

@@ -25,6 +25,7 @@ export const IconX = (p: P) => <Svg {...p}><path d="M6 6l12 12M18 6L6 18" /></Sv
 export const IconQuote = (p: P) => <Svg {...p}><path d="M7 7h4v4H8.5A1.5 1.5 0 007 12.5V17" /><path d="M14 7h4v4h-2.5A1.5 1.5 0 0014 12.5V17" /></Svg>;
 export const IconNote = (p: P) => <Svg {...p}><path d="M5 4h10l4 4v12H5z" /><path d="M14 4v5h5" /><path d="M8.5 13h7M8.5 16.5h5" /></Svg>;
 export const IconClock = (p: P) => <Svg {...p}><circle cx="12" cy="12" r="9" /><path d="M12 7v5l3 2" /></Svg>;
+export const IconInfo = (p: P) => <Svg {...p}><circle cx="12" cy="12" r="9" /><path d="M12 11v5.5M12 7.5h.01" /></Svg>;
 export const IconAlert = (p: P) => <Svg {...p}><circle cx="12" cy="12" r="9" /><path d="M12 7.5v5.5M12 16.5h.01" /></Svg>;
 export const IconKeyboard = (p: P) => <Svg {...p}><rect x="2.5" y="6" width="19" height="12" rx="2" /><path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10" /></Svg>;
 export const IconLogout = (p: P) => <Svg {...p}><path d="M15 4h3a2 2 0 012 2v12a2 2 0 01-2 2h-3" /><path d="M10 16l-4-4 4-4M6 12h10" /></Svg>;
