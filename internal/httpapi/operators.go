@@ -426,3 +426,25 @@ func (s *Server) operatorWS(w http.ResponseWriter, r *http.Request, c *call) err
 	return s.hub.Serve(w, r, realtime.Client{AccountID: c.op.AccountID, OperatorID: c.op.ID, Role: c.op.Role, Name: c.op.Name,
 		Session: auth.HashToken(c.token), AuthAt: c.at})
 }
+
+// assignQueued gives a queued conversation to the caller or to the operator named.
+func (s *Server) assignQueued(w http.ResponseWriter, r *http.Request, c *call) error {
+	id, err := pathID(r, "conversation")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		OperatorID livedesk.ID `json:"operator_id"`
+	}
+	if err := s.readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.OperatorID == 0 {
+		in.OperatorID = c.op.ID
+	}
+	conv, err := s.desk.AssignQueued(r.Context(), c.op.AccountID, c.op.ID, id, in.OperatorID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, conv)
+}

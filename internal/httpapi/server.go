@@ -178,6 +178,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/read", Operator, "mark read", s.markRead},
 		{"POST", "/api/v1/conversations/{id}/close", Operator, "close with a category", s.closeConversation},
 		{"POST", "/api/v1/conversations/{id}/transfers", Operator, "transfer to another operator", s.offerTransfer},
+		{"POST", "/api/v1/conversations/{id}/assign", Staff, "take a queued conversation or assign it to an operator", s.assignQueued},
 		{"GET", "/api/v1/transfers", Operator, "pending offers to and from me", s.pendingTransfers},
 		{"POST", "/api/v1/transfers/{id}/accept", Operator, "accept a transfer", s.acceptTransfer},
 		{"POST", "/api/v1/transfers/{id}/decline", Operator, "decline a transfer", s.declineTransfer},
