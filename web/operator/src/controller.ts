@@ -435,6 +435,12 @@ export class Controller {
     if (c) this.dispatch({ type: 'notice', tone: 'success', key: 'close.done', params: { visitor: this.visitorName(c.visitor.display_name, c.visitor.name) } });
   }
 
+  /** Takes a queued conversation (to: none) or gives it to an operator; throws the refusal. */
+  async assignQueued(id: ID, to?: ID) {
+    const c = await api.assignQueued(id, to);
+    this.dispatch({ type: 'event', frame: { type: 'conversation.assigned', data: { conversation: c } } as EventFrame });
+  }
+
   /** Offers a conversation to a colleague; throws the server's refusal for the dialog to show. */
   async offerTransfer(id: ID, to: ID, comment: string) {
     const t = await api.offerTransfer(id, to, comment);

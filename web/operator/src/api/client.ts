@@ -12,6 +12,9 @@ export const api = {
   login: (email: string, password: string) =>
     request<{ token: string; operator: Operator }>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
+  /** A supervisor or admin takes a queued conversation (no operator) or gives it to one. */
+  assignQueued: (id: ID, operatorId?: ID) =>
+    request<Conversation>('POST', `/conversations/${enc(id)}/assign`, operatorId ? { operator_id: operatorId } : {}),
   /** Ends every session of the operator, this one included. */
   logoutEverywhere: () => request<void>('POST', '/auth/logout-everywhere'),
   /** Changes the own password; the other sessions end. */

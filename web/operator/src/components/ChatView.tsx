@@ -5,7 +5,7 @@ import { getLang, t } from '../i18n';
 import { fullTime } from '../lib/format';
 import { can } from '../lib/status';
 import { type Draft, emptyDraft } from '../state/drafts';
-import type { AppState } from '../state/reducer';
+import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Composer } from './Composer';
 import { History } from './History';
@@ -108,6 +108,16 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
             {c.subject && <p class="chat-subject" data-testid="chat-subject" title={c.subject}>{t('chat.subject', { subject: c.subject })}</p>}
           </div>
         </div>
+        {c.state === 'queued' && isStaff(me) ? (
+        <div class="chat-actions">
+          <button class="btn" disabled={!can.reply(me.status)} onClick={() => onTransfer(id)} data-testid="assign-button">
+            <IconTransfer size={18} />{t('queue.assign')}</button>
+          <button class="btn btn-primary" disabled={!can.reply(me.status) || me.open_count >= me.limit} data-testid="take-button"
+            title={me.open_count >= me.limit ? t('queue.myLimit') : undefined}
+            onClick={() => { void ctl.assignQueued(id).catch((err) => ctl.dispatch({ type: 'notice', tone: 'error', key: 'queue.refused', params: { why: err instanceof Error ? err.message : String(err) } })); }}>
+            <IconCheck size={18} />{t('queue.take')}</button>
+        </div>
+        ) : (
         <div class="chat-actions">
           <span class="tip-wrap" title={blocks.transfer ? t(blocks.transfer) : 'Alt+T'}>
             <button class="btn" disabled={!!blocks.transfer} onClick={() => onTransfer(id)} data-testid="transfer-button">
@@ -118,6 +128,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
               <IconCheck size={18} />{t('chat.close')}</button>
           </span>
         </div>
+        )}
       </header>
       {pt && pt.from_operator_id === c.assignee_id && (
         <div class="chat-banner banner-wait" data-testid="transfer-pending">

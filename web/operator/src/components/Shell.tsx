@@ -65,7 +65,9 @@ export function Shell({ ctl }: { ctl: Controller }) {
   const conv = (id: ID | null) => (id ? ctl.state.open.byId[id] ?? ctl.state.queue.byId[id] : undefined);
   const openDialog = (kind: 'transfer' | 'close', id: ID | null) => {
     const c = conv(id);
-    if (!c || actionBlocks(c, ctl.state.me)[kind]) return;
+    // A queued conversation's «Назначить» (staff) uses the transfer dialog's list.
+    const assigning = kind === 'transfer' && c?.state === 'queued';
+    if (!c || (!assigning && actionBlocks(c, ctl.state.me)[kind])) return;
     setCtx(null);
     setDialog({ kind, id: c.id });
   };

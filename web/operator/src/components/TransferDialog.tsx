@@ -11,9 +11,13 @@ import { Modal } from './Modal';
 const selectOperators = (s: AppState) => s.operators;
 const selectMe = (s: AppState) => s.me;
 
-/** Передать: colleagues live with status and load; who cannot take the conversation is disabled and says why. */
+/**
+ * Передать: colleagues live with status and load; who cannot take the conversation is disabled
+ * and says why. For a queued conversation (a supervisor's «Назначить») the same list assigns it,
+ * the supervisor included, with no comment.
+ */
 export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; onDone: () => void }) {
-  const c = useAppState(ctl.store, useCallback((s: AppState) => s.open.byId[id], [id]));
+  const c = useAppState(ctl.store, useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id], [id]));
   const operators = useAppState(ctl.store, selectOperators);
   const me = useAppState(ctl.store, selectMe);
   const [to, setTo] = useState<ID | null>(null);
@@ -27,8 +31,9 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
   if (!c) return null;
 
   const rank = (o: OperatorBrief) => (transferBlock(c.channel, o) ? 10 : 0) + STATUSES.indexOf(o.status);
+  const assigning = c.state === 'queued';
   const list = Object.values(operators)
-    .filter((o) => o.id !== me.id && o.id !== c.assignee_id)
+    .filter((o) => (assigning || o.id !== me.id) && o.id !== c.assignee_id)
     .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   const chosen = to ? operators[to] : null;
   const chosenBlock = chosen ? transferBlock(c.channel, chosen) : null;
@@ -39,7 +44,8 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
     setBusy(true);
     setError('');
     try {
-      await ctl.offerTransfer(id, to, comment.trim());
+      if (assigning) await ctl.assignQueued(id, to);
+      else await ctl.offerTransfer(id, to, comment.trim());
       onDone();
     } catch (err) {
       setError(errorText(err));
@@ -49,10 +55,10 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
   }
 
   return (
-    <Modal title={t('transfer.title')} onClose={onDone} testId="transfer-dialog" initialFocus="input[type=radio]:not([disabled])"
+    <Modal title={t(assigning ? 'queue.assignTitle' : 'transfer.title')} onClose={onDone} testId="transfer-dialog" initialFocus="input[type=radio]:not([disabled])"
       footer={<>
         <button class="btn" onClick={onDone}>{t('dialog.cancel')}</button>
-        <button class="btn btn-primary" disabled={!to || !!chosenBlock || busy} onClick={submit} data-testid="transfer-submit">{t('transfer.submit')}</button>
+        <button class="btn btn-primary" disabled={!to || !!chosenBlock || busy} onClick={submit} data-testid="transfer-submit">{t(assigning ? 'queue.assign' : 'transfer.submit')}</button>
       </>}>
       <form onSubmit={submit}>
         <fieldset class="pick-list" role="radiogroup" aria-label={t('transfer.pick')}>
@@ -79,11 +85,11 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
             );
           })}
         </fieldset>
-        <label class="field">
+        {!assigning && <label class="field">
           <span>{t('transfer.comment')}</span>
           <textarea rows={3} value={comment} maxLength={2000} data-testid="transfer-comment" onInput={(e) => setComment(e.currentTarget.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit(); }} />
-        </label>
+        </label>}
         {error && <p class="form-error" role="alert" data-testid="transfer-error">{error}</p>}
       </form>
     </Modal>

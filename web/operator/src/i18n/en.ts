@@ -143,6 +143,11 @@ export const en: Record<keyof typeof ru, string> = {
   'password.mismatch': 'The passwords do not match',
   'password.wrongCurrent': 'The current password is wrong',
   'password.done': 'Password changed. Sessions on other devices have ended.',
+  'queue.take': 'Take it',
+  'queue.assign': 'Assign',
+  'queue.assignTitle': 'Assign the conversation',
+  'queue.myLimit': 'You are at your limit of conversations',
+  'queue.refused': 'Could not take the conversation: {why}',
   'dialog.cancel': 'Cancel',
   'dialog.close': 'Close',
 

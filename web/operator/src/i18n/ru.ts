@@ -143,6 +143,11 @@ export const ru = {
   'password.mismatch': 'Пароли не совпадают',
   'password.wrongCurrent': 'Текущий пароль неверный',
   'password.done': 'Пароль изменён. Сеансы на других устройствах завершены.',
+  'queue.take': 'Взять себе',
+  'queue.assign': 'Назначить',
+  'queue.assignTitle': 'Назначить обращение оператору',
+  'queue.myLimit': 'Достигнут ваш лимит обращений',
+  'queue.refused': 'Не удалось взять обращение: {why}',
   'dialog.cancel': 'Отмена',
   'dialog.close': 'Закрыть',
 
