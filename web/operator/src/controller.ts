@@ -41,6 +41,8 @@ export class Controller {
   private inFlight = new Set<string>();
   private lastTyping = new Map<ID, number>();
   private acceptedNow = new Set<ID>();
+  /** Sends that met no network: sent again, with the same client id, once the socket is back. */
+  private unsent = new Map<string, () => void>();
   private reloadAgain = false;
   private unsubscribe: () => void;
 
@@ -101,10 +103,12 @@ export class Controller {
     switch (f.type) {
       case 'ready':
         if (!this.loadedOnce) void this.reload();
+        this.resendUnsent();
         return;
       case 'resync':
         void this.reload();
         this.quick.invalidate();
+        this.resendUnsent();
         return;
       case 'quick_messages.changed':
         this.quick.invalidate();
@@ -346,9 +350,24 @@ export class Controller {
       const m = opts.comment ? await api.addComment(id, cid, text) : await api.sendMessage(id, cid, text, opts.quote?.id, media);
       this.dispatch({ type: 'message.local', message: m });
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'network') {
+        // No answer: it may or may not have been stored. It stays pending and goes again
+        // when the connection is back; the same client_id makes a second arrival impossible.
+        this.unsent.set(cid, () => void this.send(id, text, opts, cid));
+        setTimeout(() => this.resendUnsent(), 15_000); // the socket may never have dropped
+        return;
+      }
+      // The server refused it: «Повторить» is the operator's call.
       this.dispatch({ type: 'message.failed', conversationId: id, clientId: cid });
       this.fail(err);
     }
+  }
+
+  /** Sends again what met no network, now that the socket is back. */
+  private resendUnsent() {
+    const again = [...this.unsent.values()];
+    this.unsent.clear();
+    for (const send of again) send();
   }
 
   /** Sends a failed message again with the same client id, so it can never arrive twice. */
