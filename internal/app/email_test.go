@@ -347,7 +347,11 @@ Content-Type: text/html; charset=utf-8
 	items := waitConversations(t, anna, 2)
 	byName := map[string]string{}
 	for _, c := range items {
-		byName[c.Visitor.DisplayName] = c.ID
+		name := c.Visitor.DisplayName
+		if strings.HasPrefix(name, "Гость #") { // a guest's short number varies with the id
+			name = "Гость"
+		}
+		byName[name] = c.ID
 	}
 	if h := history(t, anna, byName["Олег"]); len(h) != 1 || h[0].Text != "Добрый день!\nНужен счёт & акт." {
 		t.Fatalf("html mail: %+v", h)

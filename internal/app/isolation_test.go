@@ -148,6 +148,7 @@ func TestIsolationRoutes(t *testing.T) {
 		"POST /api/v1/conversations/{id}/read":                   {path: "/api/v1/conversations/" + a.conv + "/read"},
 		"POST /api/v1/conversations/{id}/close":                  {path: "/api/v1/conversations/" + a.conv + "/close", body: map[string]any{"category_id": b.catID}},
 		"POST /api/v1/conversations/{id}/transfers":              {path: "/api/v1/conversations/" + a.conv + "/transfers", body: map[string]any{"to_operator_id": b.op2.ID}},
+		"POST /api/v1/conversations/{id}/assign":                 {path: "/api/v1/conversations/" + a.queued + "/assign", admin: true},
 		"POST /api/v1/transfers/{id}/accept":                     {path: "/api/v1/transfers/" + a.transferID + "/accept"},
 		"POST /api/v1/transfers/{id}/decline":                    {path: "/api/v1/transfers/" + a.transferID + "/decline"},
 		"POST /api/v1/transfers/{id}/cancel":                     {path: "/api/v1/transfers/" + a.transferID + "/cancel"},

@@ -2,6 +2,7 @@ package livedesk
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -106,12 +107,20 @@ type Visitor struct {
 	Phone          string `json:"phone,omitempty"`
 }
 
-// DisplayName is the visitor's name, or «Гость» when none was given.
-func DisplayName(name string) string {
+// DisplayName is the visitor's name, or «Гость #4821» when none was given: guests are told
+// apart in the list by a short number that stays with the visitor (GuestNumber).
+func DisplayName(name string, visitor ID) string {
 	if name == "" {
-		return GuestName
+		return GuestName + " #" + strconv.Itoa(GuestNumber(visitor))
 	}
 	return name
+}
+
+// GuestNumber is a visitor's short stable number, 1000–9999: their id scrambled (a
+// multiplicative hash), so numbers do not reveal how many visitors came before. The apps
+// compute the same (web/shared/guest.ts).
+func GuestNumber(visitor ID) int {
+	return int(uint32(visitor)*2654435761%9000) + 1000
 }
 
 // Category is a conversation category, chosen when a conversation is closed.

@@ -32,7 +32,7 @@ func scanConversation(sc scanner) (*livedesk.Conversation, error) {
 		&tID, &tFrom, &tTo, &tComment, &tCreated, &tExpires); err != nil {
 		return nil, err
 	}
-	c.Visitor.DisplayName = livedesk.DisplayName(c.Visitor.Name)
+	c.Visitor.DisplayName = livedesk.DisplayName(c.Visitor.Name, c.Visitor.ID)
 	c.LastMessageAt = fromMS(lmAt)
 	if lmAuthor != "" {
 		c.LastMessage = &livedesk.LastMessage{Text: lmText, Author: livedesk.AuthorType(lmAuthor), AuthorID: lmAuthorID,

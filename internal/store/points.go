@@ -143,7 +143,7 @@ func (s *Store) ContactPoints(ctx context.Context, account livedesk.ID) ([]*live
 func (tx *Tx) CreateVisitor(v *livedesk.Visitor) error {
 	err := tx.queryRow(`INSERT INTO visitors(account_id, contact_point_id, name, email, phone, created_at)
 		VALUES (?,?,?,?,?,?) RETURNING id`, v.AccountID, v.ContactPointID, v.Name, v.Email, v.Phone, ms(tx.now)).Scan(&v.ID)
-	v.DisplayName = livedesk.DisplayName(v.Name)
+	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
 	return err
 }
 
@@ -151,7 +151,7 @@ func (tx *Tx) CreateVisitor(v *livedesk.Visitor) error {
 func (tx *Tx) UpdateVisitor(v *livedesk.Visitor) error {
 	_, err := tx.exec(`UPDATE visitors SET name = ?, email = ?, phone = ? WHERE id = ? AND account_id = ?`,
 		v.Name, v.Email, v.Phone, v.ID, v.AccountID)
-	v.DisplayName = livedesk.DisplayName(v.Name)
+	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
 	return err
 }
 
@@ -162,7 +162,7 @@ func getVisitor(ctx context.Context, q querier, account, id livedesk.ID) (*lived
 	if err != nil {
 		return nil, notFound(err, "visitor")
 	}
-	v.DisplayName = livedesk.DisplayName(v.Name)
+	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
 	return v, nil
 }
 

@@ -103,7 +103,10 @@ export async function chooseStatus(page: Page, status: keyof typeof STATUS_LABEL
 }
 
 /** The list item of the conversation with this visitor name. */
-export function listItem(page: Page, visitorName: string) {
+/** A guest (no name given) in the list: «Гость #4821», a number of their own. */
+export const GUEST = /^Гость #\d{4}$/;
+
+export function listItem(page: Page, visitorName: string | RegExp) {
   return page.getByTestId('conv-item').filter({ has: page.getByTestId('conv-name').getByText(visitorName, { exact: true }) });
 }
 

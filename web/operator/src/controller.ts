@@ -2,7 +2,7 @@ import { ApiError, api } from './api/client';
 import type { Attachment, Category, Conversation, EventFrame, ID, Operator, Quote, ServerFrame, Status, StickerRef } from './api/types';
 import { t } from './i18n';
 import { chime, desktopNotify, setTitleCount } from './lib/alerts';
-import { clientId } from './lib/format';
+import { clientId, guestNumber } from './lib/format';
 import { RealtimeConnection } from './realtime/connection';
 import { DraftStore } from './state/drafts';
 import { QuickCache } from './state/quickStore';
@@ -153,7 +153,7 @@ export class Controller {
       if (c.assignee_id === me && !before.open.byId[c.id] && !accepted) {
         chime('assigned');
         void this.visitorsLastWords(c).then((text) =>
-          desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name)}: ${text}`,
+          desktopNotify(t('notify.assigned'), `${this.visitorName(c.visitor.display_name, c.visitor.name, c.visitor.id)}: ${text}`,
             'conv-' + c.id, () => this.select(c.id)));
       }
     } else if (f.type === 'transfer.accept_refused' && f.data.transfer.from_operator_id === me) {
@@ -161,14 +161,14 @@ export class Controller {
       const c = before.open.byId[f.data.transfer.conversation_id];
       this.dispatch({ type: 'notice', tone: 'info', key: 'transfer.sender.refused', params: {
         to: before.operators[f.data.transfer.to_operator_id]?.name ?? '',
-        visitor: c ? this.visitorName(c.visitor.display_name, c.visitor.name) : '' } });
+        visitor: c ? this.visitorName(c.visitor.display_name, c.visitor.name, c.visitor.id) : '' } });
     } else if (f.type === 'transfer.accepted' && f.data.transfer.to_operator_id === me) {
       this.acceptedNow.add(f.data.transfer.conversation_id);
     } else if (f.type === 'transfer.offered' && f.data.transfer.to_operator_id === me) {
       chime('offer');
       const from = this.state.operators[f.data.transfer.from_operator_id]?.name ?? '';
       desktopNotify(t('notify.offer', { from }), f.data.transfer.comment || this.visitorName(
-        f.data.conversation.visitor.display_name, f.data.conversation.visitor.name), 'offer-' + f.data.transfer.id, () => {});
+        f.data.conversation.visitor.display_name, f.data.conversation.visitor.name, f.data.conversation.visitor.id), 'offer-' + f.data.transfer.id, () => {});
     } else if (f.type === 'message.created') {
       const m = f.data.message;
       if (m.conversation_id === this.state.selectedId && m.author.type === 'visitor') this.markRead(m.conversation_id);
@@ -451,7 +451,7 @@ export class Controller {
     this.dispatch({ type: 'closed', id, conversation: closed });
     this.knowCategory(closed.category_id);
     this.drafts.clear(id);
-    if (c) this.dispatch({ type: 'notice', tone: 'success', key: 'close.done', params: { visitor: this.visitorName(c.visitor.display_name, c.visitor.name) } });
+    if (c) this.dispatch({ type: 'notice', tone: 'success', key: 'close.done', params: { visitor: this.visitorName(c.visitor.display_name, c.visitor.name, c.visitor.id) } });
   }
 
   /** Takes a queued conversation (to: none) or gives it to an operator; throws the refusal. */
@@ -502,8 +502,8 @@ export class Controller {
   }
 
   /** «Гость» is the server's word; in English it reads «Guest». */
-  visitorName(display: string, name: string): string {
-    return name ? display : t('list.guest');
+  visitorName(display: string, name: string, id?: ID): string {
+    return name ? display : id ? t('list.guestN', { n: String(guestNumber(id)) }) : t('list.guest');
   }
 
   /** Shows a server refusal that no dialog is waiting for. */

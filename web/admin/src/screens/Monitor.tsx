@@ -1,3 +1,4 @@
+import { guestNumber } from '../../../shared/guest';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { ConversationPage, Conversation, Monitor as MonitorData, OperatorBrief } from '../api/types';
@@ -207,9 +208,9 @@ function LiveItem({ row, names, now, lang }: { row: LiveRow; names: Map<string, 
   );
 }
 
-/** The visitor's name; a visitor without one is «Гость» (in the cabinet's language). */
+/** The visitor's name; a visitor without one is «Гость #4821» (in the cabinet's language). */
 function visitorName(c: Conversation): string {
-  return c.visitor.name.trim() || t('live.guest');
+  return c.visitor.name.trim() || t('live.guest') + ' #' + guestNumber(c.visitor.id);
 }
 
 /** Online first (in status order), then by name. */

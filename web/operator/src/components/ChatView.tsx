@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Attachment, Conversation, ID, Message } from '../api/types';
 import type { Controller } from '../controller';
 import { getLang, t } from '../i18n';
-import { fullTime } from '../lib/format';
+import { fullTime, guestNumber } from '../lib/format';
 import { can } from '../lib/status';
 import { type Draft, emptyDraft } from '../state/drafts';
 import { type AppState, isStaff } from '../state/reducer';
@@ -84,7 +84,7 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
   };
 
   const blocks = actionBlocks(c, me);
-  const name = c.visitor.name ? c.visitor.display_name : t('list.guest');
+  const name = c.visitor.name ? c.visitor.display_name : t('list.guestN', { n: String(guestNumber(c.visitor.id)) });
   const pt = c.pending_transfer;
   const assignee = c.assignee_id && c.assignee_id !== me.id ? operators[c.assignee_id]?.name : null;
   const Channel = c.channel === 'email' ? IconMail : IconChat;

@@ -5,7 +5,7 @@ import { getLang, t } from '../i18n';
 import type { ConversationList as List } from '../state/conversationList';
 import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
-import { closedTime, listTime } from '../lib/format';
+import { closedTime, listTime, guestNumber } from '../lib/format';
 import { IconAlert, IconArchive, IconChat, IconMail, IconTransfer } from './icons';
 
 const ROW = 78;
@@ -201,7 +201,7 @@ interface RowProps {
 }
 
 function Row({ c, top, selected, active, meId, assignee, archive, category, onClick, onContextMenu }: RowProps) {
-  const name = c.visitor.name ? c.visitor.display_name : t('list.guest');
+  const name = c.visitor.name ? c.visitor.display_name : t('list.guestN', { n: String(guestNumber(c.visitor.id)) });
   const lm = c.last_message;
   // «Вы:» only on one's own reply; a colleague's (a supervisor sees everyone's) by name.
   const by = lm?.author !== 'operator' ? '' : !lm.author_id || lm.author_id === meId ? t('list.you') : (lm.author_name ?? '') + ': ';

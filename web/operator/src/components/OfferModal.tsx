@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Controller } from '../controller';
+import { guestNumber } from '../lib/format';
 import { t } from '../i18n';
 import { can } from '../lib/status';
 import type { AppState } from '../state/reducer';
@@ -52,7 +53,7 @@ export function OfferModal({ ctl }: { ctl: Controller }) {
         <dt>{t('offer.visitor')}</dt>
         <dd data-testid="offer-visitor">
           <span class={'chan chan-sm chan-' + c.channel}><Channel size={14} /></span>
-          {c.visitor.name ? c.visitor.display_name : t('list.guest')} <span class="muted">· {c.contact_point.name}</span>
+          {c.visitor.name ? c.visitor.display_name : t('list.guestN', { n: String(guestNumber(c.visitor.id)) })} <span class="muted">· {c.contact_point.name}</span>
           {c.last_message && <div class="offer-last">«{c.last_message.text}»</div>}
         </dd>
         <dt>{t('offer.comment')}</dt>

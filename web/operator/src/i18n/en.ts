@@ -31,6 +31,7 @@ export const en: Record<keyof typeof ru, string> = {
   'list.empty': 'No open conversations',
   'list.emptyHint': 'New conversations will appear here',
   'list.queueEmpty': 'Nobody is waiting',
+  'list.guestN': 'Guest #{n}',
   'list.guest': 'Guest',
   'list.visitorClosed': 'The visitor closed the conversation',
   'list.unread': 'Unread: {n}',

@@ -31,6 +31,7 @@ export const ru = {
   'list.empty': 'Открытых обращений нет',
   'list.emptyHint': 'Новые обращения появятся здесь',
   'list.queueEmpty': 'В очереди никого нет',
+  'list.guestN': 'Гость #{n}',
   'list.guest': 'Гость',
   'list.visitorClosed': 'Посетитель закрыл обращение',
   'list.unread': 'Непрочитанных: {n}',

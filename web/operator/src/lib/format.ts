@@ -64,3 +64,5 @@ export function closedTime(iso: string, lang: Lang, now = new Date()): string {
 export function fullTime(iso: string, lang: Lang): string {
   return new Date(iso).toLocaleString(locale(lang), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+export { guestNumber } from '../../../shared/guest';
