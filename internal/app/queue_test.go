@@ -30,6 +30,11 @@ func TestAssignQueued(t *testing.T) {
 		}
 		return c.Do("POST", "/api/v1/conversations/"+conv+"/assign", body)
 	}
+	var q struct{ Waiting int }
+	op.Must("GET", "/api/v1/queue", nil, &q)
+	if q.Waiting != 6 {
+		t.Errorf("an operator sees %d waiting, want 6", q.Waiting)
+	}
 	if r := assignTo(op, queued[0], ""); r.Status != 403 {
 		t.Errorf("an operator assigning: %d %s, want 403", r.Status, r.Body)
 	}

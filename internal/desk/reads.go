@@ -29,3 +29,9 @@ func (d *Desk) KnownWords(ctx context.Context, account, operator livedesk.ID) (m
 func (d *Desk) QuickCategories(ctx context.Context, account livedesk.ID) ([]livedesk.QuickCategory, error) {
 	return d.store.QuickCategories(ctx, account)
 }
+
+// QueueLength is how many visitors of the account wait in the queue (every operator may
+// know it; only staff see who they are).
+func (d *Desk) QueueLength(ctx context.Context, account livedesk.ID) (int, error) {
+	return d.store.QueueLength(ctx, account)
+}

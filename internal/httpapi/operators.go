@@ -448,3 +448,12 @@ func (s *Server) assignQueued(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	return writeJSON(w, 200, conv)
 }
+
+// queueLength tells any operator how many visitors wait (who they are is for staff).
+func (s *Server) queueLength(w http.ResponseWriter, r *http.Request, c *call) error {
+	n, err := s.desk.QueueLength(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, map[string]int{"waiting": n})
+}

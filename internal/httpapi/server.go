@@ -180,6 +180,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/conversations/{id}/transfers", Operator, "transfer to another operator", s.offerTransfer},
 		{"POST", "/api/v1/conversations/{id}/assign", Staff, "take a queued conversation or assign it to an operator", s.assignQueued},
 		{"GET", "/api/v1/transfers", Operator, "pending offers to and from me", s.pendingTransfers},
+		{"GET", "/api/v1/queue", Operator, "how many visitors wait in the queue", s.queueLength},
 		{"POST", "/api/v1/transfers/{id}/accept", Operator, "accept a transfer", s.acceptTransfer},
 		{"POST", "/api/v1/transfers/{id}/decline", Operator, "decline a transfer", s.declineTransfer},
 		{"POST", "/api/v1/transfers/{id}/cancel", Operator, "cancel a transfer", s.cancelTransfer},

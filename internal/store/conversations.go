@@ -240,3 +240,10 @@ func (s *Store) Conversations(ctx context.Context, f ListFilter) ([]*livedesk.Co
 	}
 	return out, rows.Err()
 }
+
+// QueueLength is how many conversations of the account wait in the queue.
+func (s *Store) QueueLength(ctx context.Context, account livedesk.ID) (int, error) {
+	var n int
+	err := s.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE account_id = ? AND state = 'queued'`, account).Scan(&n)
+	return n, err
+}

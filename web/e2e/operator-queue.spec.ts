@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { Visitor, chooseStatus, createDesk, createSupervisor, expect, listItem, setStatusApi, shot, signIn } from './operator-helpers';
+import { Visitor, chooseStatus, createDesk, createSupervisor, expect, listItem, operatorPage, setStatusApi, shot, signIn } from './operator-helpers';
 
 // A supervisor takes a queued conversation for themselves, and assigns another to an
 // operator, from the «Очередь» tab.
@@ -35,4 +35,17 @@ test('a supervisor takes a queued conversation and assigns another', async ({ br
   await expect(vera.getByTestId('tab-queue')).toContainText('0');
   await vera.getByTestId('tab-open').click();
   await expect(listItem(vera, 'Второй')).toContainText('Оператор: Анна Смирнова');
+});
+
+// Operators do not see the queue, but they see how many visitors wait in it.
+test('an operator sees how many visitors wait', async ({ browser }) => {
+  const desk = await createDesk({ operators: { 'Нина': 1 } });
+  const nina = await operatorPage(browser, desk, 'Нина');
+  await chooseStatus(nina, 'available');
+  await (await Visitor.start(desk.key, 'Первый')).send('Здравствуйте'); // Нина takes it: her limit is 1
+  await expect(listItem(nina, 'Первый')).toBeVisible();
+  await (await Visitor.start(desk.key, 'Второй')).send('А я?');
+  await (await Visitor.start(desk.key, 'Третий')).send('И я');
+  await expect(nina.getByTestId('queue-waiting')).toHaveText('Ждут: 2', { timeout: 15_000 });
+  await expect(nina.getByTestId('tab-queue')).toHaveCount(0);
 });

@@ -12,6 +12,8 @@ export const api = {
   login: (email: string, password: string) =>
     request<{ token: string; operator: Operator }>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
+  /** How many visitors wait in the queue. */
+  queueLength: () => request<{ waiting: number }>('GET', '/queue'),
   /** A supervisor or admin takes a queued conversation (no operator) or gives it to one. */
   assignQueued: (id: ID, operatorId?: ID) =>
     request<Conversation>('POST', `/conversations/${enc(id)}/assign`, operatorId ? { operator_id: operatorId } : {}),

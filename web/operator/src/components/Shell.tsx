@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api/client';
 import type { ID } from '../api/types';
 import type { Controller } from '../controller';
 import { type Lang, t } from '../i18n';
@@ -40,6 +41,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
   const [askNotify, setAskNotify] = useState(
     () => notificationPermission() === 'default' && localStorage.getItem(NOTIFY_DISMISSED) !== '1');
   const staff = isStaff(me);
+  const waiting = useWaiting(!staff, openCount);
 
   // A short blip is not worth a banner: show it only when the link stays down.
   useEffect(() => {
@@ -175,6 +177,10 @@ export function Shell({ ctl }: { ctl: Controller }) {
             )}
             <button role="tab" aria-selected={tab === 'archive'} class={'tab' + (tab === 'archive' ? ' active' : '')}
               onClick={() => setTab('archive')} data-testid="tab-archive" title={t('list.archiveLabel')}>{t('list.archive')}</button>
+            {!staff && waiting !== null && (
+              <span class={'queue-waiting' + (waiting ? ' busy' : '')} data-testid="queue-waiting" title={t('list.waitingHint')}>
+                {t('list.waiting', { n: String(waiting) })}</span>
+            )}
           </div>
           <ConversationList key={tab} ctl={ctl} which={tab} onOpen={open}
             onContextMenu={tab === 'archive' ? undefined : (id, x, y) => setCtx({ id, x, y })} />
@@ -213,4 +219,21 @@ export function Shell({ ctl }: { ctl: Controller }) {
       <Notices ctl={ctl} />
     </div>
   );
+}
+
+/**
+ * How many visitors wait in the queue, for operators (who do not see the queue itself):
+ * asked every 10 seconds and whenever their own list changes (null: not asked).
+ */
+function useWaiting(enabled: boolean, openCount: number): number | null {
+  const [n, setN] = useState<number | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    const ask = () => api.queueLength().then((r) => { if (live) setN(r.waiting); }, () => {});
+    ask();
+    const timer = setInterval(ask, 10_000);
+    return () => { live = false; clearInterval(timer); };
+  }, [enabled, openCount]);
+  return n;
 }

@@ -32,6 +32,8 @@ export const en: Record<keyof typeof ru, string> = {
   'list.emptyHint': 'New conversations will appear here',
   'list.queueEmpty': 'Nobody is waiting',
   'list.guestN': 'Guest #{n}',
+  'list.waiting': 'Waiting: {n}',
+  'list.waitingHint': 'Visitors in the queue: the first operator with room gets them',
   'list.guest': 'Guest',
   'list.visitorClosed': 'The visitor closed the conversation',
   'list.unread': 'Unread: {n}',

@@ -32,6 +32,8 @@ export const ru = {
   'list.emptyHint': 'Новые обращения появятся здесь',
   'list.queueEmpty': 'В очереди никого нет',
   'list.guestN': 'Гость #{n}',
+  'list.waiting': 'Ждут: {n}',
+  'list.waitingHint': 'Посетители в очереди: их возьмёт первый освободившийся оператор',
   'list.guest': 'Гость',
   'list.visitorClosed': 'Посетитель закрыл обращение',
   'list.unread': 'Непрочитанных: {n}',
