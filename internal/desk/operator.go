@@ -62,8 +62,14 @@ func (d *Desk) SetStatus(ctx context.Context, account, id livedesk.ID, status li
 }
 
 func changeStatus(tx *store.Tx, op *livedesk.Operator, status livedesk.Status, reason string) error {
+	wasOnline := op.Status != livedesk.StatusOffline
 	if err := tx.SetOperatorStatus(op.ID, status); err != nil {
 		return err
+	}
+	if isOnline := status != livedesk.StatusOffline; isOnline != wasOnline {
+		if err := emitAvailability(tx, op.AccountID); err != nil {
+			return err
+		}
 	}
 	if err := emitOperator(tx, op.AccountID, op.ID); err != nil {
 		return err
@@ -601,4 +607,15 @@ func (d *Desk) resolve(ctx context.Context, account, opID, id livedesk.ID, state
 		return emitTransfer(tx, account, typ, t, reason)
 	})
 	return out, err
+}
+
+// emitAvailability tells the account's widgets whether an operator is online now (after an
+// operator came online or went offline).
+func emitAvailability(tx *store.Tx, account livedesk.ID) error {
+	online, err := tx.AnyOperatorOnline(account)
+	if err != nil {
+		return err
+	}
+	return tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventAvailability, AllVisitors: true,
+		Payload: []byte(`{}`), VisitorPayload: mustJSON(map[string]bool{"online": online})})
 }

@@ -14,6 +14,9 @@ type Event struct {
 	Staff bool
 	// AllOperators: every operator of the account receives it.
 	AllOperators bool
+	// AllVisitors: every visitor connected to the account receives VisitorPayload, live only
+	// (not kept for replay: a widget that reconnects asks for the same facts again).
+	AllVisitors bool
 	// VisitorID receives VisitorPayload when both are set.
 	VisitorID      ID
 	Payload        []byte
@@ -51,6 +54,9 @@ const (
 	EventOperatorStatus        = "operator.status"
 	EventOperatorJoined        = "operator.joined"
 	EventTyping                = "typing"
+	// EventAvailability tells the widgets of an account whether an operator is online, when
+	// that changes (the offline form becomes the chat at once).
+	EventAvailability = "availability"
 	// EventQuickMessagesChanged: quick messages the operator sees changed; reload them.
 	EventQuickMessagesChanged = "quick_messages.changed"
 	EventResync               = "resync"

@@ -112,6 +112,22 @@ func (h *Hub) Publish(events []*livedesk.Event) {
 				c.deliver(e.ID, opFrame)
 			}
 		}
+		if e.AllVisitors && e.VisitorPayload != nil {
+			// Rare (an account's first operator came online, or its last went away): a walk
+			// over the visitor sockets is cheaper than an index kept for it.
+			var vFrame []byte
+			for _, set := range h.visitors {
+				for c := range set {
+					if c.accountID != e.AccountID {
+						break // one visitor's sockets share their account
+					}
+					if vFrame == nil {
+						vFrame = visitorFrame(e)
+					}
+					c.deliver(e.ID, vFrame)
+				}
+			}
+		}
 		if e.VisitorPayload != nil && e.VisitorID != 0 {
 			var vFrame []byte
 			for c := range h.visitors[e.VisitorID] {

@@ -115,6 +115,13 @@ func (s *Store) AnyOperatorOnline(ctx context.Context, account livedesk.ID) (boo
 	return online, err
 }
 
+// AnyOperatorOnline, inside a write: whether an operator of the account is online now.
+func (tx *Tx) AnyOperatorOnline(account livedesk.ID) (bool, error) {
+	var online bool
+	err := tx.queryRow(`SELECT EXISTS(SELECT 1 FROM operators WHERE account_id = ? AND status <> 'offline')`, account).Scan(&online)
+	return online, err
+}
+
 // ContactPointByKey finds the contact point of a widget key.
 func (s *Store) ContactPointByKey(ctx context.Context, key string) (*livedesk.ContactPoint, error) {
 	c, err := scanContactPoint(s.rq.QueryRowContext(ctx, `SELECT `+contactPointCols+` FROM contact_points WHERE key = ?`, key))

@@ -37,3 +37,22 @@ test('a quoted reply shows its quote; ending the chat reads «Вы заверш�
   await expect(chat.locator('.ld-system', { hasText: 'Вы завершили чат' })).toBeVisible();
   await expect(chat.getByText('Посетитель закрыл обращение')).toHaveCount(0);
 });
+
+test('the offline form becomes the chat when an operator comes online (pushed, not polled)', async ({ page }) => {
+  const acc = await createAccount('Availability');
+  const cp = await createWebchatPoint(acc.adminToken);
+  const op = await createOperator(acc, 'Марина', 'offline');
+  const pushed: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (String(f.payload).includes('"availability"')) pushed.push(String(f.payload)); }));
+  site = await serveHostPage(widgetHostHTML(cp.key, 'ru'));
+  await page.goto(site.url);
+  await page.getByRole('button', { name: 'Открыть чат поддержки' }).click();
+  const chat = page.locator('.ld-window');
+  await expect(chat.getByText('Сейчас нас нет в сети')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => !!localStorage.getItem('livedesk:' + document.querySelector('#livedesk-widget')!.getAttribute('data-livedesk-key') + ':token'))).toBe(true);
+
+  await api('PUT', '/api/v1/me/status', { status: 'available' }, op.token);
+  await expect.poll(() => pushed.length).toBeGreaterThan(0);
+  await expect(chat.getByRole('textbox', { name: 'Напишите сообщение…' })).toBeVisible();
+  await expect(chat.getByText('Сейчас нас нет в сети')).toHaveCount(0);
+});

@@ -487,6 +487,11 @@ export class Chat {
         this.closedIds.add(d.conversation_id);
         if (this.state.conversation?.id === d.conversation_id) this.set({ conversation: null, closed: true, typing: null });
         break;
+      case 'availability':
+        // An operator came online (or the last one left): the offline form turns into the
+        // chat, or back, at once.
+        if (typeof d.online === 'boolean') this.set({ online: d.online });
+        break;
       case 'typing':
         if (d.author === 'operator') {
           this.set({ typing: d.name || this.state.conversation?.operator?.name || '' });
@@ -798,7 +803,9 @@ export class Chat {
     if (this.state.open) return;
     this.set({ open: true, unread: 0 });
     if (!this.state.conversation) void this.refreshConfig();
-    if (this.load('token') && !this.api.token) void this.ensureSession().catch(() => {});
+    // A visitor who opens the window while nobody is online gets a session, so that its
+    // socket hears the moment an operator comes online.
+    if ((this.load('token') || !this.state.online) && !this.api.token) void this.ensureSession().catch(() => {});
   }
 
   /** Closes the chat window (not the conversation). */
