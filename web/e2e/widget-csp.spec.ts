@@ -30,6 +30,12 @@ test('on /demo, pictures and stickers from the visitor and the operator render i
     await input.fill(first);
     await input.press('Enter');
     await expect(chat.locator('.ld-msg-own', { hasText: first })).toContainText('Отправлено');
+    // With a conversation (the operator's avatar in the header) the title and the status line
+    // are whole on a desktop: nothing cut, the status on one line.
+    await expect(chat.locator('.ld-status-text')).toContainText('Анна Смирнова');
+    const cut = await chat.locator('.ld-title, .ld-status-text').evaluateAll((els) =>
+      els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).map((e) => e.textContent));
+    expect(cut).toEqual([]);
 
     // The visitor: a picture and a sticker, through the widget.
     await chat.getByTestId('widget-attach-input').setInputFiles({ name: 'чайник.png', mimeType: 'image/png', buffer: png(120, 80) });

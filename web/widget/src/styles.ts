@@ -16,17 +16,17 @@ button{cursor:pointer}
 .ld-launcher:focus-visible{outline:3px solid #fff;box-shadow:0 0 0 6px var(--ld-accent)}
 .ld-left .ld-launcher{margin-right:auto}.ld-right .ld-launcher{margin-left:auto}
 .ld-badge{position:absolute;top:-3px;right:-3px;min-width:22px;height:22px;padding:0 6px;border-radius:11px;background:#dc2626;color:#fff;font-size:12px;font-weight:700;line-height:22px;text-align:center;border:2px solid #fff}
-.ld-window{position:absolute;bottom:76px;width:372px;height:min(600px,calc(100vh - 116px));display:flex;flex-direction:column;background:#fff;border-radius:18px;overflow:hidden;box-shadow:0 18px 50px rgba(15,23,42,.25),0 2px 8px rgba(15,23,42,.12);animation:ld-in .18s ease-out}
+.ld-window{position:absolute;bottom:76px;width:392px;height:min(600px,calc(100vh - 116px));display:flex;flex-direction:column;background:#fff;border-radius:18px;overflow:hidden;box-shadow:0 18px 50px rgba(15,23,42,.25),0 2px 8px rgba(15,23,42,.12);animation:ld-in .18s ease-out}
 .ld-right .ld-window{right:0}.ld-left .ld-window{left:0}
 @keyframes ld-in{from{opacity:0;transform:translateY(12px) scale(.98)}to{opacity:1;transform:none}}
 @media (prefers-reduced-motion:reduce){.ld-window{animation:none}.ld-launcher{transition:none}}
-.ld-header{display:flex;align-items:center;gap:10px;padding:14px 12px 14px 16px;background:var(--ld-accent);color:var(--ld-on-accent)}
+.ld-header{display:flex;align-items:center;gap:8px;padding:14px 10px 14px 14px;background:var(--ld-accent);color:var(--ld-on-accent)}
 .ld-avatar{flex:none;width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.22);display:flex;align-items:center;justify-content:center;font-weight:700;font-size:14px}
 .ld-avatar svg{width:22px;height:22px}
 .ld-heading{flex:1;min-width:0}
-.ld-title{margin:0;font-size:16px;font-weight:650;line-height:1.25;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.ld-title{margin:0;font-size:15.5px;font-weight:650;line-height:1.25;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;overflow-wrap:anywhere}
 .ld-status{margin:2px 0 0;font-size:12.5px;line-height:1.3;opacity:.94;display:flex;align-items:baseline;gap:6px}
-.ld-status-text{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.ld-status-text{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}
 .ld-dot{flex:none;width:8px;height:8px;border-radius:50%;background:#9ca3af;border:1px solid rgba(255,255,255,.6);transform:translateY(-1px)}
 .ld-dot-on{background:#22c55e}.ld-dot-wait{background:#facc15}.ld-dot-off{background:#d1d5db}
 .ld-icon-btn{flex:none;width:34px;height:34px;border-radius:10px;border:0;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}
