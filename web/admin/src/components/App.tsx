@@ -15,13 +15,10 @@ import { Settings } from '../screens/Settings';
 import { Stickers } from '../screens/Stickers';
 import { LangSwitch, Login } from './Login';
 import { Toasts } from './ui';
+import { SectionIcons } from './icons';
 
 type Boot = { state: 'loading' } | { state: 'login' } | { state: 'error'; error: unknown } | { state: 'in'; me: Operator };
 
-const ICONS: Record<Section, string> = {
-  monitor: '◉', reports: '▤', operators: '☺', 'contact-points': '⌂', categories: '◈', 'quick-messages': '✎',
-  stickers: '☻', dictionary: 'Аа', settings: '⚙',
-};
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
@@ -125,7 +122,7 @@ function Shell({ me, onLogout }: { me: Operator; onLogout: () => void }) {
             <li key={s}>
               <a href={pathOf({ section: s, sub: '' })} class={'nav-link' + (route.section === s ? ' active' : '')}
                 aria-current={route.section === s ? 'page' : undefined} data-nav={s} onClick={(e) => navClick(e, s)}>
-                <span class="nav-icon" aria-hidden="true">{ICONS[s]}</span>{t('nav.' + s)}
+                <span class="nav-icon" aria-hidden="true">{SectionIcons[s]?.()}</span>{t('nav.' + s)}
               </a>
             </li>
           ))}

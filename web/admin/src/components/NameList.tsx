@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { DownIcon, EditIcon, TrashIcon, UpIcon } from './icons';
 import type { Category } from '../api/types';
 import { t } from '../i18n';
 import { errorText } from '../lib/errors';
@@ -49,13 +50,13 @@ export function NameList({ items, label, rename, move, remove, selected, onSelec
               ) : <span class="name-main"><span class="name-text">{c.name}</span>{note && <span class="count">{note(c)}</span>}</span>}
               <span class="row-tools">
                 <button type="button" class="icon-btn" disabled={moving || i === 0} onClick={() => doMove(c, -1)}
-                  aria-label={t('list.up', { name: c.name })} title={t('list.upShort')}>↑</button>
+                  aria-label={t('list.up', { name: c.name })} title={t('list.upShort')}><UpIcon /></button>
                 <button type="button" class="icon-btn" disabled={moving || i === list.length - 1} onClick={() => doMove(c, 1)}
-                  aria-label={t('list.down', { name: c.name })} title={t('list.downShort')}>↓</button>
+                  aria-label={t('list.down', { name: c.name })} title={t('list.downShort')}><DownIcon /></button>
                 <button type="button" class="icon-btn" onClick={() => setEditing(c.id)} aria-label={t('list.rename', { name: c.name })}
-                  title={t('list.renameShort')} data-testid="rename">✎</button>
+                  title={t('list.renameShort')} data-testid="rename"><EditIcon /></button>
                 <button type="button" class="icon-btn icon-danger" onClick={() => remove(c)} aria-label={t('list.delete', { name: c.name })}
-                  title={t('common.delete')} data-testid="delete">🗑</button>
+                  title={t('common.delete')} data-testid="delete"><TrashIcon /></button>
               </span>
             </>
           )}

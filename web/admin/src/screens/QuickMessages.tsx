@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { DownIcon, EditIcon, TrashIcon, UpIcon } from '../components/icons';
 import { api } from '../api/client';
 import type { Category, QuickMessage } from '../api/types';
 import { AddForm, NameList } from '../components/NameList';
@@ -155,10 +156,10 @@ function MessageRow({ m, first, last, save, move, remove }: {
         <span class="msg-text">{m.text}</span>
       </div>
       <span class="row-tools">
-        <button type="button" class="icon-btn" disabled={moving || first} onClick={() => doMove(-1)} aria-label={t('list.up', { name: m.title || m.text.slice(0, 30) })} title={t('list.upShort')}>↑</button>
-        <button type="button" class="icon-btn" disabled={moving || last} onClick={() => doMove(1)} aria-label={t('list.down', { name: m.title || m.text.slice(0, 30) })} title={t('list.downShort')}>↓</button>
-        <button type="button" class="icon-btn" onClick={() => setEditing(true)} aria-label={t('common.edit')} title={t('common.edit')}>✎</button>
-        <button type="button" class="icon-btn icon-danger" onClick={remove} aria-label={t('common.delete')} title={t('common.delete')}>🗑</button>
+        <button type="button" class="icon-btn" disabled={moving || first} onClick={() => doMove(-1)} aria-label={t('list.up', { name: m.title || m.text.slice(0, 30) })} title={t('list.upShort')}><UpIcon /></button>
+        <button type="button" class="icon-btn" disabled={moving || last} onClick={() => doMove(1)} aria-label={t('list.down', { name: m.title || m.text.slice(0, 30) })} title={t('list.downShort')}><DownIcon /></button>
+        <button type="button" class="icon-btn" onClick={() => setEditing(true)} aria-label={t('common.edit')} title={t('common.edit')}><EditIcon /></button>
+        <button type="button" class="icon-btn icon-danger" onClick={remove} aria-label={t('common.delete')} title={t('common.delete')}><TrashIcon /></button>
       </span>
     </li>
   );
