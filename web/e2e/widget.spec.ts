@@ -110,10 +110,11 @@ test('a visitor on another site writes, the operator answers, history survives a
   await expect(chat.getByText('Здравствуйте, где мой заказ?')).toHaveCount(1);
   await expect(chat.getByText('Вам отвечает Анна Тестова')).toBeVisible();
 
-  // The visitor closes the conversation; the operator sees the system line.
+  // The visitor closes the conversation and reads their own line; the operator gets the
+  // system line «Посетитель закрыл обращение» (checked in the history below).
   await chat.getByRole('button', { name: 'Завершить чат' }).click();
   await chat.getByRole('alertdialog').getByRole('button', { name: 'Завершить' }).click();
-  await expect(chat.getByText('Посетитель закрыл обращение')).toBeVisible();
+  await expect(chat.getByText('Вы завершили чат')).toBeVisible();
   await expect(chat.getByText(/Чат завершён/)).toBeVisible();
   await page.screenshot({ animations: 'disabled', path: shot('closed') });
   const after = await api('GET', `/api/v1/conversations/${conv.id}`, undefined, op.token);
