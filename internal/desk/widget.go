@@ -390,3 +390,10 @@ func nonEmpty(ss ...string) []string {
 	}
 	return out
 }
+
+// Available reports whether the account's widgets offer the chat: some operator of the
+// account is online (any status but offline). Otherwise they show the offline form. The
+// widgets also learn every change at once from the availability event (emitAvailability).
+func (d *Desk) Available(ctx context.Context, account livedesk.ID) (bool, error) {
+	return d.store.AnyOperatorOnline(ctx, account)
+}

@@ -79,7 +79,7 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	online, err := s.store.AnyOperatorOnline(r.Context(), cp.AccountID)
+	online, err := s.desk.Available(r.Context(), cp.AccountID)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
-	online, err := s.store.AnyOperatorOnline(r.Context(), cp.AccountID)
+	online, err := s.desk.Available(r.Context(), cp.AccountID)
 	if err != nil {
 		return err
 	}

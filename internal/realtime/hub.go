@@ -46,8 +46,11 @@ type Hub struct {
 	mu        sync.RWMutex
 	operators map[livedesk.ID]map[*conn]struct{} // by account
 	visitors  map[livedesk.ID]map[*conn]struct{} // by visitor
-	online    map[livedesk.ID]int                // operator id → live connections
-	revoked   map[string]time.Time               // operator or session key → when revoked
+	// visitorsOf holds the same visitor connections by account, for the events every
+	// visitor of an account receives (availability).
+	visitorsOf map[livedesk.ID]map[*conn]struct{}
+	online     map[livedesk.ID]int  // operator id → live connections
+	revoked    map[string]time.Time // operator or session key → when revoked
 
 	// Metrics are exported counters.
 	Metrics Metrics
@@ -74,7 +77,7 @@ func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
 	}
 	return &Hub{opts: opts, store: st, log: log,
 		operators: map[livedesk.ID]map[*conn]struct{}{}, visitors: map[livedesk.ID]map[*conn]struct{}{},
-		online: map[livedesk.ID]int{}}
+		visitorsOf: map[livedesk.ID]map[*conn]struct{}{}, online: map[livedesk.ID]int{}}
 }
 
 // Frame is what the server sends on a WebSocket.
@@ -113,19 +116,14 @@ func (h *Hub) Publish(events []*livedesk.Event) {
 			}
 		}
 		if e.AllVisitors && e.VisitorPayload != nil {
-			// Rare (an account's first operator came online, or its last went away): a walk
-			// over the visitor sockets is cheaper than an index kept for it.
+			// Every visitor socket of the account (an account's first operator came online,
+			// or its last went away), and no other account's.
 			var vFrame []byte
-			for _, set := range h.visitors {
-				for c := range set {
-					if c.accountID != e.AccountID {
-						break // one visitor's sockets share their account
-					}
-					if vFrame == nil {
-						vFrame = visitorFrame(e)
-					}
-					c.deliver(e.ID, vFrame)
+			for c := range h.visitorsOf[e.AccountID] {
+				if vFrame == nil {
+					vFrame = visitorFrame(e)
 				}
+				c.deliver(e.ID, vFrame)
 			}
 		}
 		if e.VisitorPayload != nil && e.VisitorID != 0 {
@@ -196,6 +194,12 @@ func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 			h.visitors[c.visitorID] = set
 		}
 		set[c] = struct{}{}
+		of := h.visitorsOf[c.accountID]
+		if of == nil {
+			of = map[*conn]struct{}{}
+			h.visitorsOf[c.accountID] = of
+		}
+		of[c] = struct{}{}
 	} else {
 		set := h.operators[c.accountID]
 		if set == nil {
@@ -241,6 +245,12 @@ func (h *Hub) remove(c *conn) {
 			delete(set, c)
 			if len(set) == 0 {
 				delete(h.visitors, c.visitorID)
+			}
+		}
+		if of := h.visitorsOf[c.accountID]; of != nil {
+			delete(of, c)
+			if len(of) == 0 {
+				delete(h.visitorsOf, c.accountID)
 			}
 		}
 	} else {
