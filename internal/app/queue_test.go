@@ -93,3 +93,96 @@ func TestAssignQueued(t *testing.T) {
 		t.Errorf("another account's operator: %d", r.Status)
 	}
 }
+
+// TestAssignQueuedRules: the caller's own status and limit count when they take a
+// conversation for themselves, an offline receiver is refused, and one conversation given to
+// two operators at once goes to exactly one of them.
+func TestAssignQueuedRules(t *testing.T) {
+	env := testkit.Start(t)
+	a := env.NewAccount()
+	_, key := a.ContactPoint("webchat")
+	sup := a.Operator("Сева", "supervisor", 1, "pause")
+	off := a.Operator("Олег", "operator", 3, "") // never chose a status: offline
+	o1 := a.Operator("Оля", "operator", 3, "pause")
+	o2 := a.Operator("Яна", "operator", 3, "pause")
+	var queued []string
+	for i := range 4 {
+		queued = append(queued, env.Visitor(key, fmt.Sprint("Гость ", i)).Say("ждём").ConversationID)
+	}
+	take := func(c *testkit.Client, conv string, body map[string]any) testkit.Response {
+		return c.Do("POST", "/api/v1/conversations/"+conv+"/assign", body)
+	}
+	if r := take(sup, queued[0], map[string]any{"operator_id": off.ID}); r.Status != 409 || r.Code() != "target_unavailable" {
+		t.Errorf("to an offline operator: %d %s", r.Status, r.Body)
+	}
+	if r := take(sup, queued[0], nil); r.Status != 200 {
+		t.Fatalf("the supervisor takes one: %d %s", r.Status, r.Body)
+	}
+	if r := take(sup, queued[1], nil); r.Status != 409 || r.Code() != "limit_reached" {
+		t.Errorf("the supervisor over their own limit of 1: %d %s", r.Status, r.Body)
+	}
+	sup.SetStatus("away")
+	if r := take(sup, queued[1], map[string]any{"operator_id": o1.ID}); r.Status != 200 {
+		t.Errorf("an away supervisor may still assign to others: %d %s", r.Status, r.Body)
+	}
+	sup.SetStatus("offline")
+	if r := take(sup, queued[2], map[string]any{"operator_id": o1.ID}); r.Status != 403 || r.Code() != "operator_offline" {
+		t.Errorf("an offline supervisor: %d %s", r.Status, r.Body)
+	}
+	sup.SetStatus("pause")
+
+	// The same conversation to Оля and Яна at once: one gets it, the other hears conflict.
+	var wg sync.WaitGroup
+	results := make([]testkit.Response, 2)
+	for i, to := range []*testkit.Client{o1, o2} {
+		wg.Go(func() { results[i] = take(sup, queued[3], map[string]any{"operator_id": to.ID}) })
+	}
+	wg.Wait()
+	won, lost := 0, 0
+	for _, r := range results {
+		switch {
+		case r.Status == 200:
+			won++
+		case r.Status == 409 && r.Code() == "conflict":
+			lost++
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Fatalf("one conversation to two operators at once: %d %s / %d %s", results[0].Status, results[0].Body, results[1].Status, results[1].Body)
+	}
+	open := 0
+	for _, c := range []*testkit.Client{o1, o2} {
+		var me struct {
+			OpenCount int `json:"open_count"`
+		}
+		c.Must("GET", "/api/v1/me", nil, &me)
+		open += me.OpenCount
+	}
+	if open != 2 { // Оля's from queued[1] and the one won now
+		t.Errorf("open conversations of Оля and Яна together: %d, want 2", open)
+	}
+}
+
+// TestOfflineSettings: an offline operator changes no setting, spell check included (the
+// seed: offline «не может совершать никакие настройки»).
+func TestOfflineSettings(t *testing.T) {
+	env := testkit.Start(t)
+	a := env.NewAccount()
+	op := a.Operator("Оля", "operator", 3, "available")
+	op.Must("PATCH", "/api/v1/me/settings", map[string]any{"spellcheck": false}, nil)
+	op.SetStatus("offline")
+	for _, body := range []map[string]any{{"spellcheck": true}, {"autocomplete_quick_messages": false}, {"language": "en"}} {
+		if r := op.Do("PATCH", "/api/v1/me/settings", body); r.Status != 403 || r.Code() != "operator_offline" {
+			t.Errorf("offline %v: %d %s, want 403 operator_offline", body, r.Status, r.Body)
+		}
+	}
+	var me struct {
+		Settings struct {
+			Spellcheck *bool `json:"spellcheck"`
+		} `json:"settings"`
+	}
+	op.Must("GET", "/api/v1/me", nil, &me)
+	if me.Settings.Spellcheck == nil || *me.Settings.Spellcheck {
+		t.Errorf("spell check after the refused change: %v, want still off", me.Settings.Spellcheck)
+	}
+}

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Attachment, Conversation, ID, Message } from '../api/types';
-import type { Controller } from '../controller';
+import { type Controller, errorText } from '../controller';
 import { getLang, t } from '../i18n';
 import { fullTime, guestNumber } from '../lib/format';
-import { can } from '../lib/status';
+import { assignBlock, can } from '../lib/status';
 import { type Draft, emptyDraft } from '../state/drafts';
 import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
@@ -86,6 +86,9 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
   const blocks = actionBlocks(c, me);
   const name = c.visitor.name ? c.visitor.display_name : t('list.guestN', { n: String(guestNumber(c.visitor.id)) });
   const pt = c.pending_transfer;
+  // «Взять себе» follows the server's rule for the receiver: available or pause, below the limit.
+  const selfBlock = assignBlock(me);
+  const takeBlock = (can.reply(me.status) ? null : 'chat.offlineDisabled') ?? (selfBlock === 'transfer.block.limit' ? 'queue.myLimit' : selfBlock ? 'queue.selfStatus' : null);
   const assignee = c.assignee_id && c.assignee_id !== me.id ? operators[c.assignee_id]?.name : null;
   const Channel = c.channel === 'email' ? IconMail : IconChat;
   const closed = c.state === 'closed';
@@ -110,11 +113,11 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
         </div>
         {c.state === 'queued' && isStaff(me) ? (
         <div class="chat-actions">
-          <button class="btn" disabled={!can.reply(me.status)} onClick={() => onTransfer(id)} data-testid="assign-button">
+          <button class="btn" disabled={!can.reply(me.status)} title={can.reply(me.status) ? undefined : t('chat.offlineDisabled')}
+            onClick={() => onTransfer(id)} data-testid="assign-button">
             <IconTransfer size={18} />{t('queue.assign')}</button>
-          <button class="btn btn-primary" disabled={!can.reply(me.status) || me.open_count >= me.limit} data-testid="take-button"
-            title={me.open_count >= me.limit ? t('queue.myLimit') : undefined}
-            onClick={() => { void ctl.assignQueued(id).catch((err) => ctl.dispatch({ type: 'notice', tone: 'error', key: 'queue.refused', params: { why: err instanceof Error ? err.message : String(err) } })); }}>
+          <button class="btn btn-primary" disabled={!!takeBlock} data-testid="take-button" title={takeBlock ? t(takeBlock) : undefined}
+            onClick={() => { void ctl.assignQueued(id).catch((err) => ctl.dispatch({ type: 'notice', tone: 'error', key: 'queue.refused', params: { why: errorText(err) } })); }}>
             <IconCheck size={18} />{t('queue.take')}</button>
         </div>
         ) : (

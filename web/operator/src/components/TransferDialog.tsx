@@ -3,7 +3,7 @@ import type { ID, OperatorBrief } from '../api/types';
 import { type Controller, errorText } from '../controller';
 import { t } from '../i18n';
 import { initials } from '../lib/format';
-import { STATUSES, STATUS_COLOR, transferBlock } from '../lib/status';
+import { STATUSES, STATUS_COLOR, assignBlock, transferBlock } from '../lib/status';
 import type { AppState } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Modal } from './Modal';
@@ -30,13 +30,14 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
   useEffect(() => { if (!c) onDone(); }, [c]);
   if (!c) return null;
 
-  const rank = (o: OperatorBrief) => (transferBlock(c.channel, o) ? 10 : 0) + STATUSES.indexOf(o.status);
   const assigning = c.state === 'queued';
+  const blockOf = (o: OperatorBrief) => (assigning ? assignBlock(o) : transferBlock(c.channel, o));
+  const rank = (o: OperatorBrief) => (blockOf(o) ? 10 : 0) + STATUSES.indexOf(o.status);
   const list = Object.values(operators)
     .filter((o) => (assigning || o.id !== me.id) && o.id !== c.assignee_id)
     .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   const chosen = to ? operators[to] : null;
-  const chosenBlock = chosen ? transferBlock(c.channel, chosen) : null;
+  const chosenBlock = chosen ? blockOf(chosen) : null;
 
   async function submit(e?: Event) {
     e?.preventDefault();
@@ -61,11 +62,11 @@ export function TransferDialog({ ctl, id, onDone }: { ctl: Controller; id: ID; o
         <button class="btn btn-primary" disabled={!to || !!chosenBlock || busy} onClick={submit} data-testid="transfer-submit">{t(assigning ? 'queue.assign' : 'transfer.submit')}</button>
       </>}>
       <form onSubmit={submit}>
-        <fieldset class="pick-list" role="radiogroup" aria-label={t('transfer.pick')}>
-          <legend>{t('transfer.pick')}</legend>
+        <fieldset class="pick-list" role="radiogroup" aria-label={t(assigning ? 'queue.pick' : 'transfer.pick')}>
+          <legend>{t(assigning ? 'queue.pick' : 'transfer.pick')}</legend>
           {list.length === 0 && <p class="muted">{t('transfer.none')}</p>}
           {list.map((o) => {
-            const block = transferBlock(c.channel, o);
+            const block = blockOf(o);
             const pct = Math.min(100, Math.round((o.open_count / Math.max(1, o.limit)) * 100));
             return (
               <label class={'pick' + (block ? ' disabled' : '') + (to === o.id ? ' chosen' : '')} title={block ? t(block) : undefined}

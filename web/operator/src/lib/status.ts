@@ -19,3 +19,13 @@ export function transferBlock(channel: Channel, target: OperatorBrief): string |
   if (target.open_count >= target.limit) return 'transfer.block.limit';
   return null;
 }
+
+/**
+ * Why an operator cannot be given a queued conversation now (a supervisor's «Назначить»), or
+ * null. Mirrors desk.AssignQueued: available or on pause, whatever the channel; below the limit.
+ */
+export function assignBlock(target: Pick<OperatorBrief, 'status' | 'open_count' | 'limit'>): string | null {
+  if (!can.acceptTransfer(target.status)) return 'queue.block.notOnline';
+  if (target.open_count >= target.limit) return 'transfer.block.limit';
+  return null;
+}
