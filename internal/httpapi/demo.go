@@ -29,15 +29,23 @@ func (s *Server) demoPage(w http.ResponseWriter, r *http.Request, c *call) error
 	nonce := auth.RandomKey(16)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; "+
-		"style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:")
+	w.Header().Set("Content-Security-Policy", demoCSP(nonce))
 	return demoTemplate.Execute(w, map[string]any{"Key": key, "Nonce": nonce, "Demo": key == demoWidgetKey, "Name": cp.Name})
+}
+
+// demoCSP is the demo page's Content-Security-Policy: what docs/widget.md tells a customer's
+// site to allow for the widget, where the livedesk host is the page's own origin ('self',
+// which covers ws: and wss: of the same host too), plus the nonce of the page's own inline
+// style and script. No 'unsafe-inline', no blob: or data: pictures.
+func demoCSP(nonce string) string {
+	return "default-src 'none'; script-src 'self' 'nonce-" + nonce + "'; style-src 'nonce-" + nonce + "'; " +
+		"connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 }
 
 var demoTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Чайная лавка «Самовар» — демо livedesk</title>
-<style>
+<style nonce="{{.Nonce}}">
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.55 Georgia,"Times New Roman",serif;color:#3b2a1a;background:#fbf6ee}
 header{background:#3b2a1a;color:#fbf6ee;padding:1.1rem 2rem;display:flex;align-items:center;justify-content:space-between;gap:1rem;flex-wrap:wrap}

@@ -153,6 +153,30 @@ describe('reconnect and resume', () => {
     chat.stop();
   });
 
+  it('learns availability from the pushed event, and asks again after a resume (the event is not replayed)', async () => {
+    const { srv, chat } = setup({ token: 'tok-15' });
+    await chat.start();
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '100' });
+    await flush();
+    expect(chat.state.online).toBe(true);
+    lastSocket().frame({ type: 'availability', cursor: '101', data: { online: false } });
+    expect(chat.state.online).toBe(false);
+    lastSocket().frame({ type: 'availability', cursor: '102', data: { online: true } });
+    expect(chat.state.online).toBe(true);
+
+    // The last operator leaves while the socket is down: the resumed socket replays nothing
+    // about it, so the widget reads the config again.
+    srv.on('GET', '/api/v1/widget/k1/config', () => ({ status: 200, json: { contact_point: contactPoint, online: false } }));
+    lastSocket().drop();
+    await vi.advanceTimersByTimeAsync(backoff(0, () => 0.5));
+    lastSocket().open();
+    lastSocket().frame({ type: 'ready', cursor: '110' });
+    await flush();
+    expect(chat.state.online).toBe(false);
+    chat.stop();
+  });
+
   it('backs off more after each failed attempt, up to 30 seconds', async () => {
     const { chat } = setup({ token: 'tok-15' });
     await chat.start();

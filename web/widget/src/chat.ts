@@ -456,6 +456,10 @@ export class Chat {
           this.needsHistory = false;
           void this.loadHistory(false);
           void this.refreshSession();
+        } else {
+          // Resumed: the replay brought the missed messages, but availability events are
+          // live only, so ask whether anyone is online now.
+          void this.refreshConfig(true);
         }
         this.setLive(true);
         if (this.outbox.length) void this.flush();
@@ -619,7 +623,7 @@ export class Chat {
     return (await this.api.stickerPacks()).items;
   }
 
-  /** A picture of the API (sticker, preview) as a blob URL fetched with the visitor's token. */
+  /** A picture of the API (sticker, preview) as a URL of the livedesk host with the visitor's token. */
   image = (path: string): Promise<string> => this.api.image(path);
 
   /** The inline URL of one of the visitor's files (a picture's preview). */

@@ -31,20 +31,25 @@ function gatedServer() {
     if (!waiting.has(name)) waiting.set(name, new Promise<void>((res) => gates.set(name, res)));
     return waiting.get(name)!;
   };
+  const sessionBodies: any[] = [];
+  let name = ''; // the visitor's stored name
   const answer = (json: unknown) => ({ ok: true, status: 200, statusText: '', text: async () => JSON.stringify(json) }) as unknown as Response;
   const fetch = async (input: string, init?: RequestInit) => {
     const path = new URL(input).pathname;
     if (path.endsWith('/config')) { await gate('config'); return answer({ contact_point: contactPoint, online: true }); }
     if (path.endsWith('/session') && init?.method === 'POST') {
+      const body = JSON.parse(String(init.body ?? '{}'));
+      sessionBodies.push(body);
+      if (body.name) name = body.name;
       await gate('session');
       return answer({ visitor_token: 'tok-2', visitor_key: 'key-2', token_expires_at: new Date(Date.now() + 3600_000).toISOString(),
-        visitor: { id: '15', name: '', display_name: 'Гость' }, contact_point: contactPoint, online: true });
+        visitor: { id: '15', name, display_name: name || 'Гость' }, contact_point: contactPoint, online: true });
     }
     if (path.endsWith('/messages')) return answer({ items: [], next_cursor: null });
     throw new Error('unexpected ' + path);
   };
   const release = (name: string) => { gate(name); gates.get(name)!(); };
-  return { fetch, release };
+  return { fetch, release, sessionBodies };
 }
 
 const settle = () => new Promise((res) => setTimeout(res, 5)); // microtasks, then effects after "paint"
@@ -56,7 +61,11 @@ function permutations<T>(xs: T[]): T[][] {
 
 type Step = 'render' | 'config' | 'session' | 'socket';
 
-async function startUp(order: Step[], returning: boolean, early: 'open' | 'identify' | null) {
+/** What the page saw once every answer was in. */
+interface Outcome { launcher: boolean; window: boolean; visitorName: string; sessionNames: string[] }
+
+async function startUp(order: Step[], returning: boolean, early: 'open' | 'identify' | null): Promise<Outcome> {
+  Socket.last = null;
   const srv = gatedServer();
   const storage = new Map<string, string>();
   if (returning) storage.set('livedesk:k1:token', 'tok-1');
@@ -73,7 +82,7 @@ async function startUp(order: Step[], returning: boolean, early: 'open' | 'ident
   for (const step of order) {
     if (step === 'render') render(h(App, { chat, t: texts('ru'), lang: 'ru' }), mount);
     else if (step === 'socket') {
-      const s = Socket.last;
+      const s = Socket.last as Socket | null; // set by the chat meanwhile
       if (s) { s.readyState = 1; s.onopen?.({}); s.onmessage?.({ data: JSON.stringify({ type: 'ready', cursor: '1' }) }); }
     } else srv.release(step);
     // Between steps: only microtasks (no "paint"), so an effect scheduled by the render has
@@ -84,11 +93,16 @@ async function startUp(order: Step[], returning: boolean, early: 'open' | 'ident
   srv.release('session');
   await started;
   await settle();
-  const launcher = mount.querySelector('.ld-launcher');
+  const out: Outcome = {
+    launcher: !!mount.querySelector('.ld-launcher'),
+    window: !!mount.querySelector('.ld-window'),
+    visitorName: chat.state.visitor?.name ?? '',
+    sessionNames: srv.sessionBodies.map((b) => b.name ?? ''),
+  };
   render(null, mount);
   mount.remove();
   chat.stop();
-  return launcher;
+  return out;
 }
 
 afterEach(() => { Socket.last = null; });
@@ -98,11 +112,20 @@ describe('start-up', () => {
   for (const returning of [false, true]) {
     for (const early of [null, 'open', 'identify'] as const) {
       it(`shows the launcher in all ${orders.length} orders (${returning ? 'returning' : 'new'} visitor, ${early ?? 'no'} call before ready)`, async () => {
-        const missing: string[] = [];
+        const wrong: string[] = [];
         for (const order of orders) {
-          if (!(await startUp(order, returning, early))) missing.push(order.join(' → '));
+          const o = await startUp(order, returning, early);
+          const problems = [
+            !o.launcher && 'no launcher',
+            early === 'open' && !o.window && 'open() before ready was lost',
+            early !== 'open' && o.window && 'the window opened by itself',
+            early === 'identify' && o.visitorName !== 'Анна' && 'identify() before ready was lost',
+            // A returning visitor's session carries the name given before it started.
+            early === 'identify' && returning && !o.sessionNames.includes('Анна') && 'the session did not carry the name',
+          ].filter(Boolean);
+          if (problems.length) wrong.push(order.join(' → ') + ': ' + problems.join(', '));
         }
-        expect(missing).toEqual([]);
+        expect(wrong).toEqual([]);
       });
     }
   }
