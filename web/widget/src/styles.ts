@@ -47,7 +47,7 @@ button{cursor:pointer}
 .ld-meta{display:flex;gap:6px;align-items:center;font-size:11.5px;color:#6b7280;margin:3px 6px 0}
 .ld-d-failed .ld-delivery{color:#b91c1c;font-weight:600}
 .ld-retry{border:0;background:none;color:var(--ld-accent);font-weight:600;font-size:12px;padding:0;text-decoration:underline}
-.ld-quote{margin:0 0 3px;padding:5px 10px;border-left:3px solid var(--ld-accent);border-radius:4px;background:#f3f4f6;color:#4b5563;font-size:12.5px;max-width:100%;display:flex;flex-direction:column;gap:1px}
+.ld-quote{margin:0 0 3px;padding:5px 10px;border:1px solid #e5e7eb;border-left:3px solid var(--ld-accent);border-radius:10px 10px 10px 4px;background:#fff;color:#4b5563;font-size:12.5px;max-width:100%;display:flex;flex-direction:column;gap:1px}
 .ld-quote-author{font-weight:600;color:#374151}
 .ld-quote-text{white-space:pre-wrap;overflow:hidden;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow-wrap:anywhere}
 .ld-system{align-self:center;margin:10px 0 4px;padding:4px 12px;border-radius:999px;background:#e8eaee;color:#4b5563;font-size:12px;text-align:center;max-width:90%}
