@@ -86,12 +86,14 @@ func FuzzMailHeaders(f *testing.F) {
 		if err != nil && e == nil {
 			return // not a header block: taken as raw text, see FuzzParseMail
 		}
-		var p parser
+		p := parser{res: &Parsed{}}
 		p.headers(mail.Header{Header: e.Header})
-		if !utf8.ValidString(p.out.Subject) || utf8.RuneCountInString(p.out.Subject) > 300 ||
-			!utf8.ValidString(p.out.FromName) || utf8.RuneCountInString(p.out.FromName) > 200 || p.out.FromAddress == "" {
-			t.Fatalf("headers read as %+v", p.out)
+		m := p.res.Mail
+		if !utf8.ValidString(m.Subject) || utf8.RuneCountInString(m.Subject) > 300 ||
+			!utf8.ValidString(m.FromName) || utf8.RuneCountInString(m.FromName) > 200 || m.FromAddress == "" {
+			t.Fatalf("headers read as %+v", m)
 		}
+		_ = NoAutoReplyReason(e.Header)
 	})
 }
 
