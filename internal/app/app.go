@@ -112,7 +112,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Files = attachment.NewFiles(disk, st.ContentInUse, log)
-	a.Hub = realtime.NewHub(st, log, realtime.Options{SendQueue: cfg.SendQueue})
+	a.Hub = realtime.NewHub(a.Desk, log, realtime.Options{SendQueue: cfg.SendQueue})
 	st.SetPublisher(a.Hub.Publish)
 	a.Presence = a.Desk.NewPresence(a.Hub, cfg.StatusGrace, log)
 	a.Hub.OnLastDisconnect = a.Presence.Disconnected
@@ -160,7 +160,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 
 func visitorSecret(st *store.Store) (string, error) {
 	var secret string
-	err := st.Write(context.Background(), func(tx *store.Tx) error {
+	err := st.Write(context.Background(), func(tx livedesk.Tx) error {
 		var err error
 		secret, err = tx.SetMetaIfAbsent("visitor_token_secret", auth.RandomKey(32))
 		return err
@@ -237,7 +237,7 @@ func (a *App) startMail() error {
 			return fmt.Errorf("listen %s: %w", a.cfg.SMTPListen, err)
 		}
 		a.mailLn = ln
-		a.Mail = email.NewInbound(a.Desk, a.Store, a.Files, email.InboundOptions{Domain: a.cfg.SMTPDomain,
+		a.Mail = email.NewInbound(a.Desk, a.Files, email.InboundOptions{Domain: a.cfg.SMTPDomain,
 			SpoolDir: filepath.Join(a.cfg.Data, "files", "tmp"), // emptied at start (attachment.NewDisk)
 			Limits: email.Limits{MaxSessions: a.cfg.SMTPMaxSessions, PerAddress: a.cfg.SMTPSessionsPerAddress,
 				PerPrefix: a.cfg.SMTPSessionsPerNetwork, IdleTimeout: a.cfg.SMTPIdleTimeout, SessionTimeout: a.cfg.SMTPSessionTimeout,
@@ -260,7 +260,7 @@ func (a *App) startMail() error {
 		from = "noreply@" + a.cfg.SMTPDomain
 	}
 	a.Sender = email.NewSender(email.RelayConfig{Addr: a.cfg.SMTPRelay, User: a.cfg.SMTPRelayUser,
-		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain, From: from}, a.Store, a.Desk, a.Files, a.log)
+		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain, From: from}, a.Desk, a.Files, a.log)
 	a.Desk.OnMailQueued(a.Sender.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	a.wg.Add(2)

@@ -7,7 +7,6 @@ import (
 
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Demo credentials printed by `livedesk serve --demo`.
@@ -22,11 +21,11 @@ const (
 // limits, a webchat contact point, a mailbox and conversation categories. It prints how to
 // log in; smtp is the SMTP listener's address ("" when there is none).
 func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen, smtp string) error {
-	ids, err := d.Store().AccountIDs(ctx)
+	seeded, err := d.HasAccounts(ctx)
 	if err != nil {
 		return err
 	}
-	if len(ids) == 0 {
+	if !seeded {
 		acct, _, err := d.CreateAccount(ctx, "Демо-компания", desk.NewOperator{Name: "Администратор", Email: DemoAdminEmail, Password: DemoPassword}, cost)
 		if err != nil {
 			return err
@@ -48,11 +47,8 @@ func SeedDemo(ctx context.Context, d *desk.Desk, cost int, out io.Writer, listen
 		if err := seedDemoQuickMessages(ctx, d, acct.ID); err != nil {
 			return err
 		}
-		err = d.Store().Write(ctx, func(tx *store.Tx) error {
-			return tx.CreateContactPoint(&livedesk.ContactPoint{AccountID: acct.ID, Name: "Сайт demo.livedesk", Channel: livedesk.ChannelWebchat, Key: DemoWidgetKey,
-				Settings: []byte(`{"color":"#8a4b12","title":"Чайная лавка «Самовар»","greeting":"Здравствуйте! Поможем выбрать чай и ответим про доставку.","ask_email":true}`)})
-		})
-		if err != nil {
+		if _, err := d.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт demo.livedesk", Channel: livedesk.ChannelWebchat, Key: DemoWidgetKey,
+			Settings: []byte(`{"color":"#8a4b12","title":"Чайная лавка «Самовар»","greeting":"Здравствуйте! Поможем выбрать чай и ответим про доставку.","ask_email":true}`)}); err != nil {
 			return err
 		}
 		if _, err := d.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Почта поддержки", Channel: livedesk.ChannelEmail,

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"livedesk/internal/config"
-	"livedesk/internal/store"
+	"livedesk/internal/livedesk"
 	"livedesk/internal/testkit"
 )
 
@@ -298,7 +298,7 @@ func TestResumeResync(t *testing.T) {
 		v.Say("сообщение " + strconv.Itoa(i))
 		op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "ответ"}, nil)
 	}
-	err := env.App.Store.Write(context.Background(), func(tx *store.Tx) error {
+	err := env.App.Store.Write(context.Background(), func(tx livedesk.Tx) error {
 		_, err := tx.PruneEvents(math.MaxInt64, 1, 1<<30)
 		return err
 	})

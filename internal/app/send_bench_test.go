@@ -24,7 +24,7 @@ func BenchmarkVisitorMessage(b *testing.B) {
 			_, key := acct.ContactPoint("webchat")
 			d := env.App.Desk
 			ctx := context.Background()
-			cp, err := d.Store().ContactPointByKey(ctx, key)
+			cp, err := d.WebchatPoint(ctx, key)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -9,7 +9,6 @@ import (
 
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // checkName validates a required short name.
@@ -77,7 +76,7 @@ func (d *Desk) CreateAccount(ctx context.Context, name string, admin NewOperator
 		return nil, nil, err
 	}
 	var acct *livedesk.Account
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		acct, err = tx.CreateAccount(name, livedesk.DefaultSettings())
 		if err != nil {
 			return err
@@ -101,7 +100,7 @@ func (d *Desk) CreateOperator(ctx context.Context, account livedesk.ID, in NewOp
 	if err != nil {
 		return nil, err
 	}
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.CreateOperator(op); err != nil {
 			return err
 		}
@@ -120,14 +119,26 @@ type OperatorPatch struct {
 	Deactivated *bool `json:"deactivated"`
 }
 
-// UpdateOperator changes name, role or limit; a raised limit drains the queue at once.
-func (d *Desk) UpdateOperator(ctx context.Context, account, id livedesk.ID, p OperatorPatch) (*livedesk.Operator, error) {
+// UpdateOperator changes an operator of the admin's account: name, role, limit or
+// deactivation; a raised limit drains the queue at once. Admins cannot take the admin role
+// from themselves nor deactivate themselves (the account would be left without its admin).
+// A role change or a deactivation closes the operator's connections: they were authorised
+// with the old rights.
+func (d *Desk) UpdateOperator(ctx context.Context, admin *livedesk.Operator, id livedesk.ID, p OperatorPatch) (*livedesk.Operator, error) {
+	if id == admin.ID && p.Role != nil && *p.Role != livedesk.RoleAdmin {
+		return nil, livedesk.Errorf(livedesk.CodeConflict, "you cannot take the admin role from yourself")
+	}
+	if id == admin.ID && p.Deactivated != nil && *p.Deactivated {
+		return nil, livedesk.Errorf(livedesk.CodeConflict, "you cannot deactivate yourself")
+	}
+	account := admin.AccountID
 	var out *livedesk.Operator
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := tx.Operator(account, id)
 		if err != nil {
 			return err
 		}
+		before := *op
 		if p.Name != nil {
 			if op.Name, err = checkName("name", *p.Name, 100); err != nil {
 				return err
@@ -167,6 +178,16 @@ func (d *Desk) UpdateOperator(ctx context.Context, account, id livedesk.ID, p Op
 		if err := emitOperator(tx, account, id); err != nil {
 			return err
 		}
+		switch {
+		case op.Deactivated && !before.Deactivated:
+			// Their sessions are gone: the reconnect is refused.
+			err = emitRevoked(tx, account, livedesk.AccessRevoked{OperatorID: id, Reason: "your operator account was deactivated"})
+		case op.Role != before.Role:
+			err = emitRevoked(tx, account, livedesk.AccessRevoked{OperatorID: id, Reason: "your role changed: connect again"})
+		}
+		if err != nil {
+			return err
+		}
 		out = op
 		return drain(tx, account)
 	})
@@ -178,9 +199,11 @@ type NewContactPoint struct {
 	Name     string           `json:"name"`
 	Channel  livedesk.Channel `json:"channel"`
 	Settings json.RawMessage  `json:"settings"`
+	// Key is a fixed widget key (the demo's); empty, as from the API, takes a fresh random one.
+	Key string `json:"-"`
 }
 
-// CreateContactPoint adds a contact point with a fresh random key.
+// CreateContactPoint adds a contact point with its key (a fresh random one unless in.Key).
 func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in NewContactPoint) (*livedesk.ContactPoint, error) {
 	name, err := checkName("name", in.Name, 200)
 	if err != nil {
@@ -198,9 +221,12 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 			return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "settings must be a JSON object")
 		}
 	}
-	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: auth.RandomKey(16), Settings: in.Settings}
+	if in.Key == "" {
+		in.Key = auth.RandomKey(16)
+	}
+	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: in.Key, Settings: in.Settings}
 	confirm := false
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.CreateContactPoint(cp); err != nil {
 			return err
 		}
@@ -238,7 +264,7 @@ func (d *Desk) CreateCategory(ctx context.Context, account livedesk.ID, c livede
 		return nil, err
 	}
 	c.Name = name
-	err = d.store.Write(ctx, func(tx *store.Tx) error { return tx.CreateCategory(account, &c) })
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.CreateCategory(account, &c) })
 	return &c, err
 }
 
@@ -263,7 +289,7 @@ func (d *Desk) UpdateCategory(ctx context.Context, account, id livedesk.ID, p Ca
 		}
 	}
 	var out *livedesk.Category
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var err error
 		out, err = tx.PatchCategory(account, id, p.Name, p.Position)
 		return err
@@ -273,7 +299,7 @@ func (d *Desk) UpdateCategory(ctx context.Context, account, id livedesk.ID, p Ca
 
 // DeleteCategory removes a conversation category from the choice.
 func (d *Desk) DeleteCategory(ctx context.Context, account, id livedesk.ID) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteCategory(account, id) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.DeleteCategory(account, id) })
 }
 
 // SettingsPatch is a partial change of account settings: nil fields keep their value.
@@ -289,7 +315,7 @@ type SettingsPatch struct {
 // validate as a whole, else nothing changes.
 func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, p SettingsPatch) (*livedesk.Settings, error) {
 	var out livedesk.Settings
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		acct, err := tx.Account(account)
 		if err != nil {
 			return err
@@ -332,7 +358,7 @@ func (d *Desk) Login(ctx context.Context, email, password string, ttlHours int) 
 		return nil, "", livedesk.Errorf(livedesk.CodeForbidden, "this operator has been deactivated; ask an admin of your account")
 	}
 	token, hash := auth.NewToken()
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.CreateSession(hash, op, tx.Now().Add(secs(ttlHours*3600))); err != nil {
 			return err
 		}
@@ -342,9 +368,4 @@ func (d *Desk) Login(ctx context.Context, email, password string, ttlHours int) 
 		return drain(tx, op.AccountID)
 	})
 	return op, token, err
-}
-
-// Logout ends a session.
-func (d *Desk) Logout(ctx context.Context, token string) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteSession(auth.HashToken(token)) })
 }

@@ -7,7 +7,6 @@ import (
 
 	"livedesk/internal/attachment"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // UnsentUploadTTL is how long an upload that was never sent in a message is kept.
@@ -19,7 +18,7 @@ const UnsentUploadTTL = 24 * time.Hour
 // file expires after the account's file_retention_days, counted from now.
 func (d *Desk) RecordUploads(ctx context.Context, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, files []attachment.Upload) ([]livedesk.Attachment, error) {
 	out := make([]livedesk.Attachment, 0, len(files))
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		switch uploader {
 		case livedesk.AuthorOperator:
 			if _, err := actor(tx, account, uploaderID, livedesk.ActionReply); err != nil {
@@ -51,7 +50,7 @@ func (d *Desk) RecordUploads(ctx context.Context, account livedesk.ID, uploader 
 
 // recordFiles records stored files as attachments of the uploader, not yet sent; each expires
 // after the account's file_retention_days, counted from now.
-func recordFiles(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, files []attachment.Upload) ([]livedesk.Attachment, error) {
+func recordFiles(tx livedesk.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, files []attachment.Upload) ([]livedesk.Attachment, error) {
 	if len(files) == 0 {
 		return nil, nil
 	}
@@ -62,7 +61,7 @@ func recordFiles(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType
 	retention := time.Duration(acct.Settings.FileRetentionDays) * 24 * time.Hour
 	out := make([]livedesk.Attachment, 0, len(files))
 	for _, f := range files {
-		a, err := tx.CreateAttachment(account, uploader, uploaderID, store.NewAttachment{Name: f.Name, Size: f.Size,
+		a, err := tx.CreateAttachment(account, uploader, uploaderID, livedesk.NewAttachment{Name: f.Name, Size: f.Size,
 			ContentType: f.ContentType, SHA256: f.SHA256, Width: f.Width, Height: f.Height}, retention)
 		if err != nil {
 			return nil, err
@@ -93,7 +92,7 @@ func checkAttachmentIDs(ids []livedesk.ID) error {
 // claimAttachments loads the files a message will carry: each must be an upload of this
 // author in this account that was not sent yet, and together within the limits. Another
 // account's or another author's upload is refused exactly like an id that does not exist.
-func claimAttachments(tx *store.Tx, account livedesk.ID, author livedesk.AuthorType, authorID livedesk.ID, ids []livedesk.ID) ([]livedesk.Attachment, error) {
+func claimAttachments(tx livedesk.Tx, account livedesk.ID, author livedesk.AuthorType, authorID livedesk.ID, ids []livedesk.ID) ([]livedesk.Attachment, error) {
 	if len(ids) == 0 {
 		return []livedesk.Attachment{}, nil
 	}
@@ -101,7 +100,7 @@ func claimAttachments(tx *store.Tx, account livedesk.ID, author livedesk.AuthorT
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[livedesk.ID]*store.AttachmentFile, len(files))
+	byID := make(map[livedesk.ID]*livedesk.AttachmentFile, len(files))
 	for _, f := range files {
 		byID[f.ID] = f
 	}
@@ -145,7 +144,7 @@ func messagePreview(m *livedesk.Message) string {
 // the hashes of the content they referenced (to delete when nothing else uses it) and
 // whether there may be more to sweep.
 func (d *Desk) SweepAttachments(ctx context.Context, limit int) (shas []string, more bool, err error) {
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		expired, err := tx.ExpireAttachments(limit)
 		if err != nil {
 			return err

@@ -13,12 +13,11 @@ import (
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/routing"
-	"livedesk/internal/store"
 )
 
 // Desk runs the conversation rules on a store.
 type Desk struct {
-	store *store.Store
+	store livedesk.Store
 	log   *slog.Logger
 	quick *quickCache
 	// mailQueued is called after a reply was put in the mail outbox (nil: nobody listens).
@@ -61,15 +60,12 @@ func (d *Desk) Configure(o Options) {
 func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // New returns a Desk.
-func New(st *store.Store, log *slog.Logger) *Desk {
+func New(st livedesk.Store, log *slog.Logger) *Desk {
 	d := &Desk{store: st, log: log, quick: &quickCache{accounts: map[livedesk.ID]*quickSnapshot{}},
 		presence: presenceSeen{at: map[livedesk.ID]time.Time{}}}
 	d.Configure(Options{})
 	return d
 }
-
-// Store returns the underlying store (for reads).
-func (d *Desk) Store() *store.Store { return d.store }
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
@@ -121,14 +117,14 @@ func preview(text string) string {
 }
 
 // emitConversation emits a conversation event to its assignee (and extra operator) and staff.
-func emitConversation(tx *store.Tx, typ string, c *livedesk.Conversation, extra livedesk.ID) error {
+func emitConversation(tx livedesk.Tx, typ string, c *livedesk.Conversation, extra livedesk.ID) error {
 	return tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: typ, OperatorID: c.AssigneeID, Operator2ID: extra,
 		Staff: true, Payload: mustJSON(map[string]any{"conversation": c})})
 }
 
 // emitMessage emits message.created to the operators of the conversation and, unless it is a
 // comment, to the visitor.
-func emitMessage(tx *store.Tx, c *livedesk.Conversation, m *livedesk.Message, extra livedesk.ID) error {
+func emitMessage(tx livedesk.Tx, c *livedesk.Conversation, m *livedesk.Message, extra livedesk.ID) error {
 	// Structs, not maps: this runs on the writer for every message.
 	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventMessageCreated, OperatorID: c.AssigneeID,
 		Operator2ID: extra, Staff: true, Payload: mustJSON(struct {
@@ -145,7 +141,7 @@ func emitMessage(tx *store.Tx, c *livedesk.Conversation, m *livedesk.Message, ex
 }
 
 // emitOperator tells every operator of the account an operator's status or load changed.
-func emitOperator(tx *store.Tx, account, id livedesk.ID) error {
+func emitOperator(tx livedesk.Tx, account, id livedesk.ID) error {
 	o, err := tx.Operator(account, id)
 	if err != nil {
 		return err
@@ -155,7 +151,7 @@ func emitOperator(tx *store.Tx, account, id livedesk.ID) error {
 }
 
 // emitTransfer emits a transfer event to both operators and staff.
-func emitTransfer(tx *store.Tx, account livedesk.ID, typ string, t *livedesk.Transfer, extra map[string]any) error {
+func emitTransfer(tx livedesk.Tx, account livedesk.ID, typ string, t *livedesk.Transfer, extra map[string]any) error {
 	p := map[string]any{"transfer": t}
 	for k, v := range extra {
 		p[k] = v
@@ -166,7 +162,7 @@ func emitTransfer(tx *store.Tx, account livedesk.ID, typ string, t *livedesk.Tra
 
 // drain assigns queued conversations of the account, oldest first, while an available
 // operator below the limit exists. Call it after every change that may add capacity.
-func drain(tx *store.Tx, account livedesk.ID) error {
+func drain(tx livedesk.Tx, account livedesk.ID) error {
 	candidates, err := tx.RoutingCandidates(account)
 	if err != nil || len(candidates) == 0 {
 		return err
@@ -210,7 +206,7 @@ func drain(tx *store.Tx, account livedesk.ID) error {
 
 // assign makes op the assignee of a conversation whose capacity is reserved, and tells the
 // operator, staff and the visitor.
-func assign(tx *store.Tx, account, conversation livedesk.ID, op *livedesk.Operator) error {
+func assign(tx livedesk.Tx, account, conversation livedesk.ID, op *livedesk.Operator) error {
 	if err := tx.AssignConversation(conversation, op.ID); err != nil {
 		return err
 	}

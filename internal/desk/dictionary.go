@@ -6,7 +6,6 @@ import (
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/spell"
-	"livedesk/internal/store"
 )
 
 // AddDictionaryWord adds a word to an operator's own spell-check dictionary (operator ≠ 0:
@@ -17,7 +16,7 @@ func (d *Desk) AddDictionaryWord(ctx context.Context, account, operator livedesk
 	if why := spell.ValidWord(word); why != "" {
 		return "", &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: why, Details: map[string]string{"field": "word"}}
 	}
-	return word, d.store.Write(ctx, func(tx *store.Tx) error {
+	return word, d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if operator != 0 {
 			if _, err := actor(tx, account, operator, livedesk.ActionSettings); err != nil {
 				return err
@@ -34,7 +33,7 @@ func (d *Desk) RemoveDictionaryWord(ctx context.Context, account, operator lived
 	if spell.ValidWord(word) != "" {
 		return livedesk.NotFound("word")
 	}
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if operator != 0 {
 			if _, err := actor(tx, account, operator, livedesk.ActionSettings); err != nil {
 				return err

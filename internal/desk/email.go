@@ -11,7 +11,6 @@ import (
 	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // NormalizeAddress checks a bare email address (no display name) and returns it in lower case.
@@ -79,7 +78,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 		text = "(пустое письмо)"
 	}
 	var out *livedesk.Message
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		v, err := tx.VisitorByEmail(cp.AccountID, cp.ID, in.FromAddress)
 		if livedesk.IsCode(err, livedesk.CodeNotFound) {
 			v = &livedesk.Visitor{AccountID: cp.AccountID, ContactPointID: cp.ID, Name: in.FromName, Email: in.FromAddress}
@@ -141,7 +140,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 		}
 		return emitMessage(tx, c, note, 0)
 	})
-	if errors.Is(err, store.ErrDuplicateMail) {
+	if errors.Is(err, livedesk.ErrDuplicateMail) {
 		return d.store.MessageByMailID(ctx, cp.AccountID, in.MessageID)
 	}
 	return out, err
@@ -149,7 +148,7 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 
 // MailSent records that the relay took a reply's mail and tells the operators.
 func (d *Desk) MailSent(ctx context.Context, account, message livedesk.ID) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.EmailSent(message); err != nil {
 			return err
 		}
@@ -158,10 +157,31 @@ func (d *Desk) MailSent(ctx context.Context, account, message livedesk.ID) error
 	})
 }
 
+// DueMail lists up to limit replies whose mail is due to be sent now, oldest first.
+func (d *Desk) DueMail(ctx context.Context, limit int) ([]livedesk.OutgoingEmail, error) {
+	return d.store.DueEmails(ctx, d.store.Now(), limit)
+}
+
+// OutgoingMail reads what the sender needs to write a reply waiting in the outbox.
+func (d *Desk) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*livedesk.OutgoingMail, error) {
+	return d.store.OutgoingMail(ctx, account, message)
+}
+
+// MailRetry records a failed attempt to send a reply's mail and when to try again.
+func (d *Desk) MailRetry(ctx context.Context, message livedesk.ID, why string, next time.Time) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.EmailRetry(message, why, next) })
+}
+
+// MailboxOf returns the email contact point that takes mail for an address (normalised), or
+// not_found.
+func (d *Desk) MailboxOf(ctx context.Context, address string) (*livedesk.ContactPoint, error) {
+	return d.store.Mailbox(ctx, address)
+}
+
 // MailNotDelivered marks a reply's mail as failed for good and says so in its conversation
 // with an internal comment, so the operator knows the visitor did not get it.
 func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.ID, reason string) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.EmailRetry(message, reason, time.Time{}); err != nil {
 			return err
 		}
@@ -180,7 +200,7 @@ func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.I
 
 // emitMailState sends message.updated with the reply's new delivery state to the operators
 // of its conversation (the visitor is not told: they get the mail or not).
-func emitMailState(tx *store.Tx, account, message livedesk.ID) (*livedesk.Message, *livedesk.Conversation, error) {
+func emitMailState(tx livedesk.Tx, account, message livedesk.ID) (*livedesk.Message, *livedesk.Conversation, error) {
 	m, err := tx.MessageByID(account, message)
 	if err != nil {
 		return nil, nil, err

@@ -2,14 +2,13 @@ package desk
 
 import (
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // repeatedSend looks up an operator's earlier message with the same client id. A client id
 // names one write: the same send repeated (same conversation, same kind — reply or comment)
 // returns the first message; nil, nil means the client id is new; a client id already used
 // for another conversation or kind is client_id_reused, never the other message.
-func repeatedSend(tx *store.Tx, opID livedesk.ID, clientID string, conversation livedesk.ID, comment bool) (*livedesk.Message, error) {
+func repeatedSend(tx livedesk.Tx, opID livedesk.ID, clientID string, conversation livedesk.ID, comment bool) (*livedesk.Message, error) {
 	if clientID == "" {
 		return nil, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // VisitorLimits bound what anonymous visitors may do at one contact point. The rates are per
@@ -92,7 +91,7 @@ func DefaultUploadQuota() UploadQuota {
 
 // checkUploadQuota refuses files that would take the uploader or the account over its volume
 // of the last 24 hours.
-func (d *Desk) checkUploadQuota(tx *store.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, size int64) error {
+func (d *Desk) checkUploadQuota(tx livedesk.Tx, account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, size int64) error {
 	since := tx.Now().Add(-24 * time.Hour)
 	if uploader == livedesk.AuthorVisitor {
 		limit := d.opts.Uploads.VisitorDefault

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Confirmation of a mailbox's address (issue 13, item 5): an account may write any address
@@ -34,16 +33,16 @@ var confirmRetryAfter = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.
 
 // Mailbox returns where the confirmation of an email contact point's address stands
 // (not_found for other contact points and for one without an address).
-func (d *Desk) Mailbox(ctx context.Context, account, contactPoint livedesk.ID) (*store.MailboxState, error) {
+func (d *Desk) Mailbox(ctx context.Context, account, contactPoint livedesk.ID) (*livedesk.MailboxState, error) {
 	return d.store.MailboxState(ctx, account, contactPoint)
 }
 
 // ResendMailboxConfirmation sends the mailbox a new code (the old one stops working), at
 // most once a minute; a confirmed mailbox is left as it is.
-func (d *Desk) ResendMailboxConfirmation(ctx context.Context, account, contactPoint livedesk.ID) (*store.MailboxState, error) {
-	var out *store.MailboxState
+func (d *Desk) ResendMailboxConfirmation(ctx context.Context, account, contactPoint livedesk.ID) (*livedesk.MailboxState, error) {
+	var out *livedesk.MailboxState
 	queued := false
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		m, err := tx.MailboxState(account, contactPoint)
 		if err != nil {
 			return err
@@ -74,11 +73,11 @@ func (d *Desk) ResendMailboxConfirmation(ctx context.Context, account, contactPo
 
 // ConfirmMailbox checks a code the admin entered: the right one, in time and within
 // MaxMailboxCodeAttempts, confirms the address. Spaces and dashes in the code are ignored.
-func (d *Desk) ConfirmMailbox(ctx context.Context, account, contactPoint livedesk.ID, code string) (*store.MailboxState, error) {
+func (d *Desk) ConfirmMailbox(ctx context.Context, account, contactPoint livedesk.ID, code string) (*livedesk.MailboxState, error) {
 	code = strings.NewReplacer(" ", "", "-", "").Replace(strings.TrimSpace(code))
-	var out *store.MailboxState
+	var out *livedesk.MailboxState
 	var wrong error
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		m, err := tx.MailboxState(account, contactPoint)
 		if err != nil {
 			return err
@@ -113,7 +112,7 @@ func (d *Desk) ConfirmMailbox(ctx context.Context, account, contactPoint livedes
 }
 
 // DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is to be sent.
-func (d *Desk) DueMailboxConfirmations(ctx context.Context, limit int) ([]*store.MailboxState, error) {
+func (d *Desk) DueMailboxConfirmations(ctx context.Context, limit int) ([]*livedesk.MailboxState, error) {
 	return d.store.DueMailboxConfirmations(ctx, d.store.Now(), limit)
 }
 
@@ -125,7 +124,7 @@ func (d *Desk) NewMailboxCode(ctx context.Context, contactPoint livedesk.ID) (st
 		return "", err
 	}
 	code := fmt.Sprintf("%08d", n.Int64())
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		return tx.SetMailboxCode(contactPoint, mailboxCodeHash(contactPoint, code), tx.Now().Add(MailboxCodeTTL))
 	})
 	return code, err
@@ -133,13 +132,13 @@ func (d *Desk) NewMailboxCode(ctx context.Context, contactPoint livedesk.ID) (st
 
 // MailboxConfirmationSent records that the relay took the mailbox's confirmation mail.
 func (d *Desk) MailboxConfirmationSent(ctx context.Context, contactPoint livedesk.ID) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.MailboxConfirmationSent(contactPoint) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.MailboxConfirmationSent(contactPoint) })
 }
 
 // MailboxConfirmationFailed records a confirmation mail that could not be sent: it is tried
 // again later unless the refusal was permanent or the retries are used up.
-func (d *Desk) MailboxConfirmationFailed(ctx context.Context, m *store.MailboxState, why string, permanent bool) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+func (d *Desk) MailboxConfirmationFailed(ctx context.Context, m *livedesk.MailboxState, why string, permanent bool) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var next time.Time
 		if !permanent && m.ConfirmAttempts < len(confirmRetryAfter) {
 			next = tx.Now().Add(confirmRetryAfter[m.ConfirmAttempts])

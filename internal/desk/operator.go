@@ -7,11 +7,10 @@ import (
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/routing"
-	"livedesk/internal/store"
 )
 
 // actor re-reads the operator inside the transaction and checks that their status allows a.
-func actor(tx *store.Tx, account, id livedesk.ID, a livedesk.Action) (*livedesk.Operator, error) {
+func actor(tx livedesk.Tx, account, id livedesk.ID, a livedesk.Action) (*livedesk.Operator, error) {
 	op, err := tx.Operator(account, id)
 	if err != nil {
 		return nil, err
@@ -26,7 +25,7 @@ func actor(tx *store.Tx, account, id livedesk.ID, a livedesk.Action) (*livedesk.
 }
 
 // ownConversation loads a conversation the operator may write in: theirs, or any for staff.
-func ownConversation(tx *store.Tx, op *livedesk.Operator, id livedesk.ID) (*livedesk.Conversation, error) {
+func ownConversation(tx livedesk.Tx, op *livedesk.Operator, id livedesk.ID) (*livedesk.Conversation, error) {
 	c, err := tx.Conversation(op.AccountID, id)
 	if err != nil {
 		return nil, err
@@ -47,7 +46,7 @@ func (d *Desk) SetStatus(ctx context.Context, account, id livedesk.ID, status li
 		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "status must be one of available, pause, away, offline")
 	}
 	var out *livedesk.Operator
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := tx.Operator(account, id)
 		if err != nil {
 			return err
@@ -61,7 +60,7 @@ func (d *Desk) SetStatus(ctx context.Context, account, id livedesk.ID, status li
 	return out, err
 }
 
-func changeStatus(tx *store.Tx, op *livedesk.Operator, status livedesk.Status, reason string) error {
+func changeStatus(tx livedesk.Tx, op *livedesk.Operator, status livedesk.Status, reason string) error {
 	wasOnline := op.Status != livedesk.StatusOffline
 	if err := tx.SetOperatorStatus(op.ID, status); err != nil {
 		return err
@@ -98,7 +97,7 @@ func changeStatus(tx *store.Tx, op *livedesk.Operator, status livedesk.Status, r
 // UpdateSettings changes an operator's own settings (not while offline).
 func (d *Desk) UpdateSettings(ctx context.Context, account, id livedesk.ID, s livedesk.OperatorSettings) (*livedesk.Operator, error) {
 	var out *livedesk.Operator
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, id, livedesk.ActionSettings)
 		if err != nil {
 			return err
@@ -159,7 +158,7 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		return nil, err
 	}
 	var out *livedesk.Message
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -240,7 +239,7 @@ func (d *Desk) AddComment(ctx context.Context, account, opID, conversation lived
 		return nil, err
 	}
 	var out *livedesk.Message
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -259,7 +258,7 @@ func (d *Desk) AddComment(ctx context.Context, account, opID, conversation lived
 	return out, err
 }
 
-func comment(tx *store.Tx, c *livedesk.Conversation, op *livedesk.Operator, clientID, text string) (*livedesk.Message, error) {
+func comment(tx livedesk.Tx, c *livedesk.Conversation, op *livedesk.Operator, clientID, text string) (*livedesk.Message, error) {
 	m := &livedesk.Message{ConversationID: c.ID, ClientID: clientID, Kind: livedesk.KindComment, Text: text,
 		Author: livedesk.Author{Type: livedesk.AuthorOperator, ID: op.ID, Name: op.Name}}
 	if err := tx.InsertMessage(c.AccountID, m); err != nil {
@@ -268,7 +267,7 @@ func comment(tx *store.Tx, c *livedesk.Conversation, op *livedesk.Operator, clie
 	return m, emitMessage(tx, c, m, 0)
 }
 
-func systemLine(tx *store.Tx, c *livedesk.Conversation, text string, extra livedesk.ID) error {
+func systemLine(tx livedesk.Tx, c *livedesk.Conversation, text string, extra livedesk.ID) error {
 	m := &livedesk.Message{ConversationID: c.ID, Kind: livedesk.KindSystem, Text: text,
 		Author: livedesk.Author{Type: livedesk.AuthorSystem}}
 	if err := tx.InsertMessage(c.AccountID, m); err != nil {
@@ -279,7 +278,7 @@ func systemLine(tx *store.Tx, c *livedesk.Conversation, text string, extra lived
 
 // MarkRead resets the unread counter of a conversation the operator holds.
 func (d *Desk) MarkRead(ctx context.Context, account, opID, conversation livedesk.ID) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -303,7 +302,7 @@ func (d *Desk) MarkRead(ctx context.Context, account, opID, conversation livedes
 // frees the assignee's capacity at once and drains the queue.
 func (d *Desk) Close(ctx context.Context, account, opID, conversation, category livedesk.ID) (*livedesk.Conversation, error) {
 	var out *livedesk.Conversation
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -331,7 +330,7 @@ func (d *Desk) Close(ctx context.Context, account, opID, conversation, category 
 	return out, err
 }
 
-func closeConversation(tx *store.Tx, c *livedesk.Conversation, by, category livedesk.ID, reason string) error {
+func closeConversation(tx livedesk.Tx, c *livedesk.Conversation, by, category livedesk.ID, reason string) error {
 	if t := c.PendingTransfer; t != nil {
 		if ok, err := tx.ResolveTransfer(t, livedesk.TransferCancelled); err != nil {
 			return err
@@ -374,7 +373,7 @@ func (d *Desk) Offer(ctx context.Context, account, opID, conversation, to livede
 		return nil, err
 	}
 	var out *livedesk.Transfer
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -431,7 +430,7 @@ func (d *Desk) Offer(ctx context.Context, account, opID, conversation, to livede
 
 // moveConversation hands c to target (whose capacity it reserves), records the transfer,
 // writes the system line and the comment, and tells everyone.
-func moveConversation(tx *store.Tx, c *livedesk.Conversation, target *livedesk.Operator, t *livedesk.Transfer) error {
+func moveConversation(tx livedesk.Tx, c *livedesk.Conversation, target *livedesk.Operator, t *livedesk.Transfer) error {
 	ok, err := tx.ReserveCapacity(target.ID, false)
 	if err != nil {
 		return err
@@ -487,7 +486,7 @@ func moveConversation(tx *store.Tx, c *livedesk.Conversation, target *livedesk.O
 }
 
 // transferAction loads a pending transfer for accept, decline or cancel.
-func transferAction(tx *store.Tx, account, id livedesk.ID) (*livedesk.Transfer, error) {
+func transferAction(tx livedesk.Tx, account, id livedesk.ID) (*livedesk.Transfer, error) {
 	t, err := tx.Transfer(account, id)
 	if err != nil {
 		return nil, err
@@ -501,7 +500,7 @@ func transferAction(tx *store.Tx, account, id livedesk.ID) (*livedesk.Transfer, 
 // Accept takes a transfer offered to the operator; the limit is checked atomically now.
 func (d *Desk) Accept(ctx context.Context, account, opID, id livedesk.ID) (*livedesk.Transfer, error) {
 	var out *livedesk.Transfer
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionAcceptTransfer)
 		if err != nil {
 			return err
@@ -529,7 +528,7 @@ func (d *Desk) Accept(ctx context.Context, account, opID, id livedesk.ID) (*live
 	if livedesk.IsCode(err, livedesk.CodeLimitReached) {
 		// The refused accept wrote nothing; tell both sides in a write of its own, so the
 		// sender sees «limit reached» too (the offer stays pending).
-		if nerr := d.store.Write(ctx, func(tx *store.Tx) error {
+		if nerr := d.store.Write(ctx, func(tx livedesk.Tx) error {
 			t, err := tx.Transfer(account, id)
 			if err != nil || t.State != livedesk.TransferPending {
 				return err
@@ -581,7 +580,7 @@ func (d *Desk) Cancel(ctx context.Context, account, opID, id livedesk.ID) (*live
 
 func (d *Desk) resolve(ctx context.Context, account, opID, id livedesk.ID, state livedesk.TransferState, typ string) (*livedesk.Transfer, error) {
 	var out *livedesk.Transfer
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := actor(tx, account, opID, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -611,7 +610,7 @@ func (d *Desk) resolve(ctx context.Context, account, opID, id livedesk.ID, state
 
 // emitAvailability tells the account's widgets whether an operator is online now (after an
 // operator came online or went offline).
-func emitAvailability(tx *store.Tx, account livedesk.ID) error {
+func emitAvailability(tx livedesk.Tx, account livedesk.ID) error {
 	online, err := tx.AnyOperatorOnline(account)
 	if err != nil {
 		return err

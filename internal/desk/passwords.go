@@ -5,12 +5,11 @@ import (
 
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // ChangePassword sets an operator's password after checking the current one, and ends their
-// other sessions (keep is the hash of the session making the change). It returns the hashes
-// of the sessions ended, whose sockets the caller closes. Any status may do it: a password
+// other sessions (keep is the hash of the session making the change) and their connections.
+// It returns the hashes of the sessions ended. Any status may do it: a password
 // that leaked must be changeable at once.
 func (d *Desk) ChangePassword(ctx context.Context, account, operator livedesk.ID, current, next, keep string) ([]string, error) {
 	if current == "" || next == "" {
@@ -25,7 +24,7 @@ func (d *Desk) ChangePassword(ctx context.Context, account, operator livedesk.ID
 		return nil, &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: livedesk.ErrorMessage(err), Details: map[string]string{"field": "new_password"}}
 	}
 	var ended []string
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		op, err := tx.Operator(account, operator)
 		if err != nil {
 			return err
@@ -37,8 +36,10 @@ func (d *Desk) ChangePassword(ctx context.Context, account, operator livedesk.ID
 		if err := tx.SetPasswordHash(account, operator, hash); err != nil {
 			return err
 		}
-		ended, err = tx.DeleteOperatorSessions(account, operator, keep)
-		return err
+		if ended, err = tx.DeleteOperatorSessions(account, operator, keep); err != nil || len(ended) == 0 {
+			return err
+		}
+		return emitRevoked(tx, account, livedesk.AccessRevoked{OperatorID: operator, Sessions: ended, Reason: "the password was changed"})
 	})
 	return ended, err
 }

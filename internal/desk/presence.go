@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Presence is when operators count as present, in one place. An operator is seen while they
@@ -70,7 +69,7 @@ func (p *Presence) Sweep(ctx context.Context) error {
 // OfflineUnseen sets offline every operator not seen for longer than the grace period whose
 // connected(id) is false (no live connection on this node).
 func (d *Desk) OfflineUnseen(ctx context.Context, graceMS int64, connected func(livedesk.ID) bool) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		ops, err := tx.UnseenOperators(tx.Now().UnixMilli() - graceMS)
 		if err != nil {
 			return err
@@ -92,7 +91,7 @@ func (d *Desk) Touch(ctx context.Context, ids []livedesk.ID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.TouchOperators(ids) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.TouchOperators(ids) })
 }
 
 // presenceSeen remembers when each operator's REST presence was last written.

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // AssignQueued gives a conversation waiting in the queue to an operator, by hand: a supervisor
@@ -15,7 +14,7 @@ import (
 // atomically, so routing cannot fill the same place at the same moment).
 func (d *Desk) AssignQueued(ctx context.Context, account, actorID, conversation, targetID livedesk.ID) (*livedesk.Conversation, error) {
 	var out *livedesk.Conversation
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		me, err := actor(tx, account, actorID, livedesk.ActionReply)
 		if err != nil {
 			return err

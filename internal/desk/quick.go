@@ -9,7 +9,6 @@ import (
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/quick"
-	"livedesk/internal/store"
 )
 
 // Limits of quick messages.
@@ -170,7 +169,7 @@ func (d *Desk) SaveQuickMessage(ctx context.Context, account, owner, id livedesk
 		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "personal quick messages have no category")
 	}
 	var out *livedesk.QuickMessage
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if owner != 0 {
 			if _, err := actor(tx, account, owner, livedesk.ActionSettings); err != nil {
 				return err
@@ -189,7 +188,7 @@ func (d *Desk) SaveQuickMessage(ctx context.Context, account, owner, id livedesk
 			}
 		}
 		if id != 0 {
-			m, err := tx.PatchQuickMessage(account, owner, id, store.QuickPatch{Title: in.Title, Text: in.Text, CategoryID: in.CategoryID, Position: in.Position})
+			m, err := tx.PatchQuickMessage(account, owner, id, livedesk.QuickPatch{Title: in.Title, Text: in.Text, CategoryID: in.CategoryID, Position: in.Position})
 			if err != nil {
 				return err
 			}
@@ -225,7 +224,7 @@ func (d *Desk) SaveQuickMessage(ctx context.Context, account, owner, id livedesk
 
 // DeleteQuickMessage deletes an account-wide (owner 0) or personal quick message.
 func (d *Desk) DeleteQuickMessage(ctx context.Context, account, owner, id livedesk.ID) error {
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if owner != 0 {
 			if _, err := actor(tx, account, owner, livedesk.ActionSettings); err != nil {
 				return err
@@ -261,7 +260,7 @@ func (d *Desk) SetQuickHotkey(ctx context.Context, account, op, id livedesk.ID, 
 		hotkey = canon
 	}
 	var out *livedesk.QuickMessage
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if _, err := actor(tx, account, op, livedesk.ActionSettings); err != nil {
 			return err
 		}
@@ -294,7 +293,7 @@ func (d *Desk) SaveQuickCategory(ctx context.Context, account, id livedesk.ID, n
 		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "position must be between -1000000 and 1000000")
 	}
 	var out *livedesk.QuickCategory
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var err error
 		if id == 0 {
 			pos := 0
@@ -318,7 +317,7 @@ func (d *Desk) SaveQuickCategory(ctx context.Context, account, id livedesk.ID, n
 
 // DeleteQuickCategory deletes a category and the quick messages in it.
 func (d *Desk) DeleteQuickCategory(ctx context.Context, account, id livedesk.ID) error {
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.DeleteQuickCategory(account, id); err != nil {
 			return err
 		}

@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Who reads what (issue 13, item 10): supervisors and admins read every conversation of the
 // account; an operator reads the conversations assigned to them now, the ones offered to them
 // by a pending transfer, and closed ones they took part in (the last assignee, wrote in it,
 // or held it before a transfer). Anything else reads as not found, like another account's,
-// so nothing is revealed. Every operator read path goes through MayRead: the conversation,
+// so nothing is revealed. Every operator read path goes through mayRead: the conversation,
 // its history, its files, and typing over the socket.
 
 // readAccess is what the read rule needs to know of a conversation beyond the conversation.
@@ -36,11 +35,10 @@ func mayRead(op *livedesk.Operator, c *livedesk.Conversation, more readAccess) (
 	return false, nil
 }
 
-// MayRead reports whether the operator may read a conversation of their account (the read
-// rule above), looking up in the store whether they took part in it only when that decides.
-// The WebSocket hub calls it for typing frames.
-func MayRead(ctx context.Context, st *store.Store, op *livedesk.Operator, c *livedesk.Conversation) (bool, error) {
-	return mayRead(op, c, readAccess{tookPart: func() (bool, error) { return st.OperatorTookPart(ctx, op.AccountID, c.ID, op.ID) }})
+// mayReadStored applies the read rule, looking up in the store whether the operator took
+// part in the conversation only when that decides.
+func (d *Desk) mayReadStored(ctx context.Context, op *livedesk.Operator, c *livedesk.Conversation) (bool, error) {
+	return mayRead(op, c, readAccess{tookPart: func() (bool, error) { return d.store.OperatorTookPart(ctx, op.AccountID, c.ID, op.ID) }})
 }
 
 // ReadConversation returns a conversation the operator may read.
@@ -49,7 +47,7 @@ func (d *Desk) ReadConversation(ctx context.Context, op *livedesk.Operator, id l
 	if err != nil {
 		return nil, err
 	}
-	ok, err := MayRead(ctx, d.store, op, c)
+	ok, err := d.mayReadStored(ctx, op, c)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +68,7 @@ func (d *Desk) ReadMessages(ctx context.Context, op *livedesk.Operator, id, befo
 
 // ReadAttachment returns a file an operator may download: one sent in a conversation they
 // may read, or their own upload not sent yet.
-func (d *Desk) ReadAttachment(ctx context.Context, op *livedesk.Operator, id livedesk.ID) (*store.AttachmentFile, error) {
+func (d *Desk) ReadAttachment(ctx context.Context, op *livedesk.Operator, id livedesk.ID) (*livedesk.AttachmentFile, error) {
 	f, err := d.store.Attachment(ctx, op.AccountID, id)
 	if err != nil {
 		return nil, err

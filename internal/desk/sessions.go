@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Session returns the operator of a live session (by the hash of its token): not past its
@@ -34,16 +34,35 @@ func (d *Desk) Session(ctx context.Context, tokenHash string) (*livedesk.Operato
 	return op, nil
 }
 
-// LogoutEverywhere ends every session of an operator, the current one included, and
-// returns their hashes.
+// LogoutEverywhere ends every session of an operator, the current one included, closes all
+// their connections, and returns the hashes of the sessions ended.
 func (d *Desk) LogoutEverywhere(ctx context.Context, account, operator livedesk.ID) ([]string, error) {
 	var ended []string
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var err error
-		ended, err = tx.DeleteOperatorSessions(account, operator, "")
-		return err
+		if ended, err = tx.DeleteOperatorSessions(account, operator, ""); err != nil {
+			return err
+		}
+		return emitRevoked(tx, account, livedesk.AccessRevoked{OperatorID: operator, Reason: "logged out everywhere"})
 	})
 	return ended, err
+}
+
+// Logout ends the operator's session of token and closes the connections opened with it.
+func (d *Desk) Logout(ctx context.Context, op *livedesk.Operator, token string) error {
+	hash := auth.HashToken(token)
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
+		if err := tx.DeleteSession(hash); err != nil {
+			return err
+		}
+		return emitRevoked(tx, op.AccountID, livedesk.AccessRevoked{OperatorID: op.ID, Sessions: []string{hash}, Reason: "logged out"})
+	})
+}
+
+// emitRevoked tells every node's hub to close the connections whose rights ended (the event
+// has no audience: no client receives it).
+func emitRevoked(tx livedesk.Tx, account livedesk.ID, r livedesk.AccessRevoked) error {
+	return tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventAccessRevoked, Payload: mustJSON(r)})
 }
 
 // TouchSessions records that sessions are in use (a request, an open socket).
@@ -51,10 +70,10 @@ func (d *Desk) TouchSessions(ctx context.Context, hashes []string) error {
 	if len(hashes) == 0 {
 		return nil
 	}
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.TouchSessions(hashes) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.TouchSessions(hashes) })
 }
 
 // PruneSessions deletes sessions past their expiry or idle longer than Options.SessionIdle.
 func (d *Desk) PruneSessions(ctx context.Context) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteExpiredSessions(tx.Now().Add(-d.opts.SessionIdle)) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.DeleteExpiredSessions(tx.Now().Add(-d.opts.SessionIdle)) })
 }

@@ -7,7 +7,6 @@ import (
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/sticker"
-	"livedesk/internal/store"
 )
 
 // StickerPacks lists what the account's operators and visitors can send: livedesk's own
@@ -48,7 +47,7 @@ func (d *Desk) CreateStickerPack(ctx context.Context, account livedesk.ID, name 
 		return nil, err
 	}
 	var out *livedesk.StickerPack
-	err = d.store.Write(ctx, func(tx *store.Tx) error {
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		out, err = tx.CreateStickerPack(account, name)
 		return err
 	})
@@ -70,7 +69,7 @@ func (d *Desk) AddStickers(ctx context.Context, account livedesk.ID, pack string
 	if len(items) > sticker.MaxPerPack {
 		return nil, livedesk.Errorf(livedesk.CodeLimitReached, "a sticker pack holds at most %d stickers", sticker.MaxPerPack)
 	}
-	news := make([]store.NewSticker, 0, len(items))
+	news := make([]livedesk.NewSticker, 0, len(items))
 	for _, it := range items {
 		if len(it.Data) > sticker.MaxImageBytes {
 			return nil, livedesk.Errorf(livedesk.CodeTooLarge, "a sticker image is at most %d KiB", sticker.MaxImageBytes>>10)
@@ -87,10 +86,10 @@ func (d *Desk) AddStickers(ctx context.Context, account livedesk.ID, pack string
 		if err != nil {
 			name = "sticker"
 		}
-		news = append(news, store.NewSticker{Name: name, ContentType: ct, Data: it.Data})
+		news = append(news, livedesk.NewSticker{Name: name, ContentType: ct, Data: it.Data})
 	}
 	var out []livedesk.Sticker
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var err error
 		out, err = tx.AddStickers(account, pack, news)
 		return err
@@ -101,7 +100,7 @@ func (d *Desk) AddStickers(ctx context.Context, account livedesk.ID, pack string
 // DeleteStickerPack takes a pack of the account out of the pickers (admins). Stickers
 // already sent keep showing in the history.
 func (d *Desk) DeleteStickerPack(ctx context.Context, account livedesk.ID, pack string) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return tx.DeleteStickerPack(account, pack) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return tx.DeleteStickerPack(account, pack) })
 }
 
 // StickerImage returns the picture of a sticker the account can see: livedesk's own (SVG)
@@ -133,7 +132,7 @@ func checkStickerInput(in *MessageInput) error {
 
 // applySticker makes m a message of kind sticker when the input names one the account may
 // send. Another account's sticker is refused exactly like one that exists nowhere.
-func applySticker(tx *store.Tx, account livedesk.ID, m *livedesk.Message, id string) error {
+func applySticker(tx livedesk.Tx, account livedesk.ID, m *livedesk.Message, id string) error {
 	if id == "" {
 		return nil
 	}

@@ -5,12 +5,11 @@ import (
 	"time"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // ExpireTransfers ends pending transfer offers whose time is up.
 func (d *Desk) ExpireTransfers(ctx context.Context) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		expired, err := tx.ExpiredTransfers()
 		if err != nil {
 			return err
@@ -34,7 +33,7 @@ func (d *Desk) ExpireTransfers(ctx context.Context) error {
 // offline longer than their account's setting, so no visitor waits on nobody. Email
 // conversations stay with their operator.
 func (d *Desk) RequeueOffline(ctx context.Context) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error {
 		ops, err := tx.OfflineWithWebchat()
 		if err != nil {
 			return err
@@ -104,7 +103,7 @@ func (d *Desk) RequeueOffline(ctx context.Context) error {
 
 // Drain assigns what the queue of the account can now get (after a login or a limit change).
 func (d *Desk) Drain(ctx context.Context, account livedesk.ID) error {
-	return d.store.Write(ctx, func(tx *store.Tx) error { return drain(tx, account) })
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return drain(tx, account) })
 }
 
 // PruneEvents deletes events older than retention (the newest 100,000 always stay, for
@@ -114,7 +113,7 @@ func (d *Desk) PruneEvents(ctx context.Context, retention time.Duration) error {
 	const chunk = 5000
 	for {
 		var n int64
-		err := d.store.Write(ctx, func(tx *store.Tx) (err error) {
+		err := d.store.Write(ctx, func(tx livedesk.Tx) (err error) {
 			n, err = tx.PruneEvents(tx.Now().Add(-retention).UnixMilli(), 100000, chunk)
 			return err
 		})

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
@@ -53,7 +52,7 @@ func (d *Desk) VisitorSession(ctx context.Context, cp *livedesk.ContactPoint, id
 		}
 	}
 	var out *livedesk.Visitor
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		var v *livedesk.Visitor
 		if id != 0 {
 			if found, err := tx.Visitor(cp.AccountID, id); err == nil && found.ContactPointID == cp.ID {
@@ -120,7 +119,7 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 		}
 	}
 	var out *livedesk.Message
-	err := d.store.Write(ctx, func(tx *store.Tx) (err error) {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) (err error) {
 		m := &livedesk.Message{ClientID: in.ClientID, Kind: livedesk.KindText, Text: in.Text,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: visitorID}}
 		if m.Attachments, err = claimAttachments(tx, cp.AccountID, livedesk.AuthorVisitor, visitorID, in.AttachmentIDs); err != nil {
@@ -148,7 +147,7 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 // visitorMessage stores m in the visitor's open conversation (or a new routed one), with the
 // visitor's display name as its author name. The open conversation's read brings the name
 // along; only a new conversation reads the visitor (the hottest write path stays one read).
-func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, visitorID livedesk.ID, m *livedesk.Message) error {
+func visitorMessage(tx livedesk.Tx, cp *livedesk.ContactPoint, visitorID livedesk.ID, m *livedesk.Message) error {
 	c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
 		_, err = visitorMessageIn(tx, cp, nil, visitorID, m)
@@ -163,7 +162,7 @@ func visitorMessage(tx *store.Tx, cp *livedesk.ContactPoint, visitorID livedesk.
 
 // visitorMessageIn stores m (its author name set, unless c is nil) in the open conversation c,
 // or in a new routed one of the visitor when c is nil, and returns the conversation.
-func visitorMessageIn(tx *store.Tx, cp *livedesk.ContactPoint, c *livedesk.Conversation, visitorID livedesk.ID, m *livedesk.Message) (*livedesk.Conversation, error) {
+func visitorMessageIn(tx livedesk.Tx, cp *livedesk.ContactPoint, c *livedesk.Conversation, visitorID livedesk.ID, m *livedesk.Message) (*livedesk.Conversation, error) {
 	isNew := c == nil
 	if isNew {
 		v, err := tx.Visitor(cp.AccountID, visitorID)
@@ -221,7 +220,7 @@ func visitorMessageIn(tx *store.Tx, cp *livedesk.ContactPoint, c *livedesk.Conve
 // A conversation still in the queue has nobody to close it and is closed at once.
 func (d *Desk) VisitorClose(ctx context.Context, cp *livedesk.ContactPoint, visitorID livedesk.ID) (*livedesk.Conversation, error) {
 	var out *livedesk.Conversation
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
 		if err != nil {
 			return livedesk.Errorf(livedesk.CodeNotFound, "there is no open conversation to close")

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // WidgetSettings are the settings of a webchat contact point that the widget and the
@@ -265,7 +264,7 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 	}
 	var out *livedesk.ContactPoint
 	confirm := false
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		cp, err := tx.ContactPoint(account, id)
 		if err != nil {
 			return err
@@ -338,7 +337,7 @@ func (d *Desk) VisitorOffline(ctx context.Context, cp *livedesk.ContactPoint, vi
 		return nil, livedesk.Errorf(livedesk.CodeInvalidInput, "leave an email or a phone number so that we can answer")
 	}
 	var out *livedesk.Message
-	err := d.store.Write(ctx, func(tx *store.Tx) error {
+	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if msg.ClientID != "" {
 			if m, err := tx.MessageByClientID(livedesk.AuthorVisitor, visitorID, msg.ClientID); err == nil {
 				out = m

@@ -7,18 +7,14 @@ import (
 
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 func (s *Server) adminOperators(w http.ResponseWriter, r *http.Request, c *call) error {
-	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	ops, err := s.desk.Operators(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	if ops == nil {
-		ops = []*livedesk.Operator{}
-	}
-	return writeJSON(w, 200, map[string]any{"items": ops})
+	return writeJSON(w, 200, itemsOf(ops))
 }
 
 func (s *Server) adminCreateOperator(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -42,38 +38,19 @@ func (s *Server) adminUpdateOperator(w http.ResponseWriter, r *http.Request, c *
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
-	if id == c.op.ID && in.Role != nil && *in.Role != livedesk.RoleAdmin {
-		return livedesk.Errorf(livedesk.CodeConflict, "you cannot take the admin role from yourself")
-	}
-	if id == c.op.ID && in.Deactivated != nil && *in.Deactivated {
-		return livedesk.Errorf(livedesk.CodeConflict, "you cannot deactivate yourself")
-	}
-	before, err := s.store.Operator(r.Context(), c.op.AccountID, id)
+	op, err := s.desk.UpdateOperator(r.Context(), c.op, id, in)
 	if err != nil {
 		return err
-	}
-	op, err := s.desk.UpdateOperator(r.Context(), c.op.AccountID, id, in)
-	if err != nil {
-		return err
-	}
-	switch {
-	case op.Deactivated && !before.Deactivated:
-		// Their sessions are gone: the reconnect is refused.
-		s.hub.CloseOperator(op.ID, "your operator account was deactivated")
-	case op.Role != before.Role:
-		// Open WebSockets were authorised with the old role (what they receive depends on
-		// it): close them, so the client reconnects with the new rights.
-		s.hub.CloseOperator(op.ID, "your role changed: connect again")
 	}
 	return writeJSON(w, 200, op)
 }
 
 func (s *Server) adminContactPoints(w http.ResponseWriter, r *http.Request, c *call) error {
-	items, err := s.store.ContactPoints(r.Context(), c.op.AccountID)
+	items, err := s.desk.ContactPoints(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"items": items})
+	return writeJSON(w, 200, itemsOf(items))
 }
 
 func (s *Server) adminCreateContactPoint(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -98,7 +75,7 @@ func (s *Server) adminContactPoint(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	cp, err := s.store.ContactPoint(r.Context(), c.op.AccountID, id)
+	cp, err := s.desk.ContactPoint(r.Context(), c.op.AccountID, id)
 	if err != nil {
 		return err
 	}
@@ -165,11 +142,11 @@ func (s *Server) adminDeleteCategory(w http.ResponseWriter, r *http.Request, c *
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request, c *call) error {
-	acct, err := s.store.Account(r.Context(), c.op.AccountID)
+	settings, err := s.desk.AccountSettings(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, acct.Settings)
+	return writeJSON(w, 200, settings)
 }
 
 func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -185,21 +162,11 @@ func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request, c *
 }
 
 func (s *Server) adminMonitor(w http.ResponseWriter, r *http.Request, c *call) error {
-	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	m, err := s.desk.Monitor(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	briefs := make([]livedesk.OperatorBrief, 0, len(ops))
-	open := 0
-	for _, o := range ops {
-		briefs = append(briefs, o.Brief())
-		open += o.OpenCount
-	}
-	queue, err := s.store.Conversations(r.Context(), store.ListFilter{Account: c.op.AccountID, State: livedesk.StateQueued, Limit: 200})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, 200, map[string]any{"operators": briefs, "queue": queue, "open_conversations": open})
+	return writeJSON(w, 200, m)
 }
 
 // maxReportDays bounds a report's range: a year of days, so one request stays a few reads.
@@ -220,7 +187,7 @@ func (s *Server) adminReports(w http.ResponseWriter, r *http.Request, c *call) e
 		}
 		loc = l
 	}
-	now := s.store.Now().In(loc)
+	now := s.desk.Now().In(loc)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	from := to.AddDate(0, 0, -6)
 	for _, p := range []struct {
@@ -243,7 +210,7 @@ func (s *Server) adminReports(w http.ResponseWriter, r *http.Request, c *call) e
 	if to.Sub(from) > (maxReportDays-1)*24*time.Hour+time.Hour {
 		return bad("to", fmt.Sprintf("a report covers at most %d days", maxReportDays))
 	}
-	rep, err := s.store.Report(r.Context(), c.op.AccountID, from, to, loc)
+	rep, err := s.desk.Report(r.Context(), c.op.AccountID, from, to, loc)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"livedesk/internal/attachment"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // uploadItem is one file of an upload answer.
@@ -97,14 +96,9 @@ func (s *Server) widgetDownload(w http.ResponseWriter, r *http.Request, c *call)
 	if err != nil {
 		return err
 	}
-	f, err := s.store.Attachment(r.Context(), c.visitor.AccountID, id)
+	f, err := s.desk.VisitorAttachment(r.Context(), c.visitor.AccountID, c.visitor.VisitorID, id)
 	if err != nil {
 		return err
-	}
-	sent := f.MessageID != 0 && f.VisitorID == c.visitor.VisitorID && f.MessageKind != livedesk.KindComment
-	own := f.MessageID == 0 && f.UploaderType == livedesk.AuthorVisitor && f.UploaderID == c.visitor.VisitorID
-	if !sent && !own {
-		return livedesk.NotFound("attachment")
 	}
 	return s.serveAttachment(w, r, f)
 }
@@ -113,7 +107,7 @@ func (s *Server) widgetDownload(w http.ResponseWriter, r *http.Request, c *call)
 // attachment) unless ?inline=1 asks for a preview and the file is a raster image whose bytes
 // match its type. Every answer forbids sniffing and runs any content in a sandbox with no
 // sources. Range requests and conditional requests are served by http.ServeContent.
-func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, f *store.AttachmentFile) error {
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, f *livedesk.AttachmentFile) error {
 	if f.Expired {
 		return livedesk.Errorf(livedesk.CodeGone, "the file %q was deleted: its storage period is over", f.Name)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"livedesk/internal/auth"
-	"livedesk/internal/livedesk"
 )
 
 // demoWidgetKey is the widget key of the demo account seeded by `livedesk serve --demo`.
@@ -19,12 +18,9 @@ func (s *Server) demoPage(w http.ResponseWriter, r *http.Request, c *call) error
 	if key == "" {
 		key = demoWidgetKey
 	}
-	cp, err := s.store.ContactPointByKey(r.Context(), key)
+	cp, err := s.desk.WebchatPoint(r.Context(), key)
 	if err != nil {
 		return err
-	}
-	if cp.Channel != livedesk.ChannelWebchat {
-		return livedesk.NotFound("contact point")
 	}
 	nonce := auth.RandomKey(16)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -45,7 +45,7 @@ func newDocsServer(t *testing.T) *Server {
 	}
 	t.Cleanup(func() { st.Close() })
 	d := desk.New(st, log)
-	hub := realtime.NewHub(st, log, realtime.Options{})
+	hub := realtime.NewHub(d, log, realtime.Options{})
 	return New(Config{BcryptCost: 4}, d, hub, auth.NewVisitorTokens("docs-test-secret", time.Hour, time.Hour, time.Now), prometheus.NewRegistry(), log,
 		func(context.Context) error { return nil })
 }

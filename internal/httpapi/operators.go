@@ -11,7 +11,6 @@ import (
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
-	"livedesk/internal/store"
 )
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -52,11 +51,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) error {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
-	if err := s.desk.Logout(r.Context(), c.token); err != nil {
+	// The session's WebSockets end with it.
+	if err := s.desk.Logout(r.Context(), c.op, c.token); err != nil {
 		return err
 	}
-	// The session's WebSockets end with it.
-	s.hub.CloseSession(auth.HashToken(c.token), "logged out")
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -64,12 +62,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
 
 // logoutEverywhere ends all the operator's sessions and closes their sockets.
 func (s *Server) logoutEverywhere(w http.ResponseWriter, r *http.Request, c *call) error {
-	ended, err := s.desk.LogoutEverywhere(r.Context(), c.op.AccountID, c.op.ID)
-	if err != nil {
+	if _, err := s.desk.LogoutEverywhere(r.Context(), c.op.AccountID, c.op.ID); err != nil {
 		return err
-	}
-	for _, h := range ended {
-		s.hub.CloseSession(h, "logged out everywhere")
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	w.WriteHeader(http.StatusNoContent)
@@ -85,34 +79,20 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c *call)
 	if err := s.readJSON(w, r, &in); err != nil {
 		return err
 	}
-	ended, err := s.desk.ChangePassword(r.Context(), c.op.AccountID, c.op.ID, in.Current, in.New, auth.HashToken(c.token))
-	if err != nil {
+	if _, err := s.desk.ChangePassword(r.Context(), c.op.AccountID, c.op.ID, in.Current, in.New, auth.HashToken(c.token)); err != nil {
 		return err
-	}
-	for _, h := range ended {
-		s.hub.CloseSession(h, "the password was changed")
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// me returns the operator with their effective settings: an unset autocomplete choice
-// shows the account's default, an unset spell check is on.
+// me returns the operator with their effective settings.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, c *call) error {
-	op := *c.op
-	if op.Settings.AutocompleteQuickMessages == nil {
-		acct, err := s.store.Account(r.Context(), op.AccountID)
-		if err != nil {
-			return err
-		}
-		v := acct.Settings.AutocompleteDefault
-		op.Settings.AutocompleteQuickMessages = &v
+	op, err := s.desk.Me(r.Context(), c.op)
+	if err != nil {
+		return err
 	}
-	if op.Settings.Spellcheck == nil {
-		on := true
-		op.Settings.Spellcheck = &on
-	}
-	return writeJSON(w, 200, &op)
+	return writeJSON(w, 200, op)
 }
 
 func (s *Server) setStatus(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -145,15 +125,11 @@ func (s *Server) setSettings(w http.ResponseWriter, r *http.Request, c *call) er
 }
 
 func (s *Server) operators(w http.ResponseWriter, r *http.Request, c *call) error {
-	ops, err := s.store.Operators(r.Context(), c.op.AccountID)
+	out, err := s.desk.OperatorBriefs(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	out := make([]livedesk.OperatorBrief, 0, len(ops))
-	for _, o := range ops {
-		out = append(out, o.Brief())
-	}
-	return writeJSON(w, 200, map[string]any{"items": out})
+	return writeJSON(w, 200, itemsOf(out))
 }
 
 // listCursor encodes the position of the last list item: its last message time, or its
@@ -187,52 +163,24 @@ func (s *Server) conversations(w http.ResponseWriter, r *http.Request, c *call) 
 	if err != nil {
 		return err
 	}
-	f := store.ListFilter{Account: c.op.AccountID, Limit: limit}
-	switch q.Get("state") {
-	case "", "open":
-		f.State = livedesk.StateAssigned
-		f.Assignee = c.op.ID
-		if c.op.Role.Staff() {
-			f.Assignee = 0
-		}
-	case "queued":
-		if !c.op.Role.Staff() {
-			return livedesk.Errorf(livedesk.CodeForbidden, "the queue is visible to supervisors and admins")
-		}
-		f.State = livedesk.StateQueued
-	case "closed":
-		f.State = livedesk.StateClosed
-		f.Assignee = c.op.ID
-		if c.op.Role.Staff() {
-			f.Assignee = 0
-		}
-	default:
-		return livedesk.Errorf(livedesk.CodeInvalidInput, "state must be open, queued or closed")
-	}
+	lq := desk.ListQuery{State: q.Get("state"), Limit: limit}
 	if a := q.Get("assignee_id"); a != "" {
-		if !c.op.Role.Staff() {
-			return livedesk.Errorf(livedesk.CodeForbidden, "filtering by assignee is for supervisors and admins")
-		}
 		id, ok := livedesk.ParseID(a)
 		if !ok {
 			return livedesk.Errorf(livedesk.CodeInvalidInput, "assignee_id is not valid")
 		}
-		f.Assignee = id
+		lq.Assignee = id
 	}
 	if cur := q.Get("cursor"); cur != "" {
-		if f.AfterAt, f.AfterID, err = parseListCursor(cur); err != nil {
+		if lq.AfterAt, lq.AfterID, err = parseListCursor(cur); err != nil {
 			return err
 		}
 	}
-	items, err := s.store.Conversations(r.Context(), f)
+	items, err := s.desk.ListConversations(r.Context(), c.op, lq)
 	if err != nil {
 		return err
 	}
-	var next any
-	if len(items) == limit {
-		next = listCursor(items[len(items)-1])
-	}
-	return writeJSON(w, 200, map[string]any{"items": items, "next_cursor": next})
+	return writeJSON(w, 200, pageOf(items, limit, listCursor))
 }
 
 func (s *Server) conversation(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -270,12 +218,8 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, c *call) error
 	return writeJSON(w, 200, messagePage(items, limit))
 }
 
-func messagePage(items []*livedesk.Message, limit int) map[string]any {
-	var next any
-	if len(items) == limit {
-		next = items[len(items)-1].ID.String()
-	}
-	return map[string]any{"items": items, "next_cursor": next}
+func messagePage(items []*livedesk.Message, limit int) page[*livedesk.Message] {
+	return pageOf(items, limit, func(m *livedesk.Message) string { return m.ID.String() })
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -415,11 +359,11 @@ func (s *Server) cancelTransfer(w http.ResponseWriter, r *http.Request, c *call)
 }
 
 func (s *Server) categories(w http.ResponseWriter, r *http.Request, c *call) error {
-	items, err := s.store.Categories(r.Context(), c.op.AccountID)
+	items, err := s.desk.Categories(r.Context(), c.op.AccountID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"items": items})
+	return writeJSON(w, 200, itemsOf(items))
 }
 
 func (s *Server) operatorWS(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -114,7 +114,7 @@ func (s *Server) adminQuickCategories(w http.ResponseWriter, r *http.Request, c 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"items": cats})
+	return writeJSON(w, 200, itemsOf(cats))
 }
 
 type quickCategoryInput struct {

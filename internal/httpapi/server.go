@@ -34,7 +34,6 @@ import (
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/spell"
-	"livedesk/internal/store"
 )
 
 // Access says who may call a route.
@@ -93,7 +92,6 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	desk    *desk.Desk
-	store   *store.Store
 	hub     *realtime.Hub
 	tokens  *auth.VisitorTokens
 	log     *slog.Logger
@@ -119,7 +117,7 @@ func New(cfg Config, d *desk.Desk, hub *realtime.Hub, tokens *auth.VisitorTokens
 	if cfg.SessionTTLHours <= 0 {
 		cfg.SessionTTLHours = 24 * 30
 	}
-	s := &Server{cfg: cfg, desk: d, store: d.Store(), hub: hub, tokens: tokens, log: log, reg: reg, ready: ready,
+	s := &Server{cfg: cfg, desk: d, hub: hub, tokens: tokens, log: log, reg: reg, ready: ready,
 		buckets: guard.NewBuckets(0), mux: http.NewServeMux()}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "livedesk_http_requests_total",
 		Help: "HTTP requests by route and status."}, []string{"route", "status"})

@@ -7,7 +7,6 @@ import (
 
 	"livedesk/internal/livedesk"
 	"livedesk/internal/spell"
-	"livedesk/internal/store"
 )
 
 // maxSpellText is the longest text one spellcheck call takes, in characters.
@@ -62,11 +61,6 @@ func (s *Server) spellcheck(w http.ResponseWriter, r *http.Request, c *call) err
 	return writeJSON(w, 200, out)
 }
 
-// dictionaryList is the answer of the dictionary listings.
-type dictionaryList struct {
-	Items []store.DictionaryWord `json:"items"`
-}
-
 func (s *Server) myDictionary(w http.ResponseWriter, r *http.Request, c *call) error {
 	return s.listDictionary(w, r, c.op.AccountID, c.op.ID)
 }
@@ -96,7 +90,7 @@ func (s *Server) listDictionary(w http.ResponseWriter, r *http.Request, account,
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, dictionaryList{Items: items})
+	return writeJSON(w, 200, itemsOf(items))
 }
 
 // addDictionaryWord adds {word} to a dictionary (operator 0: the account's).

@@ -21,7 +21,7 @@ func (s *Server) stickerPacks(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"items": packs})
+	return writeJSON(w, 200, itemsOf(packs))
 }
 
 // widgetStickerPacks lists the same packs for the visitor, with the widget's picture URLs.
@@ -36,7 +36,7 @@ func (s *Server) widgetStickerPacks(w http.ResponseWriter, r *http.Request, c *c
 	for i := range packs {
 		packs[i] = packs[i].ForVisitor()
 	}
-	return writeJSON(w, 200, map[string]any{"items": packs})
+	return writeJSON(w, 200, itemsOf(packs))
 }
 
 // stickerImage serves a sticker's picture to an operator of the account.
@@ -168,5 +168,5 @@ func (s *Server) adminAddStickers(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"items": added})
+	return writeJSON(w, http.StatusCreated, itemsOf(added))
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 
@@ -59,12 +58,9 @@ func checkOrigin(r *http.Request, cp *livedesk.ContactPoint) error {
 // webchatPoint finds the webchat contact point of the {key} path parameter and checks the
 // caller's origin.
 func (s *Server) webchatPoint(r *http.Request) (*livedesk.ContactPoint, error) {
-	cp, err := s.store.ContactPointByKey(r.Context(), r.PathValue("key"))
+	cp, err := s.desk.WebchatPoint(r.Context(), r.PathValue("key"))
 	if err != nil {
 		return nil, err
-	}
-	if cp.Channel != livedesk.ChannelWebchat {
-		return nil, livedesk.NotFound("contact point")
 	}
 	return cp, checkOrigin(r, cp)
 }
@@ -129,22 +125,10 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	token, expires := s.tokens.Sign(claims)
 	out := map[string]any{"visitor_token": token, "token_expires_at": expires, "visitor_key": s.tokens.SignKey(claims),
 		"visitor": v, "contact_point": publicPoint(cp), "online": online}
-	if conv, err := s.store.OpenConversationOf(r.Context(), cp.AccountID, v.ID, cp.ID); err == nil {
-		out["conversation"] = s.visitorConversation(r.Context(), conv)
+	if conv, err := s.desk.OpenVisitorConversation(r.Context(), cp, v.ID); err == nil {
+		out["conversation"] = conv
 	}
 	return writeJSON(w, 200, out)
-}
-
-// visitorConversation is what a visitor may know of their conversation: its state and, once
-// assigned, the operator's name.
-func (s *Server) visitorConversation(ctx context.Context, c *livedesk.Conversation) map[string]any {
-	out := map[string]any{"id": c.ID, "state": c.State, "visitor_closed": c.VisitorClosed, "created_at": c.CreatedAt}
-	if c.AssigneeID != 0 && c.State == livedesk.StateAssigned {
-		if op, err := s.store.Operator(ctx, c.AccountID, c.AssigneeID); err == nil {
-			out["operator"] = map[string]any{"id": op.ID, "name": op.Name}
-		}
-	}
-	return out
 }
 
 func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -162,11 +146,11 @@ func (s *Server) widgetMessages(w http.ResponseWriter, r *http.Request, c *call)
 			return livedesk.Errorf(livedesk.CodeInvalidInput, "before is not valid")
 		}
 	}
-	items, err := s.store.VisitorMessages(r.Context(), c.visitor.AccountID, c.visitor.VisitorID, before, limit)
+	items, err := s.desk.VisitorMessages(r.Context(), c.visitor.AccountID, c.visitor.VisitorID, before, limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, messagePage(livedesk.ForVisitor(items), limit))
+	return writeJSON(w, 200, messagePage(items, limit))
 }
 
 func (s *Server) widgetSend(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -213,7 +197,7 @@ func (s *Server) widgetClose(w http.ResponseWriter, r *http.Request, c *call) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, s.visitorConversation(r.Context(), conv))
+	return writeJSON(w, 200, s.desk.VisitorView(r.Context(), conv))
 }
 
 func (s *Server) visitorWS(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -62,6 +62,20 @@ const (
 	EventResync               = "resync"
 )
 
+// EventAccessRevoked tells every node's hub to close connections whose rights ended (a
+// logout, a password change, a role change, a deactivation). It has no audience: no client
+// receives or replays it. Its payload is an AccessRevoked.
+const EventAccessRevoked = "access.revoked"
+
+// AccessRevoked is the payload of EventAccessRevoked: the operator whose connections close,
+// only those opened with the listed sessions (hashes of their tokens) when Sessions is not
+// empty, and the reason the client is told.
+type AccessRevoked struct {
+	OperatorID ID       `json:"operator_id"`
+	Sessions   []string `json:"sessions,omitempty"`
+	Reason     string   `json:"reason"`
+}
+
 // VisitorEventType is the name a visitor's client sees for an event type: visitors are told
 // an operator joined where operators are told the conversation was assigned.
 func VisitorEventType(t string) string {

@@ -3,12 +3,12 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/websocket"
 
-	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 )
 
@@ -64,21 +64,23 @@ func upgradeError(w http.ResponseWriter, r *http.Request, status int, reason err
 func operatorKey(id livedesk.ID) string { return "o" + id.String() }
 func sessionKey(hash string) string     { return "s" + hash }
 
-// CloseOperator closes every connection of an operator, after an admin changed their role
-// (or access): the client reconnects and authenticates again with its new rights, or is
-// refused. A connection that authenticated before this call but is not added yet is
-// refused when it is.
-func (h *Hub) CloseOperator(id livedesk.ID, reason string) {
-	h.revoke(operatorKey(id), func(c *conn) bool { return c.visitorID == 0 && c.operatorID == id }, reason)
-}
-
-// CloseSession closes the connections opened with one session (by the hash of its token),
-// after a logout.
-func (h *Hub) CloseSession(tokenHash string, reason string) {
-	if tokenHash == "" {
+// revokeEvent closes the connections whose rights an access.revoked event ended: every
+// connection of the operator, or only those opened with the listed sessions. The client
+// reconnects and authenticates again with its new rights, or is refused. A connection that
+// authenticated before the event but is not added yet is refused when it is.
+func (h *Hub) revokeEvent(e *livedesk.Event) {
+	var r livedesk.AccessRevoked
+	if err := json.Unmarshal(e.Payload, &r); err != nil {
+		h.log.Error("access.revoked event", "event", e.ID, "err", err)
 		return
 	}
-	h.revoke(sessionKey(tokenHash), func(c *conn) bool { return c.visitorID == 0 && c.session == tokenHash }, reason)
+	if len(r.Sessions) == 0 {
+		h.revoke(operatorKey(r.OperatorID), func(c *conn) bool { return c.visitorID == 0 && c.operatorID == r.OperatorID }, r.Reason)
+		return
+	}
+	for _, hash := range r.Sessions {
+		h.revoke(sessionKey(hash), func(c *conn) bool { return c.visitorID == 0 && c.session == hash }, r.Reason)
+	}
 }
 
 func (h *Hub) revoke(key string, match func(*conn) bool, reason string) {
@@ -163,61 +165,34 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	refuse := func(err error) {
+		if le, ok := errors.AsType[*livedesk.Error](err); ok {
+			c.deliver(0, errorFrame(le.Code, le.Message))
+			return
+		}
+		h.log.Warn("typing", "err", err)
+		c.deliver(0, errorFrame(livedesk.CodeInternal, "typing could not be checked"))
+	}
 	if c.visitorID != 0 {
-		conv, err := h.store.OpenConversationOf(ctx, c.accountID, c.visitorID, c.cpID)
+		t, err := h.desk.VisitorTyping(ctx, c.accountID, c.cpID, c.visitorID)
 		if err != nil {
-			c.deliver(0, errorFrame(livedesk.CodeNotFound, "you have no open conversation"))
+			refuse(err)
 			return
 		}
-		if conv.VisitorClosed {
-			c.deliver(0, errorFrame(livedesk.CodeConversationClosed, "you closed this conversation"))
-			return
-		}
-		data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "visitor", "visitor_id": c.visitorID})
+		data, _ := json.Marshal(map[string]any{"conversation_id": t.ConversationID, "author": "visitor", "visitor_id": c.visitorID})
 		frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-		assignee := conv.AssigneeID
-		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == assignee || role.Staff() }, 0, frame, nil)
+		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == t.AssigneeID || role.Staff() }, 0, frame, nil)
 		return
 	}
-	op, err := h.store.Operator(ctx, c.accountID, c.operatorID)
+	t, err := h.desk.OperatorTyping(ctx, c.accountID, c.operatorID, conversation)
 	if err != nil {
-		c.deliver(0, errorFrame(livedesk.CodeUnauthenticated, "your operator account is gone"))
+		refuse(err)
 		return
 	}
-	if op.Status == livedesk.StatusOffline {
-		c.deliver(0, errorFrame(livedesk.CodeOperatorOffline, "you are offline: choose a status first"))
-		return
-	}
-	conv, err := h.store.Conversation(ctx, c.accountID, conversation)
-	if err != nil {
-		c.deliver(0, errorFrame(livedesk.CodeNotFound, "conversation not found"))
-		return
-	}
-	// A conversation the operator may not read is not found, like another account's.
-	if ok, err := desk.MayRead(ctx, h.store, op, conv); err != nil || !ok {
-		if err != nil {
-			h.log.Warn("typing: read rule", "operator", op.ID, "conversation", conv.ID, "err", err)
-		}
-		c.deliver(0, errorFrame(livedesk.CodeNotFound, "conversation not found"))
-		return
-	}
-	if conv.State == livedesk.StateClosed {
-		c.deliver(0, errorFrame(livedesk.CodeConversationClosed, "the conversation is closed"))
-		return
-	}
-	me := op.ID
-	if conv.AssigneeID != me && !op.Role.Staff() {
-		c.deliver(0, errorFrame(livedesk.CodeForbidden, "the conversation is assigned to another operator"))
-		return
-	}
-	data, _ := json.Marshal(map[string]any{"conversation_id": conv.ID, "author": "operator", "operator_id": me, "name": op.Name})
+	me := c.operatorID
+	data, _ := json.Marshal(map[string]any{"conversation_id": t.ConversationID, "author": "operator", "operator_id": me, "name": t.Name})
 	frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-	assignee := conv.AssigneeID
-	var visitor livedesk.ID
-	if assignee == me && !conv.VisitorClosed {
-		visitor = conv.Visitor.ID
-	}
 	h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool {
-		return id != me && (id == assignee || role.Staff())
-	}, visitor, frame, c)
+		return id != me && (id == t.AssigneeID || role.Staff())
+	}, t.Visitor, frame, c)
 }

@@ -248,7 +248,7 @@ type Client struct {
 	VisitorID  livedesk.ID
 	// ContactPointID is the visitor's contact point.
 	ContactPointID livedesk.ID
-	// Session is the hash of the operator's session token (CloseSession closes by it).
+	// Session is the hash of the operator's session token (an access.revoked event may name it).
 	Session string
 	// AuthAt is when the client was authenticated; a revocation after it refuses the
 	// connection.

@@ -15,10 +15,12 @@
 //
 // Handshake problems (a malformed cursor, a request that is not a WebSocket handshake) are
 // returned by Serve before upgrading, for the API to answer as JSON errors. When an
-// operator's rights change (role change, deactivation) or a session logs out, the API calls
-// CloseOperator or CloseSession: the connections close and the client reconnects and
-// authenticates again; a connection that authenticated before the change is refused when it
-// is added.
+// operator's rights change (role change, deactivation, password change) or a session logs
+// out, the desk emits an access.revoked event in the same transaction; the hub of every node
+// closes the connections it names, and the client reconnects and authenticates again; a
+// connection that authenticated before the change is refused when it is added. Who may type
+// where is the desk's rule (desk.OperatorTyping, desk.VisitorTyping); the replay reads the
+// desk's event log.
 //
 // The hub also knows who is connected, which the presence sweeper uses: an operator whose
 // last connection has been gone for the grace period becomes offline.

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // Options configure the hub.
@@ -39,9 +39,9 @@ type Metrics struct {
 
 // Hub fans events out to WebSocket connections.
 type Hub struct {
-	opts  Options
-	store *store.Store
-	log   *slog.Logger
+	opts Options
+	desk *desk.Desk
+	log  *slog.Logger
 
 	mu        sync.RWMutex
 	operators map[livedesk.ID]map[*conn]struct{} // by account
@@ -58,8 +58,8 @@ type Hub struct {
 	OnLastDisconnect func(account, operator livedesk.ID)
 }
 
-// NewHub returns a hub reading replays from st.
-func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
+// NewHub returns a hub that asks the desk for replays and for who may type where.
+func NewHub(d *desk.Desk, log *slog.Logger, opts Options) *Hub {
 	if opts.SendQueue <= 0 {
 		opts.SendQueue = 1024
 	}
@@ -75,7 +75,7 @@ func NewHub(st *store.Store, log *slog.Logger, opts Options) *Hub {
 	if opts.VisitorSockets <= 0 {
 		opts.VisitorSockets = 8
 	}
-	return &Hub{opts: opts, store: st, log: log,
+	return &Hub{opts: opts, desk: d, log: log,
 		operators: map[livedesk.ID]map[*conn]struct{}{}, visitors: map[livedesk.ID]map[*conn]struct{}{},
 		visitorsOf: map[livedesk.ID]map[*conn]struct{}{}, online: map[livedesk.ID]int{}}
 }
@@ -103,9 +103,20 @@ func visitorFrame(e *livedesk.Event) []byte {
 
 // Publish delivers committed events, in order. It never blocks on a client.
 func (h *Hub) Publish(events []*livedesk.Event) {
+	var revoked []*livedesk.Event
+	defer func() {
+		// Closing connections takes the hub's lock for writing: after the fan-out.
+		for _, e := range revoked {
+			h.revokeEvent(e)
+		}
+	}()
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for _, e := range events {
+		if e.Type == livedesk.EventAccessRevoked {
+			revoked = append(revoked, e)
+			continue
+		}
 		var opFrame []byte
 		for c := range h.operators[e.AccountID] {
 			if e.ForOperator(c.operatorID, c.role) {
@@ -177,7 +188,7 @@ func (h *Hub) OnlineOperators() []livedesk.ID {
 }
 
 // add registers c; it refuses an operator's connection whose rights were revoked after
-// authAt (see CloseOperator).
+// authAt (see revokeEvent).
 func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -315,7 +326,7 @@ func (h *Hub) CloseAll() {
 
 // replay sends the events after cursor from the log, then switches c to live delivery.
 func (h *Hub) replay(ctx context.Context, c *conn, cursor livedesk.ID, hasCursor bool) error {
-	oldest, newest, err := h.store.EventBounds(ctx)
+	oldest, newest, err := h.desk.EventBounds(ctx, c.accountID)
 	if err != nil {
 		return err
 	}
@@ -332,9 +343,9 @@ func (h *Hub) replay(ctx context.Context, c *conn, cursor livedesk.ID, hasCursor
 	for {
 		var events []*livedesk.Event
 		if c.visitorID != 0 {
-			events, err = h.store.VisitorEvents(ctx, c.visitorID, last, 500)
+			events, err = h.desk.VisitorEvents(ctx, c.accountID, c.visitorID, last, 500)
 		} else {
-			events, err = h.store.OperatorEvents(ctx, c.accountID, c.operatorID, c.role.Staff(), last, 500)
+			events, err = h.desk.OperatorEvents(ctx, c.accountID, c.operatorID, c.role, last, 500)
 		}
 		if err != nil {
 			return err

@@ -11,34 +11,9 @@ import (
 	"livedesk/internal/livedesk"
 )
 
-// NewAttachment is an uploaded file to record.
-type NewAttachment struct {
-	Name          string
-	Size          int64
-	ContentType   string
-	SHA256        string
-	Width, Height int
-}
-
-// AttachmentFile is an attachment row with what access checks need: who uploaded it, the
-// message it was sent in (0 while unsent) and that message's conversation and visitor.
-type AttachmentFile struct {
-	livedesk.Attachment
-	AccountID      livedesk.ID
-	UploaderType   livedesk.AuthorType
-	UploaderID     livedesk.ID
-	MessageID      livedesk.ID
-	MessageKind    livedesk.MessageKind
-	ConversationID livedesk.ID
-	VisitorID      livedesk.ID
-	SHA256         string
-	CreatedAt      time.Time
-	ExpiresAt      time.Time
-}
-
 // CreateAttachment records an upload of the account by an operator or visitor; it expires
 // after retention.
-func (tx *Tx) CreateAttachment(account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, a NewAttachment, retention time.Duration) (*livedesk.Attachment, error) {
+func (tx *Tx) CreateAttachment(account livedesk.ID, uploader livedesk.AuthorType, uploaderID livedesk.ID, a livedesk.NewAttachment, retention time.Duration) (*livedesk.Attachment, error) {
 	out := &livedesk.Attachment{Name: a.Name, Size: a.Size, ContentType: a.ContentType, Width: a.Width, Height: a.Height}
 	err := tx.queryRow(`INSERT INTO attachments(account_id, uploader_type, uploader_id, name, size, content_type, sha256,
 		created_at, expires_at, width, height) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`, account, uploader, uploaderID, a.Name, a.Size,
@@ -55,8 +30,8 @@ const attachmentSelect = `SELECT a.id, a.account_id, a.uploader_type, a.uploader
 	a.content_type, a.sha256, a.created_at, a.expires_at, a.expired, m.kind, m.conversation_id, c.visitor_id, a.width, a.height
 	FROM attachments a LEFT JOIN messages m ON m.id = a.message_id LEFT JOIN conversations c ON c.id = m.conversation_id `
 
-func scanAttachmentFile(sc scanner) (*AttachmentFile, error) {
-	f := &AttachmentFile{}
+func scanAttachmentFile(sc scanner) (*livedesk.AttachmentFile, error) {
+	f := &livedesk.AttachmentFile{}
 	var msg, conv, visitor sql.NullInt64
 	var kind sql.NullString
 	var created, expires int64
@@ -73,7 +48,7 @@ func scanAttachmentFile(sc scanner) (*AttachmentFile, error) {
 }
 
 // Attachment reads one attachment of the account.
-func (s *Store) Attachment(ctx context.Context, account, id livedesk.ID) (*AttachmentFile, error) {
+func (s *Store) Attachment(ctx context.Context, account, id livedesk.ID) (*livedesk.AttachmentFile, error) {
 	f, err := scanAttachmentFile(s.rq.QueryRowContext(ctx, attachmentSelect+`WHERE a.id = ? AND a.account_id = ?`, id, account))
 	if err != nil {
 		return nil, notFound(err, "attachment")
@@ -83,8 +58,8 @@ func (s *Store) Attachment(ctx context.Context, account, id livedesk.ID) (*Attac
 
 // AttachmentsByID reads attachments of the account by id, in the order of ids; ids that
 // are not the account's are left out.
-func (tx *Tx) AttachmentsByID(account livedesk.ID, ids []livedesk.ID) ([]*AttachmentFile, error) {
-	out := make([]*AttachmentFile, 0, len(ids))
+func (tx *Tx) AttachmentsByID(account livedesk.ID, ids []livedesk.ID) ([]*livedesk.AttachmentFile, error) {
+	out := make([]*livedesk.AttachmentFile, 0, len(ids))
 	for _, id := range ids {
 		f, err := scanAttachmentFile(tx.queryRow(attachmentSelect+`WHERE a.id = ? AND a.account_id = ?`, id, account))
 		if err == sql.ErrNoRows {

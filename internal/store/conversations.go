@@ -195,19 +195,8 @@ func scanIDs(rows *sql.Rows) ([]livedesk.ID, error) {
 	return ids, rows.Err()
 }
 
-// ListFilter selects a page of the conversation list.
-type ListFilter struct {
-	Account  livedesk.ID
-	State    livedesk.ConversationState
-	Assignee livedesk.ID // 0: any
-	// After is the position of the last item of the previous page (zero: first page).
-	AfterAt int64
-	AfterID livedesk.ID
-	Limit   int
-}
-
 // Conversations returns one page of the list, newest last message first.
-func (s *Store) Conversations(ctx context.Context, f ListFilter) ([]*livedesk.Conversation, error) {
+func (s *Store) Conversations(ctx context.Context, f livedesk.ListFilter) ([]*livedesk.Conversation, error) {
 	// Open and queued conversations by their last message; closed ones by closing time.
 	order := `c.last_message_at`
 	where := `WHERE c.account_id = ? AND c.state = ?`

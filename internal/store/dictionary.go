@@ -2,16 +2,9 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"livedesk/internal/livedesk"
 )
-
-// DictionaryWord is one word of a personal or account spell-check dictionary.
-type DictionaryWord struct {
-	Word      string    `json:"word"`
-	CreatedAt time.Time `json:"created_at"`
-}
 
 // MaxDictionaryWords caps each dictionary (one operator's, or the account's).
 const MaxDictionaryWords = 10000
@@ -48,16 +41,16 @@ func (tx *Tx) RemoveDictionaryWord(account, operator livedesk.ID, folded string)
 
 // DictionaryWords lists the account's dictionary (operator 0) or an operator's, in
 // alphabetical order.
-func (s *Store) DictionaryWords(ctx context.Context, account, operator livedesk.ID) ([]DictionaryWord, error) {
+func (s *Store) DictionaryWords(ctx context.Context, account, operator livedesk.ID) ([]livedesk.DictionaryWord, error) {
 	rows, err := s.rq.QueryContext(ctx, `SELECT word, created_at FROM dictionary_words
 		WHERE account_id = ? AND operator_id = ? ORDER BY folded`, account, operator)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []DictionaryWord{}
+	out := []livedesk.DictionaryWord{}
 	for rows.Next() {
-		var w DictionaryWord
+		var w livedesk.DictionaryWord
 		var at int64
 		if err := rows.Scan(&w.Word, &at); err != nil {
 			return nil, err

@@ -9,10 +9,6 @@ import (
 	"livedesk/internal/livedesk"
 )
 
-// ErrDuplicateMail is InsertMessage's answer when the account already has a message with the
-// same email Message-ID: a mail delivered twice is taken once.
-var ErrDuplicateMail = livedesk.Errorf(livedesk.CodeConflict, "this mail was received already")
-
 // SetMailbox makes address (lower case; empty: none) the mailbox of an email contact point,
 // replacing its previous one; it reports whether the address changed. A new address is not
 // confirmed and has a confirmation mail due now. An address another account has confirmed,
@@ -111,31 +107,13 @@ func (tx *Tx) SetEmailSubject(conversation livedesk.ID, subject string) error {
 	return err
 }
 
-// OutgoingMail is what the sender needs to write an operator's reply as a mail.
-type OutgoingMail struct {
-	Message *livedesk.Message
-	// MailID is the reply's own Message-ID; Thread the Message-IDs of the conversation's
-	// earlier messages, oldest first.
-	MailID  string
-	Thread  []string
-	Subject string
-	// To is the visitor; Mailbox the contact point's address and MailboxName its name.
-	ToAddress, ToName    string
-	Mailbox, MailboxName string
-	// MailboxConfirmed says the account proved control of the mailbox's address: only then
-	// is it the sender.
-	MailboxConfirmed bool
-	// Files are the reply's attachments with their content hashes.
-	Files []*AttachmentFile
-}
-
-// OutgoingMail reads a reply waiting in the outbox.
-func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*OutgoingMail, error) {
+// livedesk.OutgoingMail reads a reply waiting in the outbox.
+func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*livedesk.OutgoingMail, error) {
 	m, err := scanMessage(s.rq.QueryRowContext(ctx, messageSelect+`WHERE m.account_id = ? AND m.id = ?`, account, message))
 	if err != nil {
 		return nil, notFound(err, "message")
 	}
-	out := &OutgoingMail{Message: m}
+	out := &livedesk.OutgoingMail{Message: m}
 	var mailID sql.NullString
 	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name,
 		b.verified_at IS NOT NULL
@@ -185,24 +163,17 @@ func (tx *Tx) QueueEmail(account, message livedesk.ID) error {
 	return err
 }
 
-// OutgoingEmail is a reply waiting in the outbox.
-type OutgoingEmail struct {
-	MessageID livedesk.ID
-	AccountID livedesk.ID
-	Attempts  int
-}
-
 // DueEmails returns up to limit outbox entries due at now, oldest first.
-func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]OutgoingEmail, error) {
+func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]livedesk.OutgoingEmail, error) {
 	rows, err := s.rq.QueryContext(ctx, `SELECT message_id, account_id, attempts FROM email_outbox
 		WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, message_id LIMIT ?`, ms(now), limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []OutgoingEmail
+	var out []livedesk.OutgoingEmail
 	for rows.Next() {
-		var e OutgoingEmail
+		var e livedesk.OutgoingEmail
 		if err := rows.Scan(&e.MessageID, &e.AccountID, &e.Attempts); err != nil {
 			return nil, err
 		}

@@ -41,27 +41,30 @@ func (s *Store) OperatorEvents(ctx context.Context, account, op livedesk.ID, sta
 	return scanEvents(rows)
 }
 
-// VisitorEvents returns up to limit events after the cursor that the visitor receives.
-func (s *Store) VisitorEvents(ctx context.Context, visitor, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE visitor_id = ? AND id > ?
-		AND visitor_payload IS NOT NULL ORDER BY id LIMIT ?`, visitor, after, limit)
+// VisitorEvents returns up to limit events after the cursor that the visitor of the account
+// receives.
+func (s *Store) VisitorEvents(ctx context.Context, account, visitor, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE visitor_id = ? AND id > ? AND account_id = ?
+		AND visitor_payload IS NOT NULL ORDER BY id LIMIT ?`, visitor, after, account, limit)
 	if err != nil {
 		return nil, err
 	}
 	return scanEvents(rows)
 }
 
-// EventBounds returns the oldest kept and the newest event id (0, 0 when none).
-func (s *Store) EventBounds(ctx context.Context) (oldest, newest livedesk.ID, err error) {
+// EventBounds returns the oldest kept and the newest event id of the account's log. A log
+// pruned empty answers newest+1, newest with the last id it held (0 when it never held one),
+// so a client that saw that event resumes with nothing to replay.
+func (s *Store) EventBounds(ctx context.Context, account livedesk.ID) (oldest, newest livedesk.ID, err error) {
 	var lo, hi sql.NullInt64
-	// Two subqueries: SQLite answers a lone MIN or MAX from the primary key in one step,
-	// but MIN(id), MAX(id) in one select scans the whole table.
-	err = s.rq.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)`).Scan(&lo, &hi)
+	var mark int64
+	// Separate subqueries: SQLite answers a lone MIN or MAX from the index in one step, but
+	// MIN(id), MAX(id) in one select scans the account's events.
+	err = s.rq.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM events WHERE account_id = ?),
+		(SELECT MAX(id) FROM events WHERE account_id = ?),
+		COALESCE((SELECT last_id FROM event_marks WHERE account_id = ?), 0)`, account, account, account).Scan(&lo, &hi, &mark)
 	if err == nil && !lo.Valid {
-		// Empty log: the sequence may still have advanced; resume from anything is fine.
-		var seq sql.NullInt64
-		_ = s.rq.QueryRowContext(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'events'`).Scan(&seq)
-		return livedesk.ID(seq.Int64 + 1), livedesk.ID(seq.Int64), nil
+		return livedesk.ID(mark + 1), livedesk.ID(mark), nil
 	}
 	return livedesk.ID(lo.Int64), livedesk.ID(hi.Int64), err
 }
@@ -78,7 +81,14 @@ func (tx *Tx) PruneEvents(beforeMS int64, keep, limit int) (int64, error) {
 	if err != nil || !cut.Valid {
 		return 0, err
 	}
-	res, err := tx.exec(`DELETE FROM events WHERE id < MIN(?, (SELECT MIN(id) FROM events) + ?)`, cut.Int64, limit)
+	// Each account's newest deleted id is remembered (EventBounds of a log pruned empty).
+	const below = `id < MIN(?, (SELECT MIN(id) FROM events) + ?)`
+	if _, err := tx.exec(`INSERT INTO event_marks(account_id, last_id)
+		SELECT account_id, MAX(id) FROM events WHERE `+below+` GROUP BY account_id
+		ON CONFLICT(account_id) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)`, cut.Int64, limit); err != nil {
+		return 0, err
+	}
+	res, err := tx.exec(`DELETE FROM events WHERE `+below, cut.Int64, limit)
 	if err != nil {
 		return 0, err
 	}

@@ -34,7 +34,7 @@ func emitAt(t *testing.T, s *Store, clock *stepClock, at time.Time, n int) {
 	t.Helper()
 	clock.set(at)
 	for range n {
-		err := s.Write(context.Background(), func(tx *Tx) error {
+		err := s.Write(context.Background(), func(tx livedesk.Tx) error {
 			return tx.Emit(&livedesk.Event{AccountID: 1, Type: "test", AllOperators: true, Payload: []byte(`{}`)})
 		})
 		if err != nil {
@@ -54,7 +54,7 @@ func TestPruneEventsDeletesOldInBoundedChunksAndKeepsTheNewest(t *testing.T) {
 	prune := func(before time.Time, keep, limit int) int64 {
 		t.Helper()
 		var n int64
-		err := s.Write(ctx, func(tx *Tx) (err error) {
+		err := s.Write(ctx, func(tx livedesk.Tx) (err error) {
 			n, err = tx.PruneEvents(before.UnixMilli(), keep, limit)
 			return err
 		})
@@ -65,7 +65,7 @@ func TestPruneEventsDeletesOldInBoundedChunksAndKeepsTheNewest(t *testing.T) {
 	}
 	bounds := func() (livedesk.ID, livedesk.ID) {
 		t.Helper()
-		lo, hi, err := s.EventBounds(ctx)
+		lo, hi, err := s.EventBounds(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func TestPruneEventsDeletesOldInBoundedChunksAndKeepsTheNewest(t *testing.T) {
 func TestHotQueriesUseIndexes(t *testing.T) {
 	s := openTest(t, livedesk.SystemClock{})
 	queries := map[string]string{
-		"event bounds":       `SELECT (SELECT MIN(id) FROM events), (SELECT MAX(id) FROM events)`,
+		"event bounds":       `SELECT (SELECT MIN(id) FROM events WHERE account_id = 1), (SELECT MAX(id) FROM events WHERE account_id = 1)`,
 		"visitor events":     `SELECT id FROM events WHERE visitor_id = 1 AND id > 0 AND visitor_payload IS NOT NULL ORDER BY id LIMIT 10`,
 		"operator events":    `SELECT id FROM events WHERE id > 5 AND account_id = 1 AND (all_operators = 1 OR operator_id = 2) ORDER BY id LIMIT 10`,
 		"prune cut":          `SELECT id FROM events WHERE created_at >= 5 ORDER BY id LIMIT 1`,
@@ -157,7 +157,7 @@ func TestContactPointCacheSeesCommittedChanges(t *testing.T) {
 	s := openTest(t, livedesk.SystemClock{})
 	ctx := context.Background()
 	cp := &livedesk.ContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat, Key: "k1"}
-	err := s.Write(ctx, func(tx *Tx) error {
+	err := s.Write(ctx, func(tx livedesk.Tx) error {
 		if _, err := tx.CreateAccount("A", livedesk.Settings{}); err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func TestContactPointCacheSeesCommittedChanges(t *testing.T) {
 		t.Fatalf("other account: %v, want not_found", err)
 	}
 	// A failed write changes nothing; a committed one is seen by the next read.
-	_ = s.Write(ctx, func(tx *Tx) error {
+	_ = s.Write(ctx, func(tx livedesk.Tx) error {
 		cp2 := *cp
 		cp2.Name = "откат"
 		if err := tx.UpdateContactPoint(&cp2); err != nil {
@@ -191,7 +191,7 @@ func TestContactPointCacheSeesCommittedChanges(t *testing.T) {
 		t.Fatalf("after a rolled back update: %q", got.Name)
 	}
 	cp.Name = "Магазин"
-	if err := s.Write(ctx, func(tx *Tx) error { return tx.UpdateContactPoint(cp) }); err != nil {
+	if err := s.Write(ctx, func(tx livedesk.Tx) error { return tx.UpdateContactPoint(cp) }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := read(1); got.Name != "Магазин" {

@@ -8,31 +8,11 @@ import (
 	"livedesk/internal/livedesk"
 )
 
-// MailboxState is where the confirmation of a mailbox's address stands.
-type MailboxState struct {
-	ContactPointID livedesk.ID `json:"contact_point_id"`
-	AccountID      livedesk.ID `json:"-"`
-	Address        string      `json:"address"`
-	// VerifiedAt is when the account proved control of the address (nil: not yet).
-	VerifiedAt *time.Time `json:"verified_at"`
-	// ConfirmDueAt is when a confirmation mail is to be sent (nil: none is waiting).
-	ConfirmDueAt *time.Time `json:"-"`
-	// ConfirmSentAt is when the last confirmation mail left; CodeExpiresAt when its code
-	// stops working; ConfirmError why the last one could not be sent.
-	ConfirmSentAt *time.Time `json:"confirmation_sent_at"`
-	CodeExpiresAt *time.Time `json:"code_expires_at"`
-	ConfirmError  string     `json:"confirmation_error,omitempty"`
-	// CodeHash, CodeAttempts and ConfirmAttempts are the desk's to check codes and retry sends.
-	CodeHash        string `json:"-"`
-	CodeAttempts    int    `json:"-"`
-	ConfirmAttempts int    `json:"-"`
-}
-
 const mailboxSelect = `SELECT contact_point_id, account_id, address, verified_at, confirm_due_at, confirm_sent_at,
 	code_expires_at, confirm_error, code_hash, code_attempts, confirm_attempts FROM mailboxes `
 
-func scanMailbox(sc scanner) (*MailboxState, error) {
-	var m MailboxState
+func scanMailbox(sc scanner) (*livedesk.MailboxState, error) {
+	var m livedesk.MailboxState
 	var verified, due, sent, expires sql.NullInt64
 	if err := sc.Scan(&m.ContactPointID, &m.AccountID, &m.Address, &verified, &due, &sent, &expires, &m.ConfirmError,
 		&m.CodeHash, &m.CodeAttempts, &m.ConfirmAttempts); err != nil {
@@ -42,9 +22,9 @@ func scanMailbox(sc scanner) (*MailboxState, error) {
 	return &m, nil
 }
 
-// MailboxState returns the mailbox of the account's contact point, or not_found (not an
+// livedesk.MailboxState returns the mailbox of the account's contact point, or not_found (not an
 // email contact point, or one without an address).
-func (tx *Tx) MailboxState(account, contactPoint livedesk.ID) (*MailboxState, error) {
+func (tx *Tx) MailboxState(account, contactPoint livedesk.ID) (*livedesk.MailboxState, error) {
 	m, err := scanMailbox(tx.queryRow(mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`, contactPoint, account))
 	if err != nil {
 		return nil, notFound(err, "mailbox")
@@ -52,8 +32,8 @@ func (tx *Tx) MailboxState(account, contactPoint livedesk.ID) (*MailboxState, er
 	return m, nil
 }
 
-// MailboxState reads the mailbox of the account's contact point, or not_found.
-func (s *Store) MailboxState(ctx context.Context, account, contactPoint livedesk.ID) (*MailboxState, error) {
+// livedesk.MailboxState reads the mailbox of the account's contact point, or not_found.
+func (s *Store) MailboxState(ctx context.Context, account, contactPoint livedesk.ID) (*livedesk.MailboxState, error) {
 	m, err := scanMailbox(s.rq.QueryRowContext(ctx, mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`, contactPoint, account))
 	if err != nil {
 		return nil, notFound(err, "mailbox")
@@ -62,14 +42,14 @@ func (s *Store) MailboxState(ctx context.Context, account, contactPoint livedesk
 }
 
 // DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is due at now.
-func (s *Store) DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*MailboxState, error) {
+func (s *Store) DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*livedesk.MailboxState, error) {
 	rows, err := s.rq.QueryContext(ctx, mailboxSelect+`WHERE confirm_due_at IS NOT NULL AND confirm_due_at <= ?
 		ORDER BY confirm_due_at LIMIT ?`, ms(now), limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*MailboxState
+	var out []*livedesk.MailboxState
 	for rows.Next() {
 		m, err := scanMailbox(rows)
 		if err != nil {

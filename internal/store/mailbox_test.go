@@ -16,7 +16,7 @@ func TestMailboxClaims(t *testing.T) {
 	s := openTest(t, nil)
 	ctx := context.Background()
 	var cps [4]*livedesk.ContactPoint
-	err := s.Write(ctx, func(tx *Tx) error {
+	err := s.Write(ctx, func(tx livedesk.Tx) error {
 		for i := range cps {
 			a, err := tx.CreateAccount("A", livedesk.Settings{})
 			if err != nil {
@@ -33,10 +33,13 @@ func TestMailboxClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	claim := func(cp *livedesk.ContactPoint) error {
-		return s.Write(ctx, func(tx *Tx) error { _, err := tx.SetMailbox(cp.AccountID, cp.ID, "support@bank.example"); return err })
+		return s.Write(ctx, func(tx livedesk.Tx) error {
+			_, err := tx.SetMailbox(cp.AccountID, cp.ID, "support@bank.example")
+			return err
+		})
 	}
 	verify := func(cp *livedesk.ContactPoint) error {
-		return s.Write(ctx, func(tx *Tx) error { return tx.MailboxVerified(cp.ID) })
+		return s.Write(ctx, func(tx livedesk.Tx) error { return tx.MailboxVerified(cp.ID) })
 	}
 	receiver := func() livedesk.ID {
 		cp, err := s.Mailbox(ctx, "support@bank.example")

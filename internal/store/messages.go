@@ -103,7 +103,7 @@ func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
 		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
 		clientID, sticker, emailID, ms(tx.now)).Scan(&m.ID)
 	if isUnique(err) && strings.Contains(err.Error(), "email_message_id") {
-		return ErrDuplicateMail
+		return livedesk.ErrDuplicateMail
 	}
 	if isUnique(err) {
 		return livedesk.Errorf(livedesk.CodeConflict, "client_id already used")

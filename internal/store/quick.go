@@ -61,16 +61,8 @@ func (tx *Tx) CreateQuickMessage(account livedesk.ID, m *livedesk.QuickMessage) 
 		m.Position, ms(tx.now), ms(tx.now)).Scan(&m.ID)
 }
 
-// QuickPatch is a partial change of a quick message (nil: keep).
-type QuickPatch struct {
-	Title      *string
-	Text       *string
-	CategoryID *livedesk.ID
-	Position   *int
-}
-
 // PatchQuickMessage changes a quick message owned by owner (0: an account-wide one).
-func (tx *Tx) PatchQuickMessage(account, owner, id livedesk.ID, p QuickPatch) (*livedesk.QuickMessage, error) {
+func (tx *Tx) PatchQuickMessage(account, owner, id livedesk.ID, p livedesk.QuickPatch) (*livedesk.QuickMessage, error) {
 	var cat any
 	if p.CategoryID != nil {
 		cat = int64(*p.CategoryID)

@@ -124,7 +124,7 @@ func BenchmarkScale(b *testing.B) {
 		})
 	}
 	run("list/open-of-operator-first-page", func() int {
-		page, err := env.s.Conversations(ctx, ListFilter{Account: env.account, State: livedesk.StateAssigned, Assignee: env.operator, Limit: 50})
+		page, err := env.s.Conversations(ctx, livedesk.ListFilter{Account: env.account, State: livedesk.StateAssigned, Assignee: env.operator, Limit: 50})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func BenchmarkScale(b *testing.B) {
 	})
 	run("list/closed-of-account-random-page", func() int {
 		at := env.oldest + rng.Int64N(env.newest-env.oldest)
-		page, err := env.s.Conversations(ctx, ListFilter{Account: env.account, State: livedesk.StateClosed, AfterAt: at, AfterID: livedesk.ID(1 << 60), Limit: 50})
+		page, err := env.s.Conversations(ctx, livedesk.ListFilter{Account: env.account, State: livedesk.StateClosed, AfterAt: at, AfterID: livedesk.ID(1 << 60), Limit: 50})
 		if err != nil {
 			b.Fatal(err)
 		}

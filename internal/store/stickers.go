@@ -11,12 +11,6 @@ import (
 	"livedesk/internal/sticker"
 )
 
-// StickerImage is the picture of an uploaded sticker.
-type StickerImage struct {
-	ContentType string
-	Data        []byte
-}
-
 // uploadedStickerID parses the id of an uploaded sticker (a positive decimal number).
 func uploadedStickerID(id string) (int64, bool) {
 	n, err := strconv.ParseInt(id, 10, 64)
@@ -87,16 +81,9 @@ func (tx *Tx) stickerPack(account livedesk.ID, pack string) (id int64, count int
 	return id, count, nil
 }
 
-// NewSticker is an uploaded picture to add to a pack.
-type NewSticker struct {
-	Name        string
-	ContentType string
-	Data        []byte
-}
-
 // AddStickers adds pictures to a pack of the account; a pack holds at most
 // sticker.MaxPerPack stickers.
-func (tx *Tx) AddStickers(account livedesk.ID, pack string, items []NewSticker) ([]livedesk.Sticker, error) {
+func (tx *Tx) AddStickers(account livedesk.ID, pack string, items []livedesk.NewSticker) ([]livedesk.Sticker, error) {
 	pid, count, err := tx.stickerPack(account, pack)
 	if err != nil {
 		return nil, err
@@ -148,14 +135,14 @@ func (tx *Tx) SendableSticker(account livedesk.ID, id string) (*livedesk.Sticker
 	return st, nil
 }
 
-// StickerImage returns the picture of an uploaded sticker of the account (of a deleted
+// livedesk.StickerImage returns the picture of an uploaded sticker of the account (of a deleted
 // pack too: the history still shows it).
-func (s *Store) StickerImage(ctx context.Context, account livedesk.ID, id string) (*StickerImage, error) {
+func (s *Store) StickerImage(ctx context.Context, account livedesk.ID, id string) (*livedesk.StickerImage, error) {
 	n, ok := uploadedStickerID(id)
 	if !ok {
 		return nil, livedesk.NotFound("sticker")
 	}
-	img := &StickerImage{}
+	img := &livedesk.StickerImage{}
 	err := s.rq.QueryRowContext(ctx, `SELECT content_type, data FROM stickers WHERE id = ? AND account_id = ?`, n, account).
 		Scan(&img.ContentType, &img.Data)
 	if err != nil {

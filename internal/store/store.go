@@ -74,7 +74,7 @@ type WriterStats struct {
 
 type writeReq struct {
 	ctx    context.Context
-	fn     func(*Tx) error
+	fn     func(livedesk.Tx) error
 	result chan error
 }
 
@@ -238,7 +238,7 @@ var ErrClosed = &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "server
 // Write runs fn in a write transaction and returns after it is committed (or failed). fn's
 // changes are rolled back alone if it returns an error; other requests in the same batch
 // are not affected. Events emitted by fn are published after the commit.
-func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+func (s *Store) Write(ctx context.Context, fn func(livedesk.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, result: make(chan error, 1)}
 	select {
 	case <-s.done:
@@ -356,7 +356,7 @@ func (s *Store) runBatch(batch []*writeReq) {
 	}
 }
 
-func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
+func safeCall(fn func(livedesk.Tx) error, tx *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in write: %v", p)
@@ -432,3 +432,5 @@ func notFound(err error, what string) error {
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.read.PingContext(ctx) }
+
+var _ livedesk.Store = (*Store)(nil)

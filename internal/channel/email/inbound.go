@@ -19,7 +19,6 @@ import (
 	"livedesk/internal/attachment"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // MaxMailBytes is the largest mail accepted: 25 MiB of files grow by a third in base64,
@@ -40,7 +39,6 @@ type InboundOptions struct {
 // Inbound is the SMTP listener that takes mail for the mailboxes.
 type Inbound struct {
 	desk   *desk.Desk
-	store  *store.Store
 	files  *attachment.Files
 	log    *slog.Logger
 	server *smtp.Server
@@ -55,12 +53,12 @@ type Inbound struct {
 }
 
 // NewInbound returns the listener.
-func NewInbound(d *desk.Desk, st *store.Store, files *attachment.Files, opts InboundOptions, log *slog.Logger) *Inbound {
+func NewInbound(d *desk.Desk, files *attachment.Files, opts InboundOptions, log *slog.Logger) *Inbound {
 	opts.Limits = opts.Limits.withDefaults()
 	if opts.SpoolDir == "" {
 		opts.SpoolDir = os.TempDir()
 	}
-	in := &Inbound{desk: d, store: st, files: files, log: log, opts: opts}
+	in := &Inbound{desk: d, files: files, log: log, opts: opts}
 	in.ctx, in.cancel = context.WithCancel(context.Background())
 	s := smtp.NewServer(in)
 	s.Domain = opts.Domain
@@ -154,7 +152,7 @@ func (s *session) rcpt(to string) error {
 	}
 	ctx, cancel := context.WithTimeout(s.in.ctx, 10*time.Second)
 	defer cancel()
-	cp, err := s.in.store.Mailbox(ctx, addr)
+	cp, err := s.in.desk.MailboxOf(ctx, addr)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox here"}
 	}

@@ -20,7 +20,6 @@ import (
 	"livedesk/internal/attachment"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
 )
 
 // RelayConfig says where replies go out.
@@ -46,7 +45,6 @@ var retryAfter = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute,
 // Sender delivers the outbox through the relay, oldest first.
 type Sender struct {
 	relay RelayConfig
-	store *store.Store
 	desk  *desk.Desk
 	files *attachment.Files
 	log   *slog.Logger
@@ -54,8 +52,8 @@ type Sender struct {
 }
 
 // NewSender returns a sender; Run starts it.
-func NewSender(relay RelayConfig, st *store.Store, d *desk.Desk, files *attachment.Files, log *slog.Logger) *Sender {
-	return &Sender{relay: relay, store: st, desk: d, files: files, log: log, wake: make(chan struct{}, 1)}
+func NewSender(relay RelayConfig, d *desk.Desk, files *attachment.Files, log *slog.Logger) *Sender {
+	return &Sender{relay: relay, desk: d, files: files, log: log, wake: make(chan struct{}, 1)}
 }
 
 // Wake makes the sender look at the outbox now (a reply was queued).
@@ -85,7 +83,7 @@ func (s *Sender) Run(ctx context.Context, poll time.Duration) {
 func (s *Sender) SendDue(ctx context.Context) {
 	s.sendConfirmations(ctx)
 	for ctx.Err() == nil {
-		due, err := s.store.DueEmails(ctx, s.store.Now(), 20)
+		due, err := s.desk.DueMail(ctx, 20)
 		if err != nil {
 			s.log.Error("email outbox", "err", err)
 			return
@@ -103,9 +101,8 @@ func (s *Sender) SendDue(ctx context.Context) {
 
 // deliver sends one entry and records the outcome; false when it could not be recorded.
 // A mail whose success could not be recorded is sent again later: delivery is at least once.
-func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) bool {
+func (s *Sender) deliver(ctx context.Context, e livedesk.OutgoingEmail) bool {
 	err := s.send(ctx, e)
-	var write func(*store.Tx) error
 	switch {
 	case err == nil:
 		if err := s.desk.MailSent(ctx, e.AccountID, e.MessageID); err != nil {
@@ -122,14 +119,12 @@ func (s *Sender) deliver(ctx context.Context, e store.OutgoingEmail) bool {
 		return true
 	default:
 		s.log.Info("email delivery failed, will retry", "message", e.MessageID, "attempt", e.Attempts+1, "err", err)
-		next := s.store.Now().Add(retryAfter[e.Attempts])
-		write = func(tx *store.Tx) error { return tx.EmailRetry(e.MessageID, err.Error(), next) }
+		if err := s.desk.MailRetry(ctx, e.MessageID, err.Error(), s.desk.Now().Add(retryAfter[e.Attempts])); err != nil {
+			s.log.Error("email outbox", "err", err)
+			return false
+		}
+		return true
 	}
-	if err := s.store.Write(ctx, write); err != nil {
-		s.log.Error("email outbox", "err", err)
-		return false
-	}
-	return true
 }
 
 // permanent reports a refusal that retrying will not change (SMTP 5xx, or a mail we cannot
@@ -144,8 +139,8 @@ func permanent(err error) bool {
 
 var errUnsendable = errors.New("the reply cannot be written as a mail")
 
-func (s *Sender) send(ctx context.Context, e store.OutgoingEmail) error {
-	out, err := s.store.OutgoingMail(ctx, e.AccountID, e.MessageID)
+func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
+	out, err := s.desk.OutgoingMail(ctx, e.AccountID, e.MessageID)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUnsendable, err)
 	}
@@ -200,7 +195,7 @@ func (s *Sender) sendConfirmations(ctx context.Context) {
 // writeConfirmation renders the mail that carries a mailbox's confirmation code.
 func (s *Sender) writeConfirmation(w io.Writer, address, code string) error {
 	var h mail.Header
-	h.SetDate(s.store.Now())
+	h.SetDate(s.desk.Now())
 	h.SetAddressList("From", []*mail.Address{{Name: "livedesk", Address: s.relay.From}})
 	h.SetAddressList("To", []*mail.Address{{Address: address}})
 	h.SetSubject("Подтверждение адреса " + address)
@@ -232,7 +227,7 @@ func domainOf(address string) string {
 }
 
 // write renders the reply as a MIME mail: text, then its files as attachments.
-func (s *Sender) write(w io.Writer, out *store.OutgoingMail) error {
+func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	var h mail.Header
 	h.SetDate(out.Message.CreatedAt)
 	if out.MailboxConfirmed {
