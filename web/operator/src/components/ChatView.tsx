@@ -9,13 +9,17 @@ import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Composer } from './Composer';
 import { History } from './History';
-import { IconAlert, IconChat, IconCheck, IconClock, IconLock, IconMail, IconTransfer } from './icons';
+import { IconAlert, IconArrowLeft, IconChat, IconCheck, IconClock, IconLock, IconMail, IconTransfer } from './icons';
 
 interface Props {
   ctl: Controller;
   id: ID;
   onTransfer: (id: ID) => void;
   onClose: (id: ID) => void;
+  /** Back to the list (the narrow layout shows either the list or the conversation). */
+  onBack: () => void;
+  /** The caller took the conversation from the queue: it is in their work list now. */
+  onTaken: (id: ID) => void;
 }
 
 const selectMe = (s: AppState) => s.me;
@@ -39,7 +43,7 @@ export function actionBlocks(c: Conversation, me: AppState['me']) {
  * one (from the archive) is read-only: the panel says when it was closed and with what
  * category, and there is no composer.
  */
-export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
+export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Props) {
   const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id] ?? s.archive.byId[id], [id]);
   const selectHistory = useCallback((s: AppState) => s.histories[id], [id]);
   const selectTyping = useCallback((s: AppState) => (s.typing[id] ?? 0), [id]);
@@ -98,6 +102,8 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
     <section class="chat" data-testid="chat" data-conversation={id}>
       <header class="chat-head">
         <div class="chat-who">
+          <button class="icon-btn chat-back" onClick={onBack} aria-label={t('chat.back')} title={t('chat.back')} data-testid="chat-back">
+            <IconArrowLeft /></button>
           <span class={'chan chan-' + c.channel}><Channel size={18} title={t('channel.' + c.channel)} /></span>
           <div>
             <h2 data-testid="chat-visitor">{name}</h2>
@@ -115,20 +121,20 @@ export function ChatView({ ctl, id, onTransfer, onClose }: Props) {
         <div class="chat-actions">
           <button class="btn" disabled={!can.reply(me.status)} title={can.reply(me.status) ? undefined : t('chat.offlineDisabled')}
             onClick={() => onTransfer(id)} data-testid="assign-button">
-            <IconTransfer size={18} />{t('queue.assign')}</button>
+            <IconTransfer size={18} /><span class="btn-label">{t('queue.assign')}</span></button>
           <button class="btn btn-primary" disabled={!!takeBlock} data-testid="take-button" title={takeBlock ? t(takeBlock) : undefined}
-            onClick={() => { void ctl.assignQueued(id).catch((err) => ctl.dispatch({ type: 'notice', tone: 'error', key: 'queue.refused', params: { why: errorText(err) } })); }}>
-            <IconCheck size={18} />{t('queue.take')}</button>
+            onClick={() => { void ctl.assignQueued(id).then(() => onTaken(id), (err) => ctl.dispatch({ type: 'notice', tone: 'error', key: 'queue.refused', params: { why: errorText(err) } })); }}>
+            <IconCheck size={18} /><span class="btn-label">{t('queue.take')}</span></button>
         </div>
         ) : (
         <div class="chat-actions">
           <span class="tip-wrap" title={blocks.transfer ? t(blocks.transfer) : 'Alt+T'}>
             <button class="btn" disabled={!!blocks.transfer} onClick={() => onTransfer(id)} data-testid="transfer-button">
-              <IconTransfer size={18} />{t('chat.transfer')}</button>
+              <IconTransfer size={18} /><span class="btn-label">{t('chat.transfer')}</span></button>
           </span>
           <span class="tip-wrap" title={blocks.close ? t(blocks.close) : 'Alt+E'}>
             <button class="btn btn-primary" disabled={!!blocks.close} onClick={() => onClose(id)} data-testid="close-button">
-              <IconCheck size={18} />{t('chat.close')}</button>
+              <IconCheck size={18} /><span class="btn-label">{t('chat.close')}</span></button>
           </span>
         </div>
         )}

@@ -34,6 +34,8 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
     const el = input.current;
     if (!el) return;
     el.style.height = 'auto';
+    // Empty, the box is one line whatever the placeholder's length (it would count in scrollHeight).
+    if (!draft.text) return;
     el.style.height = Math.min(el.scrollHeight, 180) + 'px';
   }, [draft.text]);
 

@@ -26,6 +26,8 @@ const selectSelected = (s: AppState) => s.selectedId;
 const selectLink = (s: AppState) => s.link;
 const selectCounts = (s: AppState) => `${s.open.order.length}/${s.queue.order.length}`;
 const NOTIFY_DISMISSED = 'livedesk.notify.dismissed';
+/** The narrow layout's media query (styles.css): the list or the conversation, one at a time. */
+const NARROW = '(max-width: 760px)';
 
 /** The whole operator screen: profile and list on the left, the conversation on the right. */
 export function Shell({ ctl }: { ctl: Controller }) {
@@ -61,7 +63,8 @@ export function Shell({ ctl }: { ctl: Controller }) {
     ctl.select(id);
     setCtx(null);
     // A closed conversation has no composer: the focus stays where it was (the archive list).
-    requestAnimationFrame(() => document.getElementById('composer-input')?.focus());
+    // On a phone the focus would pop up the keyboard over the conversation just opened.
+    if (!matchMedia(NARROW).matches) requestAnimationFrame(() => document.getElementById('composer-input')?.focus());
   };
 
   const conv = (id: ID | null) => (id ? ctl.state.open.byId[id] ?? ctl.state.queue.byId[id] : undefined);
@@ -159,7 +162,8 @@ export function Shell({ ctl }: { ctl: Controller }) {
             {t('banner.dismiss')}</button>
         </div>
       )}
-      <div class="layout">
+      {/* Narrow screens show the list or the open conversation (data-view), never both squeezed. */}
+      <div class="layout" data-view={selectedId ? 'chat' : 'list'}>
         <aside class="sidebar">
           <div class="sidebar-head">
             <ProfileMenu me={me} open={menuOpen} setOpen={setMenuOpen} onStatus={(st) => void ctl.setStatus(st)}
@@ -188,7 +192,8 @@ export function Shell({ ctl }: { ctl: Controller }) {
         <main class="main">
           {selectedId ? (
             <ChatView key={selectedId} ctl={ctl} id={selectedId} onTransfer={(id) => openDialog('transfer', id)}
-              onClose={(id) => openDialog('close', id)} />
+              onClose={(id) => openDialog('close', id)}
+              onBack={() => ctl.select(null)} onTaken={() => setTab('open')} />
           ) : (
             <div class="chat-empty">
               <IconChat size={44} />

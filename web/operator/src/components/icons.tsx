@@ -32,6 +32,7 @@ export const IconLogout = (p: P) => <Svg {...p}><path d="M15 4h3a2 2 0 012 2v12a
 export const IconCabinet = (p: P) => <Svg {...p}><rect x="3.5" y="4" width="17" height="16" rx="2" /><path d="M3.5 9h17M8 13h4M8 16h7" /></Svg>;
 export const IconGlobe = (p: P) => <Svg {...p}><circle cx="12" cy="12" r="9" /><path d="M3 12h18M12 3a14 14 0 010 18M12 3a14 14 0 000 18" /></Svg>;
 export const IconSearch = (p: P) => <Svg {...p}><circle cx="11" cy="11" r="6.5" /><path d="M16 16l4.5 4.5" /></Svg>;
+export const IconArrowLeft = (p: P) => <Svg {...p}><path d="M19 12H5M11 6l-6 6 6 6" /></Svg>;
 export const IconArrowDown = (p: P) => <Svg {...p}><path d="M12 5v14M6 13l6 6 6-6" /></Svg>;
 export const IconBell = (p: P) => <Svg {...p}><path d="M6 16V11a6 6 0 0112 0v5l1.5 2h-15z" /><path d="M10 20.5a2 2 0 004 0" /></Svg>;
 export const IconWifiOff = (p: P) => <Svg {...p}><path d="M3 3l18 18" /><path d="M8.5 16.5a5 5 0 017 0M5 13a10 10 0 015-2.7M19 13a10 10 0 00-3-2.1M2 9.5a15 15 0 014.2-2.6M22 9.5A15 15 0 0011 5" /><path d="M12 20h.01" /></Svg>;

@@ -79,6 +79,7 @@ export const en: Record<keyof typeof ru, string> = {
   'chat.visitorClosed': 'The visitor closed the conversation. Close it with a category.',
   'chat.queued': 'Queued: no operator yet',
   'chat.assignee': 'Operator: {name}',
+  'chat.back': 'Back to the list',
   'chat.subject': 'Subject: {subject}',
   'chat.loading': 'Loading history…',
   'chat.offlineDisabled': 'You are offline: choose a status to work on conversations',

@@ -79,6 +79,7 @@ export const ru = {
   'chat.visitorClosed': 'Посетитель закрыл обращение. Завершите его, выбрав категорию.',
   'chat.queued': 'Обращение в очереди: оператор ещё не назначен',
   'chat.assignee': 'Оператор: {name}',
+  'chat.back': 'К списку обращений',
   'chat.subject': 'Тема: {subject}',
   'chat.loading': 'Загружаем историю…',
   'chat.offlineDisabled': 'Вы не в сети: выберите статус, чтобы работать с обращением',
