@@ -30,7 +30,7 @@ import (
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/spell"
-	"livedesk/internal/store"
+	"livedesk/internal/store/sqlite"
 	"livedesk/web"
 )
 
@@ -41,7 +41,7 @@ const Version = "0.1.0"
 type App struct {
 	cfg   config.Config
 	log   *slog.Logger
-	Store *store.Store
+	Store *sqlite.Store
 	Desk  *desk.Desk
 	Hub   *realtime.Hub
 	// Presence is when operators count as present (sockets, requests, grace, requeue).
@@ -88,7 +88,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	if cfg.Bus != "" {
 		return nil, errors.New("the NATS bus (--bus nats://…) arrives with the scale-out issue; this build runs in-process")
 	}
-	st, err := store.Open(store.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Clock: opts.Clock, Log: log})
+	st, err := sqlite.Open(sqlite.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Clock: opts.Clock, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	return a, nil
 }
 
-func visitorSecret(st *store.Store) (string, error) {
+func visitorSecret(st *sqlite.Store) (string, error) {
 	var secret string
 	err := st.Write(context.Background(), func(tx livedesk.Tx) error {
 		var err error

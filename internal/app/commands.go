@@ -8,7 +8,7 @@ import (
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store"
+	"livedesk/internal/store/sqlite"
 )
 
 // Migrate applies the pending migrations of the configured database and returns their names
@@ -17,13 +17,13 @@ func Migrate(ctx context.Context, cfg config.Config) ([]string, error) {
 	if cfg.SQLitePath() == "" {
 		return nil, errors.New("PostgreSQL arrives with the scale-out issue")
 	}
-	return store.Migrate(ctx, cfg.SQLitePath())
+	return sqlite.Migrate(ctx, cfg.SQLitePath())
 }
 
 // CreateAccount opens the configured database and creates an account with its first admin
 // (`livedesk account create`).
 func CreateAccount(ctx context.Context, cfg config.Config, log *slog.Logger, name string, admin desk.NewOperator) (*livedesk.Account, *livedesk.Operator, error) {
-	st, err := store.Open(store.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Log: log})
+	st, err := sqlite.Open(sqlite.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Log: log})
 	if err != nil {
 		return nil, nil, err
 	}

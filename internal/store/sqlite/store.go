@@ -1,8 +1,8 @@
-// Package store keeps livedesk's data in SQL by hand on database/sql. All writes go through
+// Package sqlite keeps livedesk's data in SQL by hand on database/sql. All writes go through
 // one writer goroutine that batches concurrent requests into a single transaction (group
 // commit), each request isolated by a savepoint, so writes are serialised, durable when
 // acknowledged, and events are published in commit order.
-package store
+package sqlite
 
 import (
 	"context"

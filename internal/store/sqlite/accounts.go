@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"modernc.org/sqlite"
+	sqlitedrv "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"livedesk/internal/livedesk"
@@ -23,7 +23,7 @@ type querier interface {
 // isUnique reports whether err is a unique-constraint violation, by the driver's extended
 // result code (a UNIQUE index or a PRIMARY KEY), not by its wording.
 func isUnique(err error) bool {
-	var e *sqlite.Error
+	var e *sqlitedrv.Error
 	if !errors.As(err, &e) {
 		return false
 	}

@@ -1,0 +1,471 @@
+// Package storetest is the conformance suite of livedesk's data layer: what every
+// implementation of livedesk.Store must do, whatever the database under it. An
+// implementation's test calls Run with a function that opens a fresh, migrated, empty store.
+//
+// It checks the contract the conversation service relies on: every read is scoped by
+// account; the routing invariant (an operator's open conversations never exceed their limit)
+// holds under concurrent writers; the event log of an account is read in commit order, so a
+// client resuming from any cursor gets the rest exactly once; a client_id is used once per
+// author; a failed write leaves nothing behind; and opening an existing database again
+// migrates nothing twice.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"livedesk/internal/livedesk"
+)
+
+// Opener opens a fresh, empty store for one test (closed by the test's cleanup); reopen, when
+// not nil, opens the same database a second time after the first was closed.
+type Opener func(t *testing.T) (st livedesk.Store, reopen func() livedesk.Store)
+
+// Run runs the whole suite against stores made by open.
+func Run(t *testing.T, open Opener) {
+	t.Run("AccountScoping", func(t *testing.T) { testAccountScoping(t, open) })
+	t.Run("RoutingInvariantUnderConcurrency", func(t *testing.T) { testRoutingInvariant(t, open) })
+	t.Run("EventOrderAndResume", func(t *testing.T) { testEventOrder(t, open) })
+	t.Run("ClientIDOncePerAuthor", func(t *testing.T) { testClientID(t, open) })
+	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
+	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
+}
+
+// world is one account with an operator, a webchat contact point, a visitor and their
+// conversation assigned to the operator, with one visitor message.
+type world struct {
+	account  *livedesk.Account
+	op       *livedesk.Operator
+	cp       *livedesk.ContactPoint
+	visitor  *livedesk.Visitor
+	conv     livedesk.ID
+	message  *livedesk.Message
+	category livedesk.Category
+}
+
+func write(t *testing.T, st livedesk.Store, fn func(tx livedesk.Tx) error) {
+	t.Helper()
+	if err := st.Write(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newWorld(t *testing.T, st livedesk.Store, name string, limit int) *world {
+	t.Helper()
+	w := &world{}
+	write(t, st, func(tx livedesk.Tx) error {
+		var err error
+		if w.account, err = tx.CreateAccount(name, livedesk.Settings{}); err != nil {
+			return err
+		}
+		w.op = &livedesk.Operator{AccountID: w.account.ID, Name: name + " operator", Email: fmt.Sprintf("op-%s@example.test", name),
+			PasswordHash: "x", Role: livedesk.RoleOperator, Limit: limit, Status: livedesk.StatusAvailable}
+		if err := tx.CreateOperator(w.op); err != nil {
+			return err
+		}
+		w.cp = &livedesk.ContactPoint{AccountID: w.account.ID, Name: name + " site", Channel: livedesk.ChannelWebchat, Key: "key-" + name}
+		if err := tx.CreateContactPoint(w.cp); err != nil {
+			return err
+		}
+		w.visitor = &livedesk.Visitor{AccountID: w.account.ID, ContactPointID: w.cp.ID, Name: name + " visitor", Email: "v-" + name + "@example.test"}
+		if err := tx.CreateVisitor(w.visitor); err != nil {
+			return err
+		}
+		if w.conv, err = tx.CreateConversation(w.account.ID, w.cp, w.visitor.ID); err != nil {
+			return err
+		}
+		if ok, err := tx.ReserveCapacity(w.op.ID, true); err != nil || !ok {
+			return fmt.Errorf("reserve capacity: %v %v", ok, err)
+		}
+		if err := tx.AssignConversation(w.conv, w.op.ID); err != nil {
+			return err
+		}
+		w.message = &livedesk.Message{ConversationID: w.conv, ClientID: "c1", Kind: livedesk.KindText, Text: "hello from " + name,
+			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: w.visitor.ID, Name: w.visitor.Name}}
+		if err := tx.InsertMessage(w.account.ID, w.message); err != nil {
+			return err
+		}
+		w.category = livedesk.Category{Name: name + " category"}
+		if err := tx.CreateCategory(w.account.ID, &w.category); err != nil {
+			return err
+		}
+		return tx.Emit(&livedesk.Event{AccountID: w.account.ID, Type: "test", AllOperators: true, VisitorID: w.visitor.ID,
+			Payload: []byte(`{}`), VisitorPayload: []byte(`{}`)})
+	})
+	return w
+}
+
+// notFound fails unless err is the not_found error every scoped read answers for another
+// account's object.
+func notFound(t *testing.T, what string, err error) {
+	t.Helper()
+	if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Errorf("%s of another account: %v, want not_found", what, err)
+	}
+}
+
+func testAccountScoping(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	a, b := newWorld(t, st, "alpha", 5), newWorld(t, st, "beta", 5)
+
+	// Each read with its own account finds its object...
+	if _, err := st.Conversation(ctx, a.account.ID, a.conv); err != nil {
+		t.Fatalf("own conversation: %v", err)
+	}
+	// ...and with the other account's id answers not found or nothing.
+	_, err := st.Conversation(ctx, b.account.ID, a.conv)
+	notFound(t, "Conversation", err)
+	_, err = st.Operator(ctx, b.account.ID, a.op.ID)
+	notFound(t, "Operator", err)
+	_, err = st.ContactPoint(ctx, b.account.ID, a.cp.ID)
+	notFound(t, "ContactPoint", err)
+	_, err = st.Visitor(ctx, b.account.ID, a.visitor.ID)
+	notFound(t, "Visitor", err)
+	_, err = st.OpenConversationOf(ctx, b.account.ID, a.visitor.ID, a.cp.ID)
+	notFound(t, "OpenConversationOf", err)
+	_, err = st.MessageByMailID(ctx, b.account.ID, "no-such-mail")
+	notFound(t, "MessageByMailID", err)
+	if ms, err := st.VisitorMessages(ctx, b.account.ID, a.visitor.ID, 0, 10); err != nil || len(ms) != 0 {
+		t.Errorf("VisitorMessages of another account: %d messages, %v", len(ms), err)
+	}
+	if ms, err := st.VisitorMessages(ctx, a.account.ID, a.visitor.ID, 0, 10); err != nil || len(ms) != 1 {
+		t.Errorf("own VisitorMessages: %d messages, %v", len(ms), err)
+	}
+	if ok, err := st.OperatorTookPart(ctx, b.account.ID, a.conv, a.op.ID); err != nil || ok {
+		t.Errorf("OperatorTookPart across accounts: %v %v", ok, err)
+	}
+	for _, w := range []*world{a, b} {
+		other := a
+		if w == a {
+			other = b
+		}
+		ops, err := st.Operators(ctx, w.account.ID)
+		if err != nil || len(ops) != 1 || ops[0].ID != w.op.ID {
+			t.Errorf("Operators(%s): %v %v", w.account.Name, ops, err)
+		}
+		cps, err := st.ContactPoints(ctx, w.account.ID)
+		if err != nil || len(cps) != 1 || cps[0].ID != w.cp.ID {
+			t.Errorf("ContactPoints(%s): %v %v", w.account.Name, cps, err)
+		}
+		cats, err := st.Categories(ctx, w.account.ID)
+		if err != nil || len(cats) != 1 || cats[0].ID != w.category.ID {
+			t.Errorf("Categories(%s): %v %v", w.account.Name, cats, err)
+		}
+		convs, err := st.Conversations(ctx, livedesk.ListFilter{Account: w.account.ID, State: livedesk.StateAssigned, Limit: 10})
+		if err != nil || len(convs) != 1 || convs[0].ID != w.conv {
+			t.Errorf("Conversations(%s): %v %v", w.account.Name, convs, err)
+		}
+		evs, err := st.OperatorEvents(ctx, w.account.ID, w.op.ID, true, 0, 100)
+		if err != nil || len(evs) != 1 || evs[0].AccountID != w.account.ID {
+			t.Errorf("OperatorEvents(%s): %d events, %v", w.account.Name, len(evs), err)
+		}
+		if evs, err := st.VisitorEvents(ctx, other.account.ID, w.visitor.ID, 0, 100); err != nil || len(evs) != 0 {
+			t.Errorf("VisitorEvents of %s's visitor read as %s: %d events, %v", w.account.Name, other.account.Name, len(evs), err)
+		}
+		lo, hi, err := st.EventBounds(ctx, w.account.ID)
+		if err != nil || lo == 0 || lo != hi {
+			t.Errorf("EventBounds(%s) = %d..%d, %v; want its one event", w.account.Name, lo, hi, err)
+		}
+	}
+	// Writes through a transaction are scoped the same way.
+	err = st.Write(ctx, func(tx livedesk.Tx) error {
+		_, err := tx.Conversation(b.account.ID, a.conv)
+		return err
+	})
+	notFound(t, "Tx.Conversation", err)
+	err = st.Write(ctx, func(tx livedesk.Tx) error {
+		_, err := tx.MessageByID(b.account.ID, a.message.ID)
+		return err
+	})
+	notFound(t, "Tx.MessageByID", err)
+}
+
+func testRoutingInvariant(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	const limit, writers = 3, 40
+	w := newWorld(t, st, "routing", limit) // holds one conversation already
+	var mu sync.Mutex
+	won := 1
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := st.Write(ctx, func(tx livedesk.Tx) error {
+				ok, err := tx.ReserveCapacity(w.op.ID, true)
+				if err != nil || !ok {
+					return err
+				}
+				v := &livedesk.Visitor{AccountID: w.account.ID, ContactPointID: w.cp.ID, Name: fmt.Sprint("v", i)}
+				if err := tx.CreateVisitor(v); err != nil {
+					return err
+				}
+				id, err := tx.CreateConversation(w.account.ID, w.cp, v.ID)
+				if err != nil {
+					return err
+				}
+				if err := tx.AssignConversation(id, w.op.ID); err != nil {
+					return err
+				}
+				mu.Lock()
+				won++
+				mu.Unlock()
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	op, err := st.Operator(ctx, w.account.ID, w.op.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	convs, err := st.Conversations(ctx, livedesk.ListFilter{Account: w.account.ID, State: livedesk.StateAssigned, Assignee: w.op.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if won != limit || op.OpenCount != limit || len(convs) != limit {
+		t.Fatalf("limit %d: %d reservations won, open_count %d, %d assigned conversations", limit, won, op.OpenCount, len(convs))
+	}
+	// An operator who is not available gets nothing when availability is required.
+	write(t, st, func(tx livedesk.Tx) error {
+		if err := tx.ReleaseCapacity(w.op.ID); err != nil {
+			return err
+		}
+		return tx.SetOperatorStatus(w.op.ID, livedesk.StatusPause)
+	})
+	write(t, st, func(tx livedesk.Tx) error {
+		if ok, err := tx.ReserveCapacity(w.op.ID, true); err != nil || ok {
+			return fmt.Errorf("a paused operator's capacity was reserved for routing: %v %v", ok, err)
+		}
+		return nil
+	})
+}
+
+func testEventOrder(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "events", 5)
+	other := newWorld(t, st, "others", 5)
+	_, start, err := st.EventBounds(ctx, w.account.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The publisher sees every committed event once, in commit order.
+	var pubMu sync.Mutex
+	var published []livedesk.ID
+	st.SetPublisher(func(evs []*livedesk.Event) {
+		pubMu.Lock()
+		defer pubMu.Unlock()
+		for _, e := range evs {
+			if e.AccountID == w.account.ID {
+				published = append(published, e.ID)
+			}
+		}
+	})
+
+	const writers, each = 8, 25
+	stop := make(chan struct{})
+	readerDone := make(chan error, 1)
+	// A reader that follows the log while it is written never sees an id after it has seen
+	// a greater one: what it read is final, so resuming from its cursor loses nothing.
+	go func() {
+		cursor, seen := start, map[livedesk.ID]bool{}
+		for {
+			// Whether the writers had finished is known before the read, so an empty read
+			// after they finished means the follower has everything.
+			finished := false
+			select {
+			case <-stop:
+				finished = true
+			default:
+			}
+			evs, err := st.OperatorEvents(ctx, w.account.ID, w.op.ID, false, cursor, 1000)
+			if err != nil {
+				readerDone <- err
+				return
+			}
+			for _, e := range evs {
+				if e.ID <= cursor || seen[e.ID] {
+					readerDone <- fmt.Errorf("event %d read after cursor %d", e.ID, cursor)
+					return
+				}
+				seen[e.ID] = true
+				cursor = e.ID
+			}
+			if !finished || len(evs) > 0 {
+				continue
+			}
+			if len(seen) == writers*each {
+				readerDone <- nil
+				return
+			}
+			// Events the follower skipped: committed below a cursor it had passed.
+			again, _ := st.OperatorEvents(ctx, w.account.ID, w.op.ID, false, start, 10000)
+			var missed []livedesk.ID
+			for _, e := range again {
+				if !seen[e.ID] {
+					missed = append(missed, e.ID)
+				}
+			}
+			readerDone <- fmt.Errorf("the follower saw %d events, want %d; it skipped %v", len(seen), writers*each, missed)
+			return
+		}
+	}()
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				err := st.Write(ctx, func(tx livedesk.Tx) error {
+					for _, acct := range []livedesk.ID{w.account.ID, other.account.ID} {
+						if err := tx.Emit(&livedesk.Event{AccountID: acct, Type: "test", AllOperators: true,
+							Payload: fmt.Appendf(nil, `{"g":%d,"i":%d}`, g, i)}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if err := <-readerDone; err != nil {
+		t.Fatal(err)
+	}
+	st.SetPublisher(nil)
+
+	// Resuming from every cursor gives exactly the rest, in order, for this account only.
+	all, err := st.OperatorEvents(ctx, w.account.ID, w.op.ID, false, start, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != writers*each {
+		t.Fatalf("%d events after the start, want %d", len(all), writers*each)
+	}
+	for i, e := range all {
+		if e.AccountID != w.account.ID || (i > 0 && e.ID <= all[i-1].ID) {
+			t.Fatalf("event %d: id %d account %d after id %d", i, e.ID, e.AccountID, all[max(i-1, 0)].ID)
+		}
+	}
+	for _, from := range []int{0, 1, writers*each/2 - 1, writers*each - 2} {
+		rest, err := st.OperatorEvents(ctx, w.account.ID, w.op.ID, false, all[from].ID, 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rest) != len(all)-from-1 || (len(rest) > 0 && rest[0].ID != all[from+1].ID) {
+			t.Fatalf("resume after %d: %d events, want %d", all[from].ID, len(rest), len(all)-from-1)
+		}
+	}
+	pubMu.Lock()
+	defer pubMu.Unlock()
+	if len(published) != len(all) {
+		t.Fatalf("published %d events, stored %d", len(published), len(all))
+	}
+	for i := range all {
+		if published[i] != all[i].ID {
+			t.Fatalf("published #%d is %d, the log has %d: not commit order", i, published[i], all[i].ID)
+		}
+	}
+	lo, hi, err := st.EventBounds(ctx, w.account.ID)
+	if err != nil || lo > start || hi != all[len(all)-1].ID {
+		t.Fatalf("bounds %d..%d (%v), want ≤%d..%d", lo, hi, err, start, all[len(all)-1].ID)
+	}
+}
+
+func testClientID(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "idem", 5)
+	again := &livedesk.Message{ConversationID: w.conv, ClientID: w.message.ClientID, Kind: livedesk.KindText, Text: "again",
+		Author: w.message.Author}
+	err := st.Write(ctx, func(tx livedesk.Tx) error { return tx.InsertMessage(w.account.ID, again) })
+	if !livedesk.IsCode(err, livedesk.CodeConflict) {
+		t.Fatalf("a second message with one author's client_id: %v, want conflict", err)
+	}
+	m, err := st.MessageByClientID(ctx, w.message.Author.Type, w.message.Author.ID, w.message.ClientID)
+	if err != nil || m.ID != w.message.ID || m.Text != w.message.Text {
+		t.Fatalf("MessageByClientID: %+v %v, want the first message", m, err)
+	}
+	// Another author may use the same client_id.
+	other := &livedesk.Message{ConversationID: w.conv, ClientID: w.message.ClientID, Kind: livedesk.KindText, Text: "mine",
+		Author: livedesk.Author{Type: livedesk.AuthorOperator, ID: w.op.ID, Name: w.op.Name}}
+	write(t, st, func(tx livedesk.Tx) error { return tx.InsertMessage(w.account.ID, other) })
+	// The mail Message-ID of an account is taken once too.
+	mail := func(text string) error {
+		return st.Write(ctx, func(tx livedesk.Tx) error {
+			return tx.InsertMessage(w.account.ID, &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: text,
+				Author: w.message.Author, EmailMessageID: "<one@example.test>"})
+		})
+	}
+	if err := mail("first"); err != nil {
+		t.Fatal(err)
+	}
+	if err := mail("second"); !errors.Is(err, livedesk.ErrDuplicateMail) {
+		t.Fatalf("the same mail twice: %v, want ErrDuplicateMail", err)
+	}
+}
+
+func testRollback(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "rollback", 5)
+	_, before, _ := st.EventBounds(ctx, w.account.ID)
+	boom := errors.New("boom")
+	err := st.Write(ctx, func(tx livedesk.Tx) error {
+		if err := tx.InsertMessage(w.account.ID, &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: "lost",
+			Author: w.message.Author, ClientID: "lost"}); err != nil {
+			return err
+		}
+		if err := tx.Emit(&livedesk.Event{AccountID: w.account.ID, Type: "test", AllOperators: true, Payload: []byte(`{}`)}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Write returned %v, want the function's error", err)
+	}
+	if _, err := st.MessageByClientID(ctx, w.message.Author.Type, w.message.Author.ID, "lost"); !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("the failed write's message is there: %v", err)
+	}
+	if _, after, _ := st.EventBounds(ctx, w.account.ID); after != before {
+		t.Fatalf("the failed write's event is in the log: newest %d, was %d", after, before)
+	}
+	// The next write works and its event follows.
+	write(t, st, func(tx livedesk.Tx) error {
+		return tx.Emit(&livedesk.Event{AccountID: w.account.ID, Type: "test", AllOperators: true, Payload: []byte(`{}`)})
+	})
+	if _, after, _ := st.EventBounds(ctx, w.account.ID); after <= before {
+		t.Fatalf("newest event %d after a write, was %d", after, before)
+	}
+}
+
+func testReopen(t *testing.T, open Opener) {
+	st, reopen := open(t)
+	if reopen == nil {
+		t.Skip("this implementation's opener cannot reopen its database")
+	}
+	w := newWorld(t, st, "reopen", 5)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st2 := reopen()
+	c, err := st2.Conversation(context.Background(), w.account.ID, w.conv)
+	if err != nil || c.AssigneeID != w.op.ID {
+		t.Fatalf("after reopening: %+v %v", c, err)
+	}
+}
