@@ -45,7 +45,8 @@ bench: build
 ## -fuzztime timer can fail a clean run, golang/go#75804). Longer runs: docs/operations.md.
 FUZZ_RUNS ?= 20000x
 FUZZ_TARGETS = FuzzParseMail:./internal/channel/email/ FuzzMailHeaders:./internal/channel/email/ \
-	FuzzHTMLToText:./internal/channel/email/ FuzzReceive:./internal/attachment/ FuzzSanitizeName:./internal/attachment/ \
+	FuzzHTMLToText:./internal/channel/email/ FuzzSplitQuoted:./internal/channel/email/ FuzzHeaderDecoding:./internal/channel/email/ \
+	FuzzDeliveryStatus:./internal/channel/email/ FuzzReceive:./internal/attachment/ FuzzSanitizeName:./internal/attachment/ \
 	FuzzDecodeStrict:./internal/httpapi/ FuzzReadPatch:./internal/httpapi/ FuzzListCursor:./internal/httpapi/ FuzzParseID:./internal/livedesk/ \
 	FuzzParseHotkey:./internal/quick/ FuzzTokenize:./internal/spell/
 fuzz:

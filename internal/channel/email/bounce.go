@@ -74,7 +74,7 @@ func ParseDeliveryStatus(b []byte) (reportingMTA string, recipients []BounceReci
 		r := BounceRecipient{
 			FinalRecipient:    strings.ToLower(strings.Trim(typedValue(fields["final-recipient"]), "<>")),
 			OriginalRecipient: strings.ToLower(strings.Trim(typedValue(fields["original-recipient"]), "<>")),
-			Action:            strings.ToLower(strings.Fields(fields["action"] + " ")[0]),
+			Action:            strings.ToLower(firstWord(fields["action"])),
 			Status:            statusCode.FindString(fields["status"]),
 			Diagnostic:        clip(typedValue(fields["diagnostic-code"]), 1000),
 			RemoteMTA:         typedValue(fields["remote-mta"]),
@@ -87,6 +87,14 @@ func ParseDeliveryStatus(b []byte) (reportingMTA string, recipients []BounceReci
 		}
 	}
 	return clip(reportingMTA, 300), recipients
+}
+
+// firstWord is the first word of s ("" when none).
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return clip(f[0], 50)
+	}
+	return ""
 }
 
 // statusFields reads "Name: value" lines, folded lines joined, names lower case; the first
@@ -195,8 +203,15 @@ func (p *parser) bounce(reportType string) *Bounce {
 	b.Diagnostic = diagnosticLine(text)
 	if r := failedRecipient.FindStringSubmatch(text); r != nil {
 		b.FinalRecipient = strings.ToLower(r[1])
-	} else if r := indentedAddress.FindStringSubmatch(text); r != nil {
-		b.FinalRecipient = strings.ToLower(r[1])
+	} else if loc := indentedAddress.FindStringSubmatchIndex(text); loc != nil {
+		b.FinalRecipient = strings.ToLower(text[loc[2]:loc[3]])
+		if b.Diagnostic == "" {
+			// Exim: the reason is indented deeper under the address.
+			next, _, _ := strings.Cut(strings.TrimLeft(text[loc[1]:], "\n"), "\n")
+			if strings.HasPrefix(next, "    ") || strings.HasPrefix(next, "\t") {
+				b.Diagnostic = clip(strings.TrimSpace(next), 1000)
+			}
+		}
 	} else if p.returned.to != "" {
 		_, b.FinalRecipient = parseAddress(p.returned.to)
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -50,6 +52,12 @@ func FuzzParseMail(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add(nestedMail(30, 100))
+	fixtures, _ := filepath.Glob(filepath.Join("testdata", "realworld", "*.eml"))
+	for _, path := range fixtures {
+		if b, err := os.ReadFile(path); err == nil {
+			f.Add(crlf(b))
+		}
+	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, ups, err := parseMail(context.Background(), bytes.NewReader(raw), MIMELimits{MaxDepth: 4, MaxParts: 20}, discardPut)
 		if errors.Is(err, errConfirmationMail) {
@@ -63,6 +71,10 @@ func FuzzParseMail(f *testing.F) {
 		}
 		if m.FromAddress == "" || !utf8.ValidString(m.Subject) || utf8.RuneCountInString(m.Subject) > 300 {
 			t.Fatalf("sender %q, subject %q", m.FromAddress, m.Subject)
+		}
+		res, _ := ParseMail(context.Background(), bytes.NewReader(raw), ParseOptions{Limits: MIMELimits{MaxDepth: 4, MaxParts: 20}})
+		if !utf8.ValidString(res.NewText) || utf8.RuneCountInString(res.NewText) > desk.MaxText {
+			t.Fatalf("new text not storable: %q", res.NewText)
 		}
 		if len(ups) > attachment.MaxFiles || len(m.Thread) > 100 {
 			t.Fatalf("%d files, %d thread ids", len(ups), len(m.Thread))
@@ -112,6 +124,78 @@ func FuzzHTMLToText(f *testing.F) {
 		out := htmlToText(in)
 		if strings.Contains(out, "\n\n\n") || len(out) > 3*len(in)+3 {
 			t.Fatalf("htmlToText(%q) = %q", in, out)
+		}
+	})
+}
+
+// FuzzSplitQuoted: any text splits without panicking into new text that is a trimmed
+// beginning of the text (or the whole text when nothing is split off).
+func FuzzSplitQuoted(f *testing.F) {
+	for _, s := range []string{
+		"Спасибо!\n\n03.06.2024 10:15, Анна пишет:\n> текст\n",
+		"Ok\n\nOn Mon, Jun 3, 2024 at 10:15 AM A <a@b.c> wrote:\n> x\ny\n",
+		"a\n-----Original Message-----\nFrom: x\nSent: y\nTo: z\n",
+		"От: a\nОтправлено: b\nКому: c\nТема: d", "> only\n> quote", "-- \n", "\n\n\n", "x\r\n-- \r\nsig",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		fresh, quoted := SplitQuoted(text)
+		whole := strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+		if !quoted && fresh != strings.TrimSpace(text) {
+			t.Fatalf("nothing split, yet %q != %q", fresh, text)
+		}
+		if quoted && (fresh == "" || !strings.HasPrefix(whole, fresh) && !strings.HasPrefix(strings.TrimLeft(whole, " \t\n"), fresh)) {
+			t.Fatalf("SplitQuoted(%q) = %q", text, fresh)
+		}
+	})
+}
+
+// FuzzHeaderDecoding: header values and their parameters of any bytes decode without
+// panicking into valid UTF-8, as do 8-bit texts of any charset label.
+func FuzzHeaderDecoding(f *testing.F) {
+	for _, s := range []string{
+		"=?utf-8?B?0JfQsNC60LDQtw==?= =?koi8-r?q?=F0=D2=C9=D7=C5=D4?=", "=?windows-1251?Q?\xd1\xf7\xb8\xf2?=",
+		"attachment; filename*0*=utf-8''%D0%94; filename*1=\"x.docx\"", "attachment; filename*=\"iso-8859-1''Pr%E9s.pdf\"",
+		"inline; name=\xc4\xee\xea.pdf", "=?x?B?====?=", "a; b*999999*=c; b*0=\"", "=?utf-8*ru?Q?_=4?=",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		if s := DecodeHeader(v); !utf8.ValidString(s) {
+			t.Fatalf("DecodeHeader(%q) = %q", v, s)
+		}
+		value, params := ParseHeaderParams(v)
+		if !utf8.ValidString(value) && utf8.ValidString(v) {
+			t.Fatalf("ParseHeaderParams(%q) value %q", v, value)
+		}
+		for k, p := range params {
+			if !utf8.ValidString(p) {
+				t.Fatalf("ParseHeaderParams(%q)[%q] = %q", v, k, p)
+			}
+		}
+		if s := DecodeText([]byte(v), "koi8-r"); !utf8.ValidString(s) {
+			t.Fatalf("DecodeText(%q) = %q", v, s)
+		}
+		_ = DetectCharset([]byte(v))
+	})
+}
+
+// FuzzDeliveryStatus: any delivery status body is read without panicking into bounded
+// fields.
+func FuzzDeliveryStatus(f *testing.F) {
+	f.Add([]byte("Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; a@b.c\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1\r\n    unknown\r\n"))
+	f.Add([]byte("Action: delayed\nStatus: 4.4.1 (timeout)\n\n\n\nFinal-Recipient: x\n \n\t\n"))
+	f.Add([]byte(":\n:\n\n;;\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		mta, rs := ParseDeliveryStatus(b)
+		if len(mta) > 4*300 || len(rs) > 100 {
+			t.Fatalf("%d bytes of MTA, %d recipients", len(mta), len(rs))
+		}
+		for _, r := range rs {
+			if len([]rune(r.Diagnostic)) > 1000 {
+				t.Fatalf("diagnostic of %d characters", len([]rune(r.Diagnostic)))
+			}
 		}
 	})
 }

@@ -121,11 +121,11 @@ type Attachment struct {
 // DamagedPart is a part of a mail that could not be read: the rest of the mail is taken.
 type DamagedPart struct {
 	// Name is the file's name (sanitised), «текст письма» for a text part.
-	Name string
+	Name string `json:"name"`
 	// ContentType is the type the mail declared.
-	ContentType string
+	ContentType string `json:"type"`
 	// Reason says what is wrong with it, in Russian for the operator.
-	Reason string
+	Reason string `json:"reason"`
 }
 
 // Forwarded is a message forwarded inside a mail (message/rfc822).
@@ -180,6 +180,8 @@ type parser struct {
 	forwards  []string // text blocks of forwarded messages
 	dsn       []byte   // the message/delivery-status part
 	returned  returnedHeaders
+	// lastReason is why the last damaged part could not be read.
+	lastReason string
 }
 
 // returnedHeaders are the headers of the message a bounce returns.
@@ -345,7 +347,9 @@ func (p *parser) walk(e *message.Entity, depth int) error {
 				if cerr := p.ctx.Err(); cerr != nil {
 					return cerr
 				}
-				p.readNotes = append(p.readNotes, "часть письма не прочитана: "+readReason(err))
+				if reason := readReason(err); reason != p.lastReason { // not twice for one cut
+					p.readNotes = append(p.readNotes, "часть письма не прочитана: "+reason)
+				}
 				return nil
 			}
 			if err := p.walk(part, depth+1); err != nil {
@@ -515,6 +519,7 @@ func (p *parser) room() bool {
 // damaged reports a part that could not be read.
 func (p *parser) damaged(name, ct string, err error) {
 	reason := readReason(err)
+	p.lastReason = reason
 	p.res.Damaged = append(p.res.Damaged, DamagedPart{Name: name, ContentType: ct, Reason: reason})
 	if name == "текст письма" {
 		p.readNotes = append(p.readNotes, fmt.Sprintf("текст письма (%s) прочитан не весь: %s", ct, reason))
