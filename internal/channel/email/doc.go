@@ -9,6 +9,12 @@
 // (a sixth file, files over 25 MiB together, text over 10,000 characters) is reported in the
 // conversation as an internal comment; the text over the limit is kept as a file.
 //
+// ParseMail reads mail as real clients send it (docs/email.md, «Mail as it really arrives»):
+// charsets labelled or detected (UTF-8, windows-1251, KOI8-R), file names of every encoding,
+// damaged parts reported while the rest is taken, forwarded messages shown and kept as .eml,
+// the quoted history of a reply split off (SplitQuoted), mail that must never get an
+// automatic reply (NoAutoReplyReason) and delivery reports (Bounce).
+//
 // Nobody outside can stall the listener: connections are counted when accepted (in all, per
 // address, per /24 or /64 network), a client must make progress before DATA within a short
 // idle time that NOOP does not renew, a session has an absolute end, the mail's data is
