@@ -37,6 +37,10 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_verbose = yes
 auth_cache_size = 0
+# Tests of wrong passwords should not wait: no delay after a failure, and no growing
+# penalty for the (trusted) loopback client.
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 
 passdb {
   driver = passwd-file
@@ -88,6 +92,13 @@ service auth {
 }
 service auth-worker {
   user = $default_internal_user
+}
+# Nobody may reach anvil's penalty socket, so the auth process adds no growing delay
+# after wrong passwords (a test of a refused login would otherwise wait seconds).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 service stats {
   unix_listener stats-writer {
