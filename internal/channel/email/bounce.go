@@ -151,8 +151,10 @@ var (
 )
 
 // bounce makes the Bounce of the mail: from its delivery status part, else from the words
-// of a plain-text bounce when the returned mail's Message-ID can be found.
-func (p *parser) bounce(reportType string) *Bounce {
+// of a plain-text bounce when the returned mail's Message-ID can be found. A plain-text
+// bounce must be automatic mail (NoAutoReplyReason): a person writing about a failed
+// delivery is not one.
+func (p *parser) bounce(reportType string, automatic bool) *Bounce {
 	m := p.res.Mail
 	threadID := ""
 	if n := len(m.Thread); n > 0 {
@@ -183,7 +185,7 @@ func (p *parser) bounce(reportType string) *Bounce {
 		}
 		return b
 	}
-	if !robotAddress(m.FromAddress) && !bounceSubject.MatchString(m.Subject) {
+	if !automatic || (!robotAddress(m.FromAddress) && !bounceSubject.MatchString(m.Subject)) {
 		return nil
 	}
 	text := p.ownText()

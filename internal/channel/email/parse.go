@@ -239,8 +239,8 @@ func ParseMail(ctx context.Context, r io.Reader, opts ParseOptions) (*Parsed, er
 	if err := p.finish(); err != nil {
 		return p.res, err
 	}
-	p.res.Bounce = p.bounce(params["report-type"])
 	p.res.AutoReason = NoAutoReplyReason(e.Header)
+	p.res.Bounce = p.bounce(params["report-type"], p.res.AutoReason != "")
 	if p.res.AutoReason == "" && p.res.Bounce != nil {
 		p.res.AutoReason = "a delivery report"
 	}
