@@ -119,7 +119,7 @@ func preview(text string) string {
 // emitConversation emits a conversation event to its assignee (and extra operator) and staff.
 func emitConversation(tx livedesk.Tx, typ string, c *livedesk.Conversation, extra livedesk.ID) error {
 	return tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: typ, OperatorID: c.AssigneeID, Operator2ID: extra,
-		Staff: true, Payload: mustJSON(map[string]any{"conversation": c})})
+		Staff: true, Payload: mustJSON(livedesk.ConversationPayload{Conversation: c})})
 }
 
 // emitMessage emits message.created to the operators of the conversation and, unless it is a
@@ -127,15 +127,10 @@ func emitConversation(tx livedesk.Tx, typ string, c *livedesk.Conversation, extr
 func emitMessage(tx livedesk.Tx, c *livedesk.Conversation, m *livedesk.Message, extra livedesk.ID) error {
 	// Structs, not maps: this runs on the writer for every message.
 	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventMessageCreated, OperatorID: c.AssigneeID,
-		Operator2ID: extra, Staff: true, Payload: mustJSON(struct {
-			Conversation *livedesk.Conversation `json:"conversation"`
-			Message      *livedesk.Message      `json:"message"`
-		}{c, m})}
+		Operator2ID: extra, Staff: true, Payload: mustJSON(livedesk.MessagePayload{Conversation: c, Message: m})}
 	if m.Kind != livedesk.KindComment {
 		e.VisitorID = c.Visitor.ID
-		e.VisitorPayload = mustJSON(struct {
-			Message *livedesk.Message `json:"message"`
-		}{m.ForVisitor()})
+		e.VisitorPayload = mustJSON(livedesk.MessagePayload{Message: m.ForVisitor()})
 	}
 	return tx.Emit(e)
 }
@@ -147,15 +142,12 @@ func emitOperator(tx livedesk.Tx, account, id livedesk.ID) error {
 		return err
 	}
 	return tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventOperatorStatus, AllOperators: true,
-		Payload: mustJSON(map[string]any{"operator": o.Brief()})})
+		Payload: mustJSON(livedesk.OperatorPayload{Operator: o.Brief()})})
 }
 
-// emitTransfer emits a transfer event to both operators and staff.
-func emitTransfer(tx livedesk.Tx, account livedesk.ID, typ string, t *livedesk.Transfer, extra map[string]any) error {
-	p := map[string]any{"transfer": t}
-	for k, v := range extra {
-		p[k] = v
-	}
+// emitTransfer emits a transfer event to both operators and staff (p.Transfer is set here).
+func emitTransfer(tx livedesk.Tx, account livedesk.ID, typ string, t *livedesk.Transfer, p livedesk.TransferPayload) error {
+	p.Transfer = t
 	return tx.Emit(&livedesk.Event{AccountID: account, Type: typ, OperatorID: t.FromOperatorID, Operator2ID: t.ToOperatorID,
 		Staff: true, Payload: mustJSON(p)})
 }
@@ -215,7 +207,7 @@ func assign(tx livedesk.Tx, account, conversation livedesk.ID, op *livedesk.Oper
 		return err
 	}
 	e := &livedesk.Event{AccountID: account, Type: livedesk.EventConversationAssigned, OperatorID: op.ID, Staff: true,
-		Payload: mustJSON(map[string]any{"conversation": c}), VisitorID: c.Visitor.ID,
-		VisitorPayload: mustJSON(map[string]any{"conversation_id": c.ID, "operator": map[string]any{"id": op.ID, "name": op.Name}})}
+		Payload: mustJSON(livedesk.ConversationPayload{Conversation: c}), VisitorID: c.Visitor.ID,
+		VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Operator: &livedesk.OperatorName{ID: op.ID, Name: op.Name}})}
 	return tx.Emit(e)
 }

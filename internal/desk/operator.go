@@ -82,7 +82,7 @@ func changeStatus(tx livedesk.Tx, op *livedesk.Operator, status livedesk.Status,
 			if ok, err := tx.ResolveTransfer(t, livedesk.TransferCancelled); err != nil {
 				return err
 			} else if ok {
-				if err := emitTransfer(tx, op.AccountID, livedesk.EventTransferCancelled, t, map[string]any{"reason": reason}); err != nil {
+				if err := emitTransfer(tx, op.AccountID, livedesk.EventTransferCancelled, t, livedesk.TransferPayload{Reason: reason}); err != nil {
 					return err
 				}
 			}
@@ -335,7 +335,7 @@ func closeConversation(tx livedesk.Tx, c *livedesk.Conversation, by, category li
 		if ok, err := tx.ResolveTransfer(t, livedesk.TransferCancelled); err != nil {
 			return err
 		} else if ok {
-			if err := emitTransfer(tx, c.AccountID, livedesk.EventTransferCancelled, t, map[string]any{"reason": "conversation_closed"}); err != nil {
+			if err := emitTransfer(tx, c.AccountID, livedesk.EventTransferCancelled, t, livedesk.TransferPayload{Reason: "conversation_closed"}); err != nil {
 				return err
 			}
 		}
@@ -348,8 +348,8 @@ func closeConversation(tx livedesk.Tx, c *livedesk.Conversation, by, category li
 		return err
 	}
 	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationClosed, OperatorID: c.AssigneeID, Staff: true,
-		Payload: mustJSON(map[string]any{"conversation": closed, "reason": reason}), VisitorID: c.Visitor.ID,
-		VisitorPayload: mustJSON(map[string]any{"conversation_id": c.ID, "reason": reason})}
+		Payload: mustJSON(livedesk.ConversationPayload{Conversation: closed, Reason: reason}), VisitorID: c.Visitor.ID,
+		VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: reason})}
 	if err := tx.Emit(e); err != nil {
 		return err
 	}
@@ -411,7 +411,7 @@ func (d *Desk) Offer(ctx context.Context, account, opID, conversation, to livede
 			}
 			c.PendingTransfer = t
 			out = t
-			return emitTransfer(tx, account, livedesk.EventTransferOffered, t, map[string]any{"conversation": c})
+			return emitTransfer(tx, account, livedesk.EventTransferOffered, t, livedesk.TransferPayload{Conversation: c})
 		}
 		// Email: no acceptance, the conversation moves now if the receiver has room.
 		if c.PendingTransfer != nil {
@@ -454,11 +454,11 @@ func moveConversation(tx livedesk.Tx, c *livedesk.Conversation, target *livedesk
 	if err := tx.ReleaseCapacity(from.ID); err != nil {
 		return err
 	}
-	if err := emitTransfer(tx, c.AccountID, livedesk.EventTransferAccepted, t, nil); err != nil {
+	if err := emitTransfer(tx, c.AccountID, livedesk.EventTransferAccepted, t, livedesk.TransferPayload{}); err != nil {
 		return err
 	}
 	if err := tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationRemoved, OperatorID: from.ID,
-		Payload: mustJSON(map[string]any{"conversation_id": c.ID, "reason": "transferred", "to_operator_id": target.ID})}); err != nil {
+		Payload: mustJSON(livedesk.RemovedPayload{ConversationID: c.ID, Reason: "transferred", ToOperatorID: target.ID})}); err != nil {
 		return err
 	}
 	if err := assign(tx, c.AccountID, c.ID, target); err != nil {
@@ -533,7 +533,7 @@ func (d *Desk) Accept(ctx context.Context, account, opID, id livedesk.ID) (*live
 			if err != nil || t.State != livedesk.TransferPending {
 				return err
 			}
-			return emitTransfer(tx, account, livedesk.EventTransferAcceptRefused, t, map[string]any{"reason": "limit_reached"})
+			return emitTransfer(tx, account, livedesk.EventTransferAcceptRefused, t, livedesk.TransferPayload{Reason: "limit_reached"})
 		}); nerr != nil {
 			d.log.Warn("accept refused event", "transfer", id, "err", nerr)
 		}
@@ -599,11 +599,11 @@ func (d *Desk) resolve(ctx context.Context, account, opID, id livedesk.ID, state
 			return err
 		}
 		out = t
-		reason := map[string]any{"reason": string(state)}
+		reason := string(state)
 		if state == livedesk.TransferCancelled {
-			reason["reason"] = "sender_cancelled"
+			reason = "sender_cancelled"
 		}
-		return emitTransfer(tx, account, typ, t, reason)
+		return emitTransfer(tx, account, typ, t, livedesk.TransferPayload{Reason: reason})
 	})
 	return out, err
 }
@@ -616,5 +616,5 @@ func emitAvailability(tx livedesk.Tx, account livedesk.ID) error {
 		return err
 	}
 	return tx.Emit(&livedesk.Event{AccountID: account, Type: livedesk.EventAvailability, AllVisitors: true,
-		Payload: []byte(`{}`), VisitorPayload: mustJSON(map[string]bool{"online": online})})
+		Payload: []byte(`{}`), VisitorPayload: mustJSON(livedesk.AvailabilityPayload{Online: online})})
 }

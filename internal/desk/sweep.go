@@ -19,7 +19,7 @@ func (d *Desk) ExpireTransfers(ctx context.Context) error {
 				if ok, err := tx.ResolveTransfer(t, livedesk.TransferExpired); err != nil {
 					return err
 				} else if ok {
-					if err := emitTransfer(tx, account, livedesk.EventTransferExpired, t, map[string]any{"reason": "expired"}); err != nil {
+					if err := emitTransfer(tx, account, livedesk.EventTransferExpired, t, livedesk.TransferPayload{Reason: "expired"}); err != nil {
 						return err
 					}
 				}
@@ -60,7 +60,7 @@ func (d *Desk) RequeueOffline(ctx context.Context) error {
 					if ok, err := tx.ResolveTransfer(t, livedesk.TransferCancelled); err != nil {
 						return err
 					} else if ok {
-						if err := emitTransfer(tx, op.AccountID, livedesk.EventTransferCancelled, t, map[string]any{"reason": "requeued"}); err != nil {
+						if err := emitTransfer(tx, op.AccountID, livedesk.EventTransferCancelled, t, livedesk.TransferPayload{Reason: "requeued"}); err != nil {
 							return err
 						}
 					}
@@ -72,7 +72,7 @@ func (d *Desk) RequeueOffline(ctx context.Context) error {
 					return err
 				}
 				if err := tx.Emit(&livedesk.Event{AccountID: op.AccountID, Type: livedesk.EventConversationRemoved, OperatorID: op.ID,
-					Payload: mustJSON(map[string]any{"conversation_id": id, "reason": "requeued"})}); err != nil {
+					Payload: mustJSON(livedesk.RemovedPayload{ConversationID: id, Reason: "requeued"})}); err != nil {
 					return err
 				}
 				queued, err := tx.Conversation(op.AccountID, id)
@@ -82,8 +82,8 @@ func (d *Desk) RequeueOffline(ctx context.Context) error {
 				// The visitor is told too: the widget shows «оператор скоро ответит» again
 				// instead of the name of an operator who has gone.
 				if err := tx.Emit(&livedesk.Event{AccountID: queued.AccountID, Type: livedesk.EventConversationQueued,
-					Staff: true, Payload: mustJSON(map[string]any{"conversation": queued}),
-					VisitorID: queued.Visitor.ID, VisitorPayload: mustJSON(map[string]any{"conversation_id": queued.ID, "reason": "requeued"})}); err != nil {
+					Staff: true, Payload: mustJSON(livedesk.ConversationPayload{Conversation: queued}),
+					VisitorID: queued.Visitor.ID, VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: queued.ID, Reason: "requeued"})}); err != nil {
 					return err
 				}
 			}

@@ -243,7 +243,7 @@ func (d *Desk) VisitorClose(ctx context.Context, cp *livedesk.ContactPoint, visi
 			// The visitor's widget is done with it.
 			if err := tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationClosed,
 				VisitorID: c.Visitor.ID, Payload: []byte(`{}`),
-				VisitorPayload: mustJSON(map[string]any{"conversation_id": c.ID, "reason": "visitor_closed"})}); err != nil {
+				VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: "visitor_closed"})}); err != nil {
 				return err
 			}
 		}

@@ -30,13 +30,7 @@ type VisitorConversation struct {
 	State         livedesk.ConversationState `json:"state"`
 	VisitorClosed bool                       `json:"visitor_closed"`
 	CreatedAt     time.Time                  `json:"created_at"`
-	Operator      *VisitorOperator           `json:"operator,omitempty"`
-}
-
-// VisitorOperator is the operator as a visitor sees them.
-type VisitorOperator struct {
-	ID   livedesk.ID `json:"id"`
-	Name string      `json:"name"`
+	Operator      *livedesk.OperatorName     `json:"operator,omitempty"`
 }
 
 // VisitorView renders a conversation for its visitor.
@@ -44,7 +38,7 @@ func (d *Desk) VisitorView(ctx context.Context, c *livedesk.Conversation) *Visit
 	out := &VisitorConversation{ID: c.ID, State: c.State, VisitorClosed: c.VisitorClosed, CreatedAt: c.CreatedAt}
 	if c.AssigneeID != 0 && c.State == livedesk.StateAssigned {
 		if op, err := d.store.Operator(ctx, c.AccountID, c.AssigneeID); err == nil {
-			out.Operator = &VisitorOperator{ID: op.ID, Name: op.Name}
+			out.Operator = &livedesk.OperatorName{ID: op.ID, Name: op.Name}
 		}
 	}
 	return out

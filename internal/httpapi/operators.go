@@ -47,7 +47,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, c *call) error {
 	s.buckets.Reset(mailKey)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies, MaxAge: s.cfg.SessionTTLHours * 3600})
-	return writeJSON(w, 200, map[string]any{"token": token, "operator": op})
+	return writeJSON(w, 200, loginAnswer{Token: token, Operator: op})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -319,7 +319,7 @@ func (s *Server) pendingTransfers(w http.ResponseWriter, r *http.Request, c *cal
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"incoming": in, "outgoing": out})
+	return writeJSON(w, 200, pendingTransfersAnswer{Incoming: in, Outgoing: out})
 }
 
 func (s *Server) acceptTransfer(w http.ResponseWriter, r *http.Request, c *call) error {

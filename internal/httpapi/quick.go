@@ -183,7 +183,7 @@ func (s *Server) adminQuickMessages(w http.ResponseWriter, r *http.Request, c *c
 			items = append(items, m)
 		}
 	}
-	return writeJSON(w, 200, map[string]any{"categories": res.Categories[1:], "items": items})
+	return writeJSON(w, 200, quickListAnswer{Categories: res.Categories[1:], Items: items})
 }
 
 func (s *Server) adminCreateQuick(w http.ResponseWriter, r *http.Request, c *call) error {

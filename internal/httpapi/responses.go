@@ -1,5 +1,11 @@
 package httpapi
 
+import (
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"time"
+)
+
 // The shapes of the answers the handlers write that are not a domain object themselves.
 
 // list is the answer of a list endpoint: {"items": [...]}, never null.
@@ -33,4 +39,70 @@ func pageOf[T any](v []T, limit int, cursor func(T) string) page[T] {
 		p.NextCursor = &next
 	}
 	return p
+}
+
+// publicPoint is what every visitor may know of a contact point: its name and appearance.
+type publicPoint struct {
+	ID       livedesk.ID           `json:"id"`
+	Name     string                `json:"name"`
+	Settings desk.WidgetAppearance `json:"settings"`
+}
+
+func publicPointOf(cp *livedesk.ContactPoint) publicPoint {
+	return publicPoint{ID: cp.ID, Name: cp.Name, Settings: desk.ParseWidgetSettings(cp).Appearance()}
+}
+
+// widgetConfigAnswer is GET /widget/{key}/config.
+type widgetConfigAnswer struct {
+	ContactPoint publicPoint `json:"contact_point"`
+	Online       bool        `json:"online"`
+}
+
+// widgetSessionAnswer is POST /widget/{key}/session: the visitor's credentials, who they are,
+// and their open conversation if they have one.
+type widgetSessionAnswer struct {
+	VisitorToken   string                    `json:"visitor_token"`
+	TokenExpiresAt time.Time                 `json:"token_expires_at"`
+	VisitorKey     string                    `json:"visitor_key"`
+	Visitor        *livedesk.Visitor         `json:"visitor"`
+	ContactPoint   publicPoint               `json:"contact_point"`
+	Online         bool                      `json:"online"`
+	Conversation   *desk.VisitorConversation `json:"conversation,omitempty"`
+}
+
+// loginAnswer is POST /auth/login.
+type loginAnswer struct {
+	Token    string             `json:"token"`
+	Operator *livedesk.Operator `json:"operator"`
+}
+
+// pendingTransfersAnswer is GET /transfers: offers to the operator and offers they made.
+type pendingTransfersAnswer struct {
+	Incoming []desk.PendingTransfer `json:"incoming"`
+	Outgoing []desk.PendingTransfer `json:"outgoing"`
+}
+
+// stickerLimits are the bounds of uploaded sticker packs, shown in the cabinet.
+type stickerLimits struct {
+	MaxPacks           int `json:"max_packs"`
+	MaxStickersPerPack int `json:"max_stickers_per_pack"`
+	MaxImageBytes      int `json:"max_image_bytes"`
+}
+
+// stickerPacksAnswer is the cabinet's list of uploaded packs with the limits.
+type stickerPacksAnswer struct {
+	Items  []livedesk.StickerPack `json:"items"`
+	Limits stickerLimits          `json:"limits"`
+}
+
+// quickListAnswer is the cabinet's list of shared quick messages with their categories.
+type quickListAnswer struct {
+	Categories []desk.QuickCategoryView `json:"categories"`
+	Items      []*livedesk.QuickMessage `json:"items"`
+}
+
+// health is GET /healthz and /readyz.
+type health struct {
+	Status  string `json:"status"`
+	Version string `json:"version,omitempty"`
 }

@@ -431,14 +431,14 @@ func writeError(w http.ResponseWriter, err error) {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		code = livedesk.CodeUnavailable
 	}
-	body := map[string]any{"code": code, "message": livedesk.ErrorMessage(err)}
+	body := livedesk.ErrorBody{Code: code, Message: livedesk.ErrorMessage(err)}
 	if d := livedesk.ErrorDetails(err); d != nil && code != livedesk.CodeInternal {
-		body["details"] = d
+		body.Details = d
 		if code == livedesk.CodeRateLimited && d["retry_after"] != "" {
 			w.Header().Set("Retry-After", d["retry_after"])
 		}
 	}
-	writeJSON(w, statusOf(code), map[string]any{"error": body})
+	writeJSON(w, statusOf(code), livedesk.ErrorEnvelope{Error: body})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -622,7 +622,7 @@ func pageLimit(r *http.Request, def, max int) (int, error) {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, c *call) error {
-	return writeJSON(w, 200, map[string]any{"status": "ok", "version": s.cfg.Version})
+	return writeJSON(w, 200, health{Status: "ok", Version: s.cfg.Version})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -631,7 +631,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, c *call) error {
 	if err := s.ready(ctx); err != nil {
 		return &livedesk.Error{Code: livedesk.CodeUnavailable, Message: fmt.Sprintf("not ready: %v", err)}
 	}
-	return writeJSON(w, 200, map[string]any{"status": "ready"})
+	return writeJSON(w, 200, health{Status: "ready"})
 }
 
 // metrics serves the Prometheus metrics on the public listener only to a scraper holding

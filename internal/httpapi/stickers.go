@@ -86,8 +86,11 @@ func (s *Server) adminStickerPacks(w http.ResponseWriter, r *http.Request, c *ca
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"items": packs, "limits": map[string]int{
-		"max_packs": sticker.MaxPacks, "max_stickers_per_pack": sticker.MaxPerPack, "max_image_bytes": sticker.MaxImageBytes}})
+	if packs == nil {
+		packs = []livedesk.StickerPack{}
+	}
+	return writeJSON(w, 200, stickerPacksAnswer{Items: packs, Limits: stickerLimits{
+		MaxPacks: sticker.MaxPacks, MaxStickersPerPack: sticker.MaxPerPack, MaxImageBytes: sticker.MaxImageBytes}})
 }
 
 // adminCreateStickerPack creates an empty pack.

@@ -65,11 +65,6 @@ func (s *Server) webchatPoint(r *http.Request) (*livedesk.ContactPoint, error) {
 	return cp, checkOrigin(r, cp)
 }
 
-// publicPoint is what every visitor may know of a contact point: its name and appearance.
-func publicPoint(cp *livedesk.ContactPoint) map[string]any {
-	return map[string]any{"id": cp.ID, "name": cp.Name, "settings": desk.ParseWidgetSettings(cp).Appearance()}
-}
-
 func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request, c *call) error {
 	cp, err := s.webchatPoint(r)
 	if err != nil {
@@ -79,7 +74,7 @@ func (s *Server) widgetConfig(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, map[string]any{"contact_point": publicPoint(cp), "online": online})
+	return writeJSON(w, 200, widgetConfigAnswer{ContactPoint: publicPointOf(cp), Online: online})
 }
 
 func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -123,10 +118,10 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 	}
 	claims := auth.VisitorClaims{AccountID: cp.AccountID, ContactPointID: cp.ID, VisitorID: v.ID}
 	token, expires := s.tokens.Sign(claims)
-	out := map[string]any{"visitor_token": token, "token_expires_at": expires, "visitor_key": s.tokens.SignKey(claims),
-		"visitor": v, "contact_point": publicPoint(cp), "online": online}
+	out := widgetSessionAnswer{VisitorToken: token, TokenExpiresAt: expires, VisitorKey: s.tokens.SignKey(claims),
+		Visitor: v, ContactPoint: publicPointOf(cp), Online: online}
 	if conv, err := s.desk.OpenVisitorConversation(r.Context(), cp, v.ID); err == nil {
-		out["conversation"] = conv
+		out.Conversation = conv
 	}
 	return writeJSON(w, 200, out)
 }

@@ -110,3 +110,16 @@ func IsCode(err error, code Code) bool { return ErrorCode(err) == code }
 
 // NotFound is the error for a missing (or another account's) object.
 func NotFound(what string) *Error { return Errorf(CodeNotFound, "%s not found", what) }
+
+// ErrorBody is an error as the API writes it: {"error": ErrorBody} over HTTP, the data of an
+// "error" frame over a WebSocket.
+type ErrorBody struct {
+	Code    Code              `json:"code"`
+	Message string            `json:"message"`
+	Details map[string]string `json:"details,omitempty"`
+}
+
+// ErrorEnvelope is the body of every HTTP error answer.
+type ErrorEnvelope struct {
+	Error ErrorBody `json:"error"`
+}

@@ -54,7 +54,7 @@ func upgradeError(w http.ResponseWriter, r *http.Request, status int, reason err
 	case http.StatusInternalServerError:
 		code = livedesk.CodeInternal
 	}
-	b, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": "WebSocket handshake refused"}})
+	b, _ := json.Marshal(livedesk.ErrorEnvelope{Error: livedesk.ErrorBody{Code: code, Message: "WebSocket handshake refused"}})
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -125,7 +125,7 @@ func (h *Hub) revokedLocked(c *conn, authAt time.Time) bool {
 
 // errorFrame is a frame telling the client that its frame was refused.
 func errorFrame(code livedesk.Code, message string) []byte {
-	data, _ := json.Marshal(map[string]any{"code": code, "message": message})
+	data, _ := json.Marshal(livedesk.ErrorBody{Code: code, Message: message})
 	return encode(Frame{Type: "error", Data: data})
 }
 
@@ -179,7 +179,7 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 			refuse(err)
 			return
 		}
-		data, _ := json.Marshal(map[string]any{"conversation_id": t.ConversationID, "author": "visitor", "visitor_id": c.visitorID})
+		data, _ := json.Marshal(livedesk.TypingPayload{ConversationID: t.ConversationID, Author: "visitor", VisitorID: c.visitorID})
 		frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
 		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == t.AssigneeID || role.Staff() }, 0, frame, nil)
 		return
@@ -190,7 +190,7 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 		return
 	}
 	me := c.operatorID
-	data, _ := json.Marshal(map[string]any{"conversation_id": t.ConversationID, "author": "operator", "operator_id": me, "name": t.Name})
+	data, _ := json.Marshal(livedesk.TypingPayload{ConversationID: t.ConversationID, Author: "operator", OperatorID: me, Name: t.Name})
 	frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
 	h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool {
 		return id != me && (id == t.AssigneeID || role.Staff())
