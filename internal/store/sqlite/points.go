@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"sync"
 
 	"livedesk/internal/livedesk"
@@ -144,105 +142,4 @@ func (s *Store) ContactPoints(ctx context.Context, account livedesk.ID) ([]*live
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// CreateVisitor stores a visitor.
-func (tx *Tx) CreateVisitor(v *livedesk.Visitor) error {
-	err := tx.queryRow(`INSERT INTO visitors(account_id, contact_point_id, name, email, phone, created_at)
-		VALUES (?,?,?,?,?,?) RETURNING id`, v.AccountID, v.ContactPointID, v.Name, v.Email, v.Phone, ms(tx.now)).Scan(&v.ID)
-	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
-	return err
-}
-
-// UpdateVisitor stores name, email and phone.
-func (tx *Tx) UpdateVisitor(v *livedesk.Visitor) error {
-	_, err := tx.exec(`UPDATE visitors SET name = ?, email = ?, phone = ? WHERE id = ? AND account_id = ?`,
-		v.Name, v.Email, v.Phone, v.ID, v.AccountID)
-	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
-	return err
-}
-
-func getVisitor(ctx context.Context, q querier, account, id livedesk.ID) (*livedesk.Visitor, error) {
-	v := &livedesk.Visitor{ID: id, AccountID: account}
-	err := q.QueryRowContext(ctx, `SELECT contact_point_id, name, email, phone FROM visitors WHERE id = ? AND account_id = ?`,
-		id, account).Scan(&v.ContactPointID, &v.Name, &v.Email, &v.Phone)
-	if err != nil {
-		return nil, notFound(err, "visitor")
-	}
-	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
-	return v, nil
-}
-
-// Visitor reads a visitor of the account.
-func (s *Store) Visitor(ctx context.Context, account, id livedesk.ID) (*livedesk.Visitor, error) {
-	return getVisitor(ctx, s.rq, account, id)
-}
-
-// Visitor reads a visitor of the account inside the transaction.
-func (tx *Tx) Visitor(account, id livedesk.ID) (*livedesk.Visitor, error) {
-	return getVisitor(tx.ctx, tx.tx, account, id)
-}
-
-// CreateCategory stores a conversation category.
-func (tx *Tx) CreateCategory(account livedesk.ID, c *livedesk.Category) error {
-	err := tx.queryRow(`INSERT INTO conversation_categories(account_id, name, position, created_at) VALUES (?,?,?,?) RETURNING id`,
-		account, c.Name, c.Position, ms(tx.now)).Scan(&c.ID)
-	if err != nil {
-		return fmt.Errorf("create category: %w", err)
-	}
-	return nil
-}
-
-// UpdateCategory renames or moves a category.
-func (tx *Tx) UpdateCategory(account livedesk.ID, c *livedesk.Category) error {
-	res, err := tx.exec(`UPDATE conversation_categories SET name = ?, position = ? WHERE id = ? AND account_id = ? AND deleted = 0`,
-		c.Name, c.Position, c.ID, account)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return livedesk.NotFound("category")
-	}
-	return nil
-}
-
-// DeleteCategory hides a category; closed conversations keep pointing at it.
-func (tx *Tx) DeleteCategory(account, id livedesk.ID) error {
-	res, err := tx.exec(`UPDATE conversation_categories SET deleted = 1 WHERE id = ? AND account_id = ? AND deleted = 0`, id, account)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return livedesk.NotFound("category")
-	}
-	return nil
-}
-
-// Categories lists an account's live categories in order.
-func (s *Store) Categories(ctx context.Context, account livedesk.ID) ([]livedesk.Category, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT id, name, position FROM conversation_categories
-		WHERE account_id = ? AND deleted = 0 ORDER BY position, name, id`, account)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []livedesk.Category{}
-	for rows.Next() {
-		var c livedesk.Category
-		if err := rows.Scan(&c.ID, &c.Name, &c.Position); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// CategoryState tells whether the account has live categories and whether id is one of them.
-func (tx *Tx) CategoryState(account, id livedesk.ID) (has, valid bool, err error) {
-	err = tx.queryRow(`SELECT EXISTS(SELECT 1 FROM conversation_categories WHERE account_id = ? AND deleted = 0),
-		EXISTS(SELECT 1 FROM conversation_categories WHERE account_id = ? AND deleted = 0 AND id = ?)`, account, account, id).Scan(&has, &valid)
-	if err == sql.ErrNoRows {
-		err = nil
-	}
-	return has, valid, err
 }

@@ -11,42 +11,75 @@ import (
 
 // Report summarises the account's conversations on the days from..to (inclusive, midnight to
 // midnight in loc). It reads the conversations created or closed in the range through their
-// indexes and adds up in Go, where days follow the time zone's own calendar (DST included).
+// indexes and adds up in Go, where days follow the time zone's own calendar (DST included);
+// each query is one step of a reportRun.
 func (s *Store) Report(ctx context.Context, account livedesk.ID, from, to time.Time, loc *time.Location) (*livedesk.Report, error) {
-	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
-	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1)
-	rep := &livedesk.Report{From: start.Format(time.DateOnly), To: to.Format(time.DateOnly), TZ: loc.String(),
+	r := &reportRun{s: s, ctx: ctx, account: account, loc: loc,
+		start: time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc),
+		end:   time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1),
+		days:  map[string]*livedesk.ReportDay{}, byCategory: map[livedesk.ID]int{}, byOperator: map[livedesk.ID]*operatorTally{}}
+	r.rep = &livedesk.Report{From: r.start.Format(time.DateOnly), To: to.Format(time.DateOnly), TZ: loc.String(),
 		ByCategory: []livedesk.ReportCategory{}, ByOperator: []livedesk.ReportOperator{}}
-	days := map[string]*livedesk.ReportDay{}
-	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
-		rep.ByDay = append(rep.ByDay, livedesk.ReportDay{Date: d.Format(time.DateOnly)})
+	for d := r.start; d.Before(r.end); d = d.AddDate(0, 0, 1) {
+		r.rep.ByDay = append(r.rep.ByDay, livedesk.ReportDay{Date: d.Format(time.DateOnly)})
 	}
-	for i := range rep.ByDay {
-		days[rep.ByDay[i].Date] = &rep.ByDay[i]
+	for i := range r.rep.ByDay {
+		r.days[r.rep.ByDay[i].Date] = &r.rep.ByDay[i]
 	}
-	day := func(msv int64) *livedesk.ReportDay { return days[time.UnixMilli(msv).In(loc).Format(time.DateOnly)] }
+	for _, step := range []func() error{r.created, r.closed, r.categories, r.operators, r.present} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return r.rep, nil
+}
 
-	// Created in the range: per day, closed by the visitor, first reply, wait in the queue.
-	rows, err := s.rq.QueryContext(ctx, `SELECT created_at, visitor_closed, first_reply_at, queued_at, assigned_at
-		FROM conversations WHERE account_id = ? AND created_at >= ? AND created_at < ?`, account, ms(start), ms(end))
+// reportRun is one report being added up.
+type reportRun struct {
+	s          *Store
+	ctx        context.Context
+	account    livedesk.ID
+	start, end time.Time
+	loc        *time.Location
+	rep        *livedesk.Report
+	days       map[string]*livedesk.ReportDay
+	byCategory map[livedesk.ID]int
+	byOperator map[livedesk.ID]*operatorTally
+}
+
+// operatorTally is what the closed conversations say of one operator.
+type operatorTally struct {
+	closed, replied int
+	replySum        float64
+}
+
+func (r *reportRun) day(msv int64) *livedesk.ReportDay {
+	return r.days[time.UnixMilli(msv).In(r.loc).Format(time.DateOnly)]
+}
+
+// created counts the conversations created in the range: per day, closed by the visitor,
+// first reply, wait in the queue.
+func (r *reportRun) created() error {
+	rows, err := r.s.rq.QueryContext(r.ctx, `SELECT created_at, visitor_closed, first_reply_at, queued_at, assigned_at
+		FROM conversations WHERE account_id = ? AND created_at >= ? AND created_at < ?`, r.account, ms(r.start), ms(r.end))
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	var replies, waits []float64
 	for rows.Next() {
 		var created, queued int64
 		var visitorClosed bool
 		var firstReply, assigned sql.NullInt64
 		if err := rows.Scan(&created, &visitorClosed, &firstReply, &queued, &assigned); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
-		rep.Totals.Created++
-		if d := day(created); d != nil {
+		r.rep.Totals.Created++
+		if d := r.day(created); d != nil {
 			d.Created++
 		}
 		if visitorClosed {
-			rep.Totals.VisitorClosed++
+			r.rep.Totals.VisitorClosed++
 		}
 		if firstReply.Valid {
 			replies = append(replies, seconds(firstReply.Int64-created))
@@ -55,41 +88,34 @@ func (s *Store) Report(ctx context.Context, account livedesk.ID, from, to time.T
 			waits = append(waits, seconds(assigned.Int64-queued))
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rep.FirstReply, rep.QueueWait = summarise(replies), summarise(waits)
+	r.rep.FirstReply, r.rep.QueueWait = summarise(replies), summarise(waits)
+	return rows.Err()
+}
 
-	// Closed in the range: per day, per category, per operator.
-	rows, err = s.rq.QueryContext(ctx, `SELECT closed_at, category_id, assignee_id, created_at, first_reply_at
-		FROM conversations WHERE account_id = ? AND closed_at >= ? AND closed_at < ?`, account, ms(start), ms(end))
+// closed counts the conversations closed in the range: per day, per category, per operator.
+func (r *reportRun) closed() error {
+	rows, err := r.s.rq.QueryContext(r.ctx, `SELECT closed_at, category_id, assignee_id, created_at, first_reply_at
+		FROM conversations WHERE account_id = ? AND closed_at >= ? AND closed_at < ?`, r.account, ms(r.start), ms(r.end))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	byCategory := map[livedesk.ID]int{}
-	type opAcc struct {
-		closed, replied int
-		replySum        float64
-	}
-	byOperator := map[livedesk.ID]*opAcc{}
+	defer rows.Close()
 	for rows.Next() {
 		var closed, created int64
 		var category, assignee, firstReply sql.NullInt64
 		if err := rows.Scan(&closed, &category, &assignee, &created, &firstReply); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
-		rep.Totals.Closed++
-		if d := day(closed); d != nil {
+		r.rep.Totals.Closed++
+		if d := r.day(closed); d != nil {
 			d.Closed++
 		}
-		byCategory[livedesk.ID(category.Int64)]++
+		r.byCategory[livedesk.ID(category.Int64)]++
 		if assignee.Valid {
-			acc := byOperator[livedesk.ID(assignee.Int64)]
+			acc := r.byOperator[livedesk.ID(assignee.Int64)]
 			if acc == nil {
-				acc = &opAcc{}
-				byOperator[livedesk.ID(assignee.Int64)] = acc
+				acc = &operatorTally{}
+				r.byOperator[livedesk.ID(assignee.Int64)] = acc
 			}
 			acc.closed++
 			if firstReply.Valid {
@@ -98,68 +124,74 @@ func (s *Store) Report(ctx context.Context, account livedesk.ID, from, to time.T
 			}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	return rows.Err()
+}
 
-	// Names, including deleted categories (their conversations keep them).
+// categories names the categories counted, deleted ones included (their conversations keep
+// them), most used first.
+func (r *reportRun) categories() error {
 	names := map[livedesk.ID]string{}
-	rows, err = s.rq.QueryContext(ctx, `SELECT id, name FROM conversation_categories WHERE account_id = ?`, account)
+	rows, err := r.s.rq.QueryContext(r.ctx, `SELECT id, name FROM conversation_categories WHERE account_id = ?`, r.account)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var id livedesk.ID
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		names[id] = name
 	}
-	rows.Close()
-	for id, n := range byCategory {
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, n := range r.byCategory {
 		c := livedesk.ReportCategory{Name: names[id], Closed: n}
 		if id != 0 {
 			c.CategoryID = &id
 		}
-		rep.ByCategory = append(rep.ByCategory, c)
+		r.rep.ByCategory = append(r.rep.ByCategory, c)
 	}
-	sort.Slice(rep.ByCategory, func(i, j int) bool {
-		a, b := rep.ByCategory[i], rep.ByCategory[j]
+	sort.Slice(r.rep.ByCategory, func(i, j int) bool {
+		a, b := r.rep.ByCategory[i], r.rep.ByCategory[j]
 		if a.Closed != b.Closed {
 			return a.Closed > b.Closed
 		}
 		return a.Name < b.Name
 	})
-	ops, err := s.Operators(ctx, account)
+	return nil
+}
+
+// operators names the operators counted, most closed first.
+func (r *reportRun) operators() error {
+	ops, err := r.s.Operators(r.ctx, r.account)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, o := range ops {
-		acc := byOperator[o.ID]
+		acc := r.byOperator[o.ID]
 		if acc == nil {
 			continue
 		}
-		r := livedesk.ReportOperator{OperatorID: o.ID, Name: o.Name, Closed: acc.closed}
+		op := livedesk.ReportOperator{OperatorID: o.ID, Name: o.Name, Closed: acc.closed}
 		if acc.replied > 0 {
 			avg := acc.replySum / float64(acc.replied)
-			r.FirstReplyAvgSeconds = &avg
+			op.FirstReplyAvgSeconds = &avg
 		}
-		rep.ByOperator = append(rep.ByOperator, r)
+		r.rep.ByOperator = append(r.rep.ByOperator, op)
 	}
-	sort.SliceStable(rep.ByOperator, func(i, j int) bool { return rep.ByOperator[i].Closed > rep.ByOperator[j].Closed })
+	sort.SliceStable(r.rep.ByOperator, func(i, j int) bool { return r.rep.ByOperator[i].Closed > r.rep.ByOperator[j].Closed })
+	return nil
+}
 
-	// The present moment.
-	err = s.rq.QueryRowContext(ctx, `SELECT
+// present counts the conversations waiting and open now.
+func (r *reportRun) present() error {
+	return r.s.rq.QueryRowContext(r.ctx, `SELECT
 		(SELECT COUNT(*) FROM conversations WHERE account_id = ? AND state = 'queued'),
-		(SELECT COUNT(*) FROM conversations WHERE account_id = ? AND state = 'assigned')`, account, account).
-		Scan(&rep.Totals.QueuedNow, &rep.Totals.OpenNow)
-	if err != nil {
-		return nil, err
-	}
-	return rep, nil
+		(SELECT COUNT(*) FROM conversations WHERE account_id = ? AND state = 'assigned')`, r.account, r.account).
+		Scan(&r.rep.Totals.QueuedNow, &r.rep.Totals.OpenNow)
 }
 
 func seconds(msv int64) float64 {
