@@ -7,14 +7,16 @@ func AttachmentURL(id ID) string { return "/api/v1/attachments/" + id.String() }
 func VisitorAttachmentURL(id ID) string { return "/api/v1/widget/attachments/" + id.String() + "/file" }
 
 // ForVisitor returns m as the visitor sees it: the same message with attachment URLs of the
-// widget API (and its sticker's picture URL). m itself is not changed; a message without
-// attachments or sticker is returned as is.
+// widget API (and its sticker's picture URL), without what only operators see (the mail's
+// delivery state, a mail's full text). m itself is not changed; a message without any of
+// these is returned as is.
 func (m *Message) ForVisitor() *Message {
-	if m == nil || len(m.Attachments) == 0 && m.Sticker == nil && m.EmailDelivery == nil {
+	if m == nil || len(m.Attachments) == 0 && m.Sticker == nil && m.EmailDelivery == nil && m.FullText == "" {
 		return m
 	}
 	c := *m
 	c.EmailDelivery = nil
+	c.FullText = ""
 	if m.Sticker != nil {
 		st := *m.Sticker
 		st.URL = VisitorStickerURL(st.ID)

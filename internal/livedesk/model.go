@@ -235,6 +235,9 @@ type Message struct {
 	EmailSubject   string `json:"-"`
 	// EmailDelivery is how a reply in an email conversation is getting on (operators only).
 	EmailDelivery *EmailDelivery `json:"email_delivery,omitempty"`
+	// FullText is the whole text of a mail that quoted earlier mail of the thread, Text being
+	// only its new text ("" when nothing was split off). Operators only: the visitor wrote it.
+	FullText string `json:"full_text,omitempty"`
 }
 
 // Transfer is an offer to hand a conversation to another operator.

@@ -17,3 +17,19 @@ func TestGuestNumber(t *testing.T) {
 		t.Errorf("DisplayName of Анна = %q", got)
 	}
 }
+
+// TestForVisitorHidesOperatorFields: the visitor never gets a mail's full text or its
+// delivery state, and the message itself is not changed.
+func TestForVisitorHidesOperatorFields(t *testing.T) {
+	m := &Message{Text: "Спасибо!", FullText: "Спасибо!\n\nАнна пишет:\n> Ответ", EmailDelivery: &EmailDelivery{State: "sent"}}
+	v := m.ForVisitor()
+	if v.FullText != "" || v.EmailDelivery != nil || v.Text != "Спасибо!" {
+		t.Fatalf("the visitor's copy: %+v", v)
+	}
+	if m.FullText == "" || m.EmailDelivery == nil {
+		t.Fatal("ForVisitor changed the message")
+	}
+	if plain := (&Message{Text: "a"}); plain.ForVisitor() != plain {
+		t.Fatal("a message with nothing to hide was copied")
+	}
+}

@@ -10,22 +10,23 @@ import (
 )
 
 const messageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author_type, m.author_id, m.author_name, m.kind, m.text,
-	m.reply_to, m.sticker_id, m.created_at, q.author_type, q.author_id, q.author_name, q.text, o.state, o.last_error
+	m.reply_to, m.sticker_id, m.created_at, q.author_type, q.author_id, q.author_name, q.text, o.state, o.last_error, m.full_text
 	FROM messages m LEFT JOIN messages q ON q.id = m.reply_to LEFT JOIN email_outbox o ON o.message_id = m.id `
 
 func scanMessage(sc scanner) (*livedesk.Message, error) {
 	m := &livedesk.Message{Attachments: []livedesk.Attachment{}}
-	var clientID, sticker, qType, qName, qText, mailState, mailError sql.NullString
+	var clientID, sticker, qType, qName, qText, mailState, mailError, fullText sql.NullString
 	var replyTo, qAuthor sql.NullInt64
 	var created int64
 	if err := sc.Scan(&m.ID, &m.ConversationID, &clientID, &m.Author.Type, &m.Author.ID, &m.Author.Name, &m.Kind, &m.Text,
-		&replyTo, &sticker, &created, &qType, &qAuthor, &qName, &qText, &mailState, &mailError); err != nil {
+		&replyTo, &sticker, &created, &qType, &qAuthor, &qName, &qText, &mailState, &mailError, &fullText); err != nil {
 		return nil, err
 	}
 	if mailState.Valid {
 		m.EmailDelivery = &livedesk.EmailDelivery{State: mailState.String, Error: mailError.String}
 	}
 	m.ClientID = clientID.String
+	m.FullText = fullText.String
 	m.StickerID = sticker.String
 	m.CreatedAt = fromMS(created)
 	if replyTo.Valid {
@@ -94,14 +95,17 @@ func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
 	if m.Attachments == nil {
 		m.Attachments = []livedesk.Attachment{}
 	}
-	var emailID any
+	var emailID, fullText any
 	if m.EmailMessageID != "" {
 		emailID = m.EmailMessageID
 	}
+	if m.FullText != "" {
+		fullText = m.FullText
+	}
 	err := tx.queryRow(`INSERT INTO messages(account_id, conversation_id, author_type, author_id, author_name, kind, text,
-		reply_to, client_id, sticker_id, email_message_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
+		reply_to, client_id, sticker_id, email_message_id, full_text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
-		clientID, sticker, emailID, ms(tx.now)).Scan(&m.ID)
+		clientID, sticker, emailID, fullText, ms(tx.now)).Scan(&m.ID)
 	if isUnique(err) && strings.Contains(err.Error(), "email_message_id") {
 		return livedesk.ErrDuplicateMail
 	}

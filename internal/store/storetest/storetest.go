@@ -7,7 +7,8 @@
 // holds under concurrent writers; the event log of an account is read in commit order, so a
 // client resuming from any cursor gets the rest exactly once; a client_id is used once per
 // author; a failed write leaves nothing behind; and opening an existing database again
-// migrates nothing twice.
+// migrates nothing twice. A mail's full text is kept beside its new text, and a reply is found
+// by its mail Message-ID with its outbox state (how a bounce is placed).
 package storetest
 
 import (
@@ -16,6 +17,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"livedesk/internal/livedesk"
 )
@@ -32,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ClientIDOncePerAuthor", func(t *testing.T) { testClientID(t, open) })
 	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
 	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
+	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
 }
 
 // world is one account with an operator, a webchat contact point, a visitor and their
@@ -467,5 +470,64 @@ func testReopen(t *testing.T, open Opener) {
 	c, err := st2.Conversation(context.Background(), w.account.ID, w.conv)
 	if err != nil || c.AssigneeID != w.op.ID {
 		t.Fatalf("after reopening: %+v %v", c, err)
+	}
+}
+
+func testMailFullText(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "fulltext", 5)
+	quoted := &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: "Спасибо!", Author: w.message.Author,
+		EmailMessageID: "answer@example.test", FullText: "Спасибо!\n\nАнна пишет:\n> Заказ передан в доставку."}
+	plain := &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: "Ещё вопрос", Author: w.message.Author,
+		EmailMessageID: "plain@example.test"}
+	reply := &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: "Ответ",
+		Author: livedesk.Author{Type: livedesk.AuthorOperator, ID: w.op.ID, Name: w.op.Name}, EmailMessageID: "reply@shop.test"}
+	write(t, st, func(tx livedesk.Tx) error {
+		for _, m := range []*livedesk.Message{quoted, plain, reply} {
+			if err := tx.InsertMessage(w.account.ID, m); err != nil {
+				return err
+			}
+		}
+		return tx.QueueEmail(w.account.ID, reply.ID)
+	})
+	got, err := st.MessageByMailID(ctx, w.account.ID, "answer@example.test")
+	if err != nil || got.ID != quoted.ID || got.Text != quoted.Text || got.FullText != quoted.FullText {
+		t.Fatalf("MessageByMailID of a quoting mail: %+v %v", got, err)
+	}
+	page, err := st.Messages(ctx, w.conv, 0, 10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range page {
+		want := ""
+		if m.ID == quoted.ID {
+			want = quoted.FullText
+		}
+		if m.FullText != want {
+			t.Fatalf("Messages: message %d has full text %q, want %q", m.ID, m.FullText, want)
+		}
+	}
+	write(t, st, func(tx livedesk.Tx) error {
+		m, err := tx.MessageByID(w.account.ID, quoted.ID)
+		if err == nil && m.FullText != quoted.FullText {
+			err = fmt.Errorf("tx.MessageByID: full text %q", m.FullText)
+		}
+		return err
+	})
+	// A reply is found by its Message-ID with its outbox state; failing it shows.
+	r, err := st.MessageByMailID(ctx, w.account.ID, "reply@shop.test")
+	if err != nil || r.ID != reply.ID || r.EmailDelivery == nil || r.EmailDelivery.State != "pending" {
+		t.Fatalf("MessageByMailID of a queued reply: %+v %v", r, err)
+	}
+	write(t, st, func(tx livedesk.Tx) error { return tx.EmailRetry(reply.ID, "550 5.1.1 no such user", time.Time{}) })
+	r, err = st.MessageByMailID(ctx, w.account.ID, "reply@shop.test")
+	if err != nil || r.EmailDelivery == nil || r.EmailDelivery.State != "failed" || r.EmailDelivery.Error != "550 5.1.1 no such user" {
+		t.Fatalf("the reply after failing: %+v %v", r.EmailDelivery, err)
+	}
+	// Another account does not find it.
+	other := newWorld(t, st, "fulltext-other", 5)
+	if _, err := st.MessageByMailID(ctx, other.account.ID, "reply@shop.test"); !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("another account's MessageByMailID: %v, want not_found", err)
 	}
 }
