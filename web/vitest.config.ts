@@ -6,6 +6,7 @@ export default defineConfig({
   plugins: [preact(), emojiData({ emit: false })],
   test: {
     environment: 'happy-dom',
-    include: ['operator/**/*.test.{ts,tsx}', 'widget/**/*.test.{ts,tsx}', 'admin/**/*.test.{ts,tsx}', 'shared/**/*.test.{ts,tsx}'],
+    include: ['operator/**/*.test.{ts,tsx}', 'widget/**/*.test.{ts,tsx}', 'admin/**/*.test.{ts,tsx}', 'shared/**/*.test.{ts,tsx}',
+      'scripts/**/*.test.ts'],
   },
 });

@@ -4,7 +4,7 @@ import { Controller } from './controller';
 import { conv } from './state/fixtures.test-util';
 
 const me: Operator = {
-  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '',
+  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '', deactivated: false,
   limit: 5, open_count: 1, settings: {},
 };
 

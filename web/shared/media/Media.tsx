@@ -31,7 +31,7 @@ export function AsyncImg({ src, image, alt, class: cls, testId, box }: { src: st
  * The lightbox box of a picture whose dimensions the server read: its shape and size within
  * the lightbox limits (.md-lb-img), reserved before a single byte of it arrives.
  */
-export function lightboxBox(a: Pick<Attachment, 'width' | 'height'>): BoxStyle | undefined {
+export function lightboxBox(a: Partial<Pick<Attachment, 'width' | 'height'>>): BoxStyle | undefined {
   const w = a.width ?? 0, h = a.height ?? 0;
   if (w <= 0 || h <= 0) return undefined;
   return { aspectRatio: `${w} / ${h}`, width: `min(92vw, 1200px, ${w}px, calc((100vh - 120px) * ${w / h}))`, height: 'auto' };

@@ -9,18 +9,9 @@ import { loadPrefs, pushRecent, savePrefs } from '../emoji/prefs';
 import { AsyncImg, type ImageSource } from './Media';
 import type { MediaLang, MediaTexts } from './texts';
 
-export interface Sticker {
-  id: string;
-  name: string;
-  url: string;
-}
+import type { Sticker, StickerPack } from '../api/types.gen';
 
-export interface StickerPack {
-  id: string;
-  name: string;
-  builtin: boolean;
-  stickers: Sticker[];
-}
+export type { Sticker, StickerPack };
 
 type Tab = 'emoji' | 'stickers';
 

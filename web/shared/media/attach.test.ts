@@ -56,8 +56,8 @@ describe('ChipSet', () => {
     calls[0].progress(0.5);
     expect(seen[0].progress).toBe(0.5);
     expect(chipsReady(seen)).toBe(false);
-    calls[0].resolve({ id: '10', name: 'a.txt', size: 3, content_type: 'text/plain' });
-    calls[1].resolve({ id: '11', name: 'b.txt', size: 4, content_type: 'text/plain' });
+    calls[0].resolve({ id: '10', name: 'a.txt', size: 3, content_type: 'text/plain', width: 0, height: 0, preview: false });
+    calls[1].resolve({ id: '11', name: 'b.txt', size: 4, content_type: 'text/plain', width: 0, height: 0, preview: false });
     await tick();
     expect(chipsReady(seen)).toBe(true);
     expect(set.take()).toEqual(['10', '11']);

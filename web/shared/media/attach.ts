@@ -1,6 +1,7 @@
 // Attachments on the client: the same limits as the server (DESIGN §2.6), uploads with
 // progress (XMLHttpRequest), and the state of the chips under a composer.
 
+import type * as gen from '../api/types.gen';
 import type { MediaTexts } from './texts';
 
 /** At most this many files in one message. */
@@ -9,31 +10,10 @@ export const MAX_FILES = 5;
 export const MAX_BYTES = 26_214_400;
 
 /** A file of a message, as the API gives it. */
-export interface Attachment {
-  id: string;
-  name: string;
-  size: number;
-  content_type: string;
-  url: string;
-  expired: boolean;
-  /** A picture's dimensions (0: unknown) and whether it may be shown inline (not huge). */
-  width?: number;
-  height?: number;
-  preview?: boolean;
-}
+export type Attachment = gen.Attachment;
 
 /** An uploaded file, not sent yet. */
-export interface Uploaded {
-  id: string;
-  name: string;
-  size: number;
-  content_type: string;
-  /** Whether the picture may be shown inline (the server read its dimensions). */
-  preview?: boolean;
-  /** A picture's dimensions as the server read them (0: unknown). */
-  width?: number;
-  height?: number;
-}
+export type Uploaded = gen.UploadedFile;
 
 export type ChipStatus = 'uploading' | 'done' | 'failed';
 
@@ -63,7 +43,7 @@ export interface Chip {
  * render, never decoded.
  */
 export function chipAttachment(c: Chip, url: string): Attachment {
-  return { id: c.id!, name: c.name, size: c.size, content_type: c.type, url, expired: false, preview: c.inline, width: c.width, height: c.height };
+  return { id: c.id!, name: c.name, size: c.size, content_type: c.type, url, expired: false, preview: c.inline ?? isPreviewable(c.type), width: c.width ?? 0, height: c.height ?? 0 };
 }
 
 export type LimitError = 'too_many_files' | 'too_large';

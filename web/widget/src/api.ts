@@ -1,89 +1,33 @@
 // The visitor API as the widget uses it: plain fetch, bearer visitor token, no cookies.
 
+import type * as gen from '../../shared/api/types.gen';
+import type { StickerPack } from '../../shared/api/types.gen';
+
 /** What the server says about a contact point's look (WidgetAppearance in openapi.yaml). */
-export interface Appearance {
-  color: string;
-  title: string;
-  greeting: string;
-  position: 'right' | 'left';
-  ask_email: boolean;
-  ask_phone: boolean;
-}
-
-export interface ContactPointInfo {
-  id: string;
-  name: string;
-  settings: Appearance;
-}
-
-export interface WidgetConfig {
-  contact_point: ContactPointInfo;
-  online: boolean;
-}
-
-export interface Visitor {
-  id: string;
-  name: string;
-  display_name: string;
-  email?: string;
-  phone?: string;
-}
-
-export interface VisitorConversation {
-  id: string;
-  state: 'queued' | 'assigned' | 'closed';
-  visitor_closed: boolean;
-  operator?: { id: string; name: string };
-}
-
-export interface Session {
-  visitor_token: string;
-  /** The renewal key: traded for a fresh token by the session request (never put in URLs). */
-  visitor_key: string;
-  token_expires_at: string;
-  visitor: Visitor;
-  contact_point: ContactPointInfo;
-  online: boolean;
-  conversation?: VisitorConversation;
-}
-
-export interface Message {
-  id: string;
-  conversation_id: string;
-  client_id?: string;
-  author: { type: 'visitor' | 'operator' | 'system'; id: string | null; name: string };
-  kind: string;
-  text: string;
-  attachments?: Attachment[];
-  sticker?: Sticker;
-  /** The message a reply quotes (DESIGN §2.5). */
-  quote?: Quote;
-  created_at: string;
-}
-
+export type Appearance = gen.WidgetAppearance;
+/** What a visitor may know of a contact point. */
+export type ContactPointInfo = gen.WidgetContactPoint;
+/** GET /widget/{key}/config: the contact point and whether an operator is online. */
+export type WidgetConfig = gen.WidgetConfigResponse;
+/** The visitor as the server knows them. */
+export type Visitor = gen.Visitor;
+/** What a visitor may know of their conversation. */
+export type VisitorConversation = gen.VisitorConversation;
+/** POST /widget/{key}/session: the token, the renewal key, the visitor, the open conversation. */
+export type Session = gen.WidgetSessionResponse;
+/** A message of the visitor's history. */
+export type Message = gen.Message;
 /** A quoted message shown above a reply. */
-export interface Quote {
-  id: string;
-  author: { type: 'visitor' | 'operator' | 'system'; name: string };
-  text: string;
-}
-
+export type Quote = gen.Quote;
 /** Media of a message (shared with the operator app). */
 export type { Attachment, Uploaded } from '../../shared/media/attach';
-export type { Sticker, StickerPack } from '../../shared/media/Picker';
-import type { Attachment } from '../../shared/media/attach';
-import type { Sticker, StickerPack } from '../../shared/media/Picker';
-
-export interface MessagePage {
-  items: Message[];
-  next_cursor: string | null;
-}
-
-export interface Profile {
-  name?: string;
-  email?: string;
-  phone?: string;
-}
+export type { Sticker, StickerPack } from '../../shared/api/types.gen';
+/** One page of the history, newest first. */
+export type MessagePage = gen.MessagePage;
+/** What the visitor tells of themselves (the introduction and offline forms). */
+export type Profile = { name?: string; email?: string; phone?: string };
+/** Any frame on the visitor's socket. */
+export type ServerFrame = gen.VisitorFrame;
 
 /** An answer of the server that is not 2xx. `status` 0 means the network failed. */
 export class ApiError extends Error {

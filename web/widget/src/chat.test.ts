@@ -74,7 +74,7 @@ const contactPoint = { id: '2', name: 'Сайт', settings: appearance };
 function msg(id: string, type: 'visitor' | 'operator' | 'system', text: string, extra: Partial<Message> = {}): Message {
   return {
     id, conversation_id: '31', author: { type, id: type === 'operator' ? '7' : '15', name: type === 'operator' ? 'Анна' : 'Гость' },
-    kind: type === 'system' ? 'system' : 'text', text, created_at: '2026-03-01T09:30:00.000Z', ...extra,
+    kind: type === 'system' ? 'system' : 'text', text, attachments: [], created_at: '2026-03-01T09:30:00.000Z', ...extra,
   };
 }
 
@@ -456,7 +456,7 @@ describe('conversation state', () => {
 
 describe('stickers and files', () => {
   const sticker = { id: 'livedesk-spasibo', name: 'Спасибо!', url: '/api/v1/widget/stickers/livedesk-spasibo/image' };
-  const file = { id: '77', name: 'фото.png', size: 1200, content_type: 'image/png', url: '/api/v1/widget/attachments/77/file', expired: false };
+  const file = { id: '77', name: 'фото.png', size: 1200, content_type: 'image/png', url: '/api/v1/widget/attachments/77/file', expired: false, width: 0, height: 0, preview: false };
 
   it('sends a sticker and files (no text needed), keeps them across a reload, shows what the server stored', async () => {
     const storage = memoryStorage();

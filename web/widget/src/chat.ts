@@ -36,15 +36,22 @@ export interface Media {
 
 export type Connection = 'idle' | 'connecting' | 'online' | 'offline';
 
+/** What the widget shows of the visitor: the server's answer, or the form's fields before it. */
+export type VisitorView = Pick<Visitor, 'id' | 'name' | 'display_name' | 'email' | 'phone'>;
+/** What the widget knows of the open conversation: from the session, or pieced from events. */
+export type ConversationView = Pick<VisitorConversation, 'id' | 'state' | 'visitor_closed' | 'operator'>;
+
+/** Everything the widget's UI shows. */
 export interface ChatState {
   /** The contact point's config has been loaded. */
   ready: boolean;
   appearance: Appearance | null;
   /** Some operator of the account is online. */
   online: boolean;
-  visitor: Visitor | null;
+  /** The visitor (before the first session: what the introduction form said). */
+  visitor: VisitorView | null;
   /** The visitor's open conversation, if any. */
-  conversation: VisitorConversation | null;
+  conversation: ConversationView | null;
   messages: ChatMessage[];
   hasOlder: boolean;
   connection: Connection;

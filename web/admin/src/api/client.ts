@@ -1,17 +1,20 @@
 import { request } from '../../../shared/api/http';
-import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, MailboxState, Monitor, Operator, QuickMessage, Report, Role, StickerLimits, StickerPack, WidgetSettings } from './types';
+import type * as gen from '../../../shared/api/types.gen';
+import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, MailboxState, Monitor, Operator, QuickMessage, Report, StickerPack, WidgetSettings } from './types';
 
 // ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
 export { ApiError, setUnauthenticatedHandler } from '../../../shared/api/http';
 
 const enc = encodeURIComponent;
 
-export interface NewOperator { name: string; email: string; password: string; role: Role; limit: number }
-export interface OperatorPatch { name?: string; role?: Role; limit?: number; deactivated?: boolean }
+/** A new operator (POST /admin/operators). */
+export type NewOperator = gen.AdminCreateOperatorRequest;
+/** A change of an operator (PATCH /admin/operators/{id}): absent fields keep their value. */
+export type OperatorPatch = gen.AdminUpdateOperatorRequest;
 
 /** The REST API the cabinet uses (base /api/v1). */
 export const api = {
-  login: (email: string, password: string) => request<{ operator: Operator }>('POST', '/auth/login', { email, password }),
+  login: (email: string, password: string) => request<gen.LoginResponse>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Operator>('GET', '/me'),
 
@@ -21,11 +24,11 @@ export const api = {
   reports: (from: string, to: string, tz: string) =>
     request<Report>('GET', `/admin/reports?from=${enc(from)}&to=${enc(to)}&tz=${enc(tz)}`),
 
-  operators: () => request<{ items: Operator[] }>('GET', '/admin/operators'),
+  operators: () => request<gen.AdminOperatorsResponse>('GET', '/admin/operators'),
   createOperator: (o: NewOperator) => request<Operator>('POST', '/admin/operators', o),
   updateOperator: (id: ID, p: OperatorPatch) => request<Operator>('PATCH', `/admin/operators/${enc(id)}`, p),
 
-  contactPoints: () => request<{ items: ContactPoint[] }>('GET', '/admin/contact-points'),
+  contactPoints: () => request<gen.AdminContactPointsResponse>('GET', '/admin/contact-points'),
   createContactPoint: (name: string, channel: Channel = 'webchat', settings: WidgetSettings = {}) =>
     request<ContactPoint>('POST', '/admin/contact-points', { name, channel, settings }),
   /** settings is a merge patch: a key with null removes it. */
@@ -36,13 +39,13 @@ export const api = {
   resendMailboxCode: (id: ID) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/resend`),
   confirmMailbox: (id: ID, code: string) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/confirm`, { code }),
 
-  categories: () => request<{ items: Category[] }>('GET', '/admin/conversation-categories'),
+  categories: () => request<gen.CategoryList>('GET', '/admin/conversation-categories'),
   createCategory: (name: string, position: number) => request<Category>('POST', '/admin/conversation-categories', { name, position }),
   updateCategory: (id: ID, p: { name?: string; position?: number }) =>
     request<Category>('PATCH', `/admin/conversation-categories/${enc(id)}`, p),
   deleteCategory: (id: ID) => request<void>('DELETE', `/admin/conversation-categories/${enc(id)}`),
 
-  quickCategories: () => request<{ items: Category[] }>('GET', '/admin/quick-message-categories'),
+  quickCategories: () => request<gen.CategoryList>('GET', '/admin/quick-message-categories'),
   createQuickCategory: (name: string, position: number) =>
     request<Category>('POST', '/admin/quick-message-categories', { name, position }),
   updateQuickCategory: (id: ID, p: { name?: string; position?: number }) =>
@@ -56,18 +59,18 @@ export const api = {
   deleteQuick: (id: ID) => request<void>('DELETE', `/admin/quick-messages/${enc(id)}`),
 
   /** Every pack operators can send from (livedesk's own first). */
-  allStickerPacks: () => request<{ items: StickerPack[] }>('GET', '/sticker-packs'),
-  stickerPacks: () => request<{ items: StickerPack[]; limits: StickerLimits }>('GET', '/admin/sticker-packs'),
+  allStickerPacks: () => request<gen.StickerPacksResponse>('GET', '/sticker-packs'),
+  stickerPacks: () => request<gen.AdminStickerPacksResponse>('GET', '/admin/sticker-packs'),
   createStickerPack: (name: string) => request<StickerPack>('POST', '/admin/sticker-packs', { name }),
   deleteStickerPack: (id: string) => request<void>('DELETE', `/admin/sticker-packs/${enc(id)}`),
   uploadStickers: (id: string, files: File[]) => {
     const form = new FormData();
     for (const f of files) form.append('sticker', f, f.name);
-    return request<{ items: unknown[] }>('POST', `/admin/sticker-packs/${enc(id)}/stickers`, form);
+    return request<gen.AdminAddStickersResponse>('POST', `/admin/sticker-packs/${enc(id)}/stickers`, form);
   },
 
-  dictionary: () => request<{ items: { word: string }[] }>('GET', '/admin/dictionary'),
-  addWord: (word: string) => request<{ word: string }>('POST', '/admin/dictionary', { word }),
+  dictionary: () => request<gen.DictionaryList>('GET', '/admin/dictionary'),
+  addWord: (word: string) => request<gen.DictionaryWordInput>('POST', '/admin/dictionary', { word }),
   removeWord: (word: string) => request<void>('DELETE', `/admin/dictionary/${enc(word)}`),
 
   settings: () => request<AccountSettings>('GET', '/admin/settings'),

@@ -85,7 +85,7 @@ describe('reportCsv', () => {
 
   it('keeps the header rows of empty sections and leaves times without conversations empty', () => {
     const s = sections(reportCsv(report({
-      first_reply: { count: 0, avg_seconds: null, median_seconds: null },
+      first_reply: { count: 0, avg_seconds: 0, median_seconds: 0 },
       queue_wait: { count: 0, avg_seconds: 0, median_seconds: 0 },
       by_day: [], by_category: [], by_operator: [],
     }), 'ru'));

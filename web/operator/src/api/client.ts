@@ -1,5 +1,7 @@
 import { request } from '../../../shared/api/http';
-import type { Misspelling } from '../state/spell';
+import type {
+  AccountSettings, DictionaryList, DictionaryWordInput, LoginResponse, PendingTransfersResponse, QueueLengthResponse, SpellcheckResult,
+} from '../../../shared/api/types.gen';
 import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, QuickList, QuickMessage, Status, StickerPack, Transfer } from './types';
 
 // ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
@@ -10,10 +12,10 @@ const enc = encodeURIComponent;
 /** The operator's REST API (base /api/v1). */
 export const api = {
   login: (email: string, password: string) =>
-    request<{ token: string; operator: Operator }>('POST', '/auth/login', { email, password }),
+    request<LoginResponse>('POST', '/auth/login', { email, password }),
   logout: () => request<void>('POST', '/auth/logout'),
   /** How many visitors wait in the queue. */
-  queueLength: () => request<{ waiting: number }>('GET', '/queue'),
+  queueLength: () => request<QueueLengthResponse>('GET', '/queue'),
   /** A supervisor or admin takes a queued conversation (no operator) or gives it to one. */
   assignQueued: (id: ID, operatorId?: ID) =>
     request<Conversation>('POST', `/conversations/${enc(id)}/assign`, operatorId ? { operator_id: operatorId } : {}),
@@ -44,8 +46,7 @@ export const api = {
   offerTransfer: (id: ID, to: ID, comment: string) =>
     request<Transfer>('POST', `/conversations/${enc(id)}/transfers`, { to_operator_id: to, comment }),
   pendingTransfers: () =>
-    request<{ incoming: { transfer: Transfer; conversation: Conversation }[]; outgoing: { transfer: Transfer; conversation: Conversation }[] }>(
-      'GET', '/transfers'),
+    request<PendingTransfersResponse>('GET', '/transfers'),
   acceptTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/accept`),
   declineTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/decline`),
   cancelTransfer: (id: ID) => request<Transfer>('POST', `/transfers/${enc(id)}/cancel`),
@@ -60,10 +61,10 @@ export const api = {
   setQuickHotkey: (id: ID, hotkey: string | null) => request<QuickMessage>('PUT', `/quick-messages/${enc(id)}/hotkey`, { hotkey }),
   /** Spell check (ranges in UTF-16 units); `ready: false` while the server's dictionaries load. */
   spellcheck: (text: string, signal?: AbortSignal) =>
-    request<{ ready: boolean; misspelled: Misspelling[] }>('POST', '/spellcheck', { text }, signal),
+    request<SpellcheckResult>('POST', '/spellcheck', { text }, signal),
   /** The personal dictionary («Добавить в словарь»). */
-  myDictionary: () => request<{ items: { word: string }[] }>('GET', '/me/dictionary'),
-  addToDictionary: (word: string) => request<{ word: string }>('POST', '/me/dictionary', { word }),
+  myDictionary: () => request<DictionaryList>('GET', '/me/dictionary'),
+  addToDictionary: (word: string) => request<DictionaryWordInput>('POST', '/me/dictionary', { word }),
   removeFromDictionary: (word: string) => request<void>('DELETE', `/me/dictionary/${enc(word)}`),
-  adminSettings: () => request<{ autocomplete_quick_messages: boolean }>('GET', '/admin/settings'),
+  adminSettings: () => request<AccountSettings>('GET', '/admin/settings'),
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperatorBrief, Status } from '../api/types';
 import { assignBlock, transferBlock } from './status';
 
-const op = (status: Status, open = 0, limit = 3): OperatorBrief => ({ id: '1', name: 'Оля', role: 'operator', status, open_count: open, limit });
+const op = (status: Status, open = 0, limit = 3): OperatorBrief => ({ id: '1', name: 'Оля', role: 'operator', status, status_at: '', open_count: open, limit });
 
 describe('assignBlock (a queued conversation given by a supervisor)', () => {
   it('takes operators who are available or on pause, below the limit', () => {

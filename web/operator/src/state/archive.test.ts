@@ -11,7 +11,7 @@ const closed = (id: string, last: string, at: string, extra: Partial<Conversatio
 const ids = (a: typeof emptyArchive) => items(a).map((c) => c.id);
 
 const me: Operator = {
-  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '',
+  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '', deactivated: false,
   limit: 5, open_count: 1, settings: {},
 };
 const closedEvent = (c: Conversation, cursor = '100') =>

@@ -4,7 +4,7 @@ import { conv } from './fixtures.test-util';
 import { type AppState, attentionCount, initialState, reduce } from './reducer';
 
 const me: Operator = {
-  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '',
+  id: '7', account_id: '1', name: 'Анна', email: 'a@x', role: 'operator', status: 'available', status_at: '', deactivated: false,
   limit: 5, open_count: 1, settings: {},
 };
 const T0 = '2026-03-01T09:00:00Z';
@@ -12,8 +12,8 @@ const T0 = '2026-03-01T09:00:00Z';
 function loaded(extra: Partial<Operator> = {}): AppState {
   let s = initialState({ ...me, ...extra });
   s = reduce(s, { type: 'operators', items: [
-    { id: '7', name: 'Анна', role: 'operator', status: 'available', open_count: 1, limit: 5 },
-    { id: '8', name: 'Борис', role: 'operator', status: 'available', open_count: 0, limit: 5 },
+    { id: '7', name: 'Анна', role: 'operator', status: 'available', status_at: '', open_count: 1, limit: 5 },
+    { id: '8', name: 'Борис', role: 'operator', status: 'available', status_at: '', open_count: 0, limit: 5 },
   ] });
   return reduce(s, { type: 'list.page', which: 'open', items: [conv('31', T0)], cursor: null, reset: true });
 }
@@ -121,8 +121,8 @@ describe('event reducer', () => {
 
   it('operator.status updates colleagues and my own status and load', () => {
     let s = loaded();
-    s = reduce(s, ev({ type: 'operator.status', data: { operator: { id: '8', name: 'Борис', role: 'operator', status: 'away', open_count: 2, limit: 3 } } }));
-    s = reduce(s, ev({ type: 'operator.status', data: { operator: { id: '7', name: 'Анна', role: 'operator', status: 'pause', open_count: 4, limit: 5 } } }));
+    s = reduce(s, ev({ type: 'operator.status', data: { operator: { id: '8', name: 'Борис', role: 'operator', status: 'away', status_at: '', open_count: 2, limit: 3 } } }));
+    s = reduce(s, ev({ type: 'operator.status', data: { operator: { id: '7', name: 'Анна', role: 'operator', status: 'pause', status_at: '', open_count: 4, limit: 5 } } }));
     expect(s.operators['8'].status).toBe('away');
     expect(s.me.status).toBe('pause');
     expect(s.me.open_count).toBe(4);

@@ -137,6 +137,8 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
   switch (f.type) {
     case 'transfer.accept_refused':
       return s; // informational; the controller tells the sender (the offer stays pending)
+    case 'quick_messages.changed':
+      return s; // the controller reloads the quick messages
     case 'conversation.assigned':
     case 'conversation.updated':
     case 'conversation.queued':
@@ -180,7 +182,7 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
       const t = f.data.transfer;
       // The sender of an accepted transfer hears of it from conversation.removed, next in the group.
       const told = f.type === 'transfer.accepted' && t.from_operator_id === s.me.id;
-      let out = told ? s : transferOutcome(s, f.type, t, 'reason' in f.data ? f.data.reason : '');
+      let out = told ? s : transferOutcome(s, f.type, t, f.data.reason ?? '');
       out = { ...out, offers: out.offers.filter((o) => o.transfer.id !== t.id) };
       out = {
         ...out,

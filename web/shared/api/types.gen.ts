@@ -1,0 +1,971 @@
+// Generated from docs/openapi.yaml by web/scripts/gen-api.mjs: do not edit.
+// Change the spec and run `npm run gen:api`; `npm run check:api` (in `npm run typecheck`)
+// fails when this file is out of date.
+
+/** The SpellcheckInput schema of the API. */
+export interface SpellcheckInput {
+  /** At most 20,000 characters. */
+  text: string;
+  /** Languages to check; default both. */
+  languages?: ('ru' | 'en')[];
+}
+
+/** The Misspelling schema of the API. */
+export interface Misspelling {
+  /** Offset of the first character, in UTF-16 code units. */
+  start: number;
+  /** Offset after the last character, in UTF-16 code units. */
+  end: number;
+  word: string;
+  /** Best first; may be empty. */
+  suggestions: string[];
+}
+
+/** The SpellcheckResult schema of the API. */
+export interface SpellcheckResult {
+  /** false while the dictionaries load; misspelled is then empty. */
+  ready: boolean;
+  misspelled: Misspelling[];
+}
+
+/** The DictionaryWordInput schema of the API. */
+export interface DictionaryWordInput {
+  word: string;
+}
+
+/** The DictionaryWord schema of the API. */
+export interface DictionaryWord {
+  word: string;
+  created_at: Time;
+}
+
+/** The DictionaryList schema of the API. */
+export interface DictionaryList {
+  items: DictionaryWord[];
+}
+
+/** An opaque id (digits). Treat as a string. */
+export type ID = string;
+
+/** An id, or `null` for none. */
+export type NullableID = string | null;
+
+/** RFC 3339, UTC, milliseconds. */
+export type Time = string;
+
+/** Optional idempotency key chosen by the client; at most 64 printable ASCII characters without spaces. */
+export type ClientID = string;
+
+/** At most 10,000 characters (code points), valid UTF-8, no NUL; not blank. */
+export type Text = string;
+
+/** The Error schema of the API. */
+export interface Error {
+  error: {
+    /**
+     * Stable code; each has one HTTP status:
+     * `invalid_input` 400, `unauthenticated` 401, `forbidden` 403,
+     * `operator_offline` 403, `not_found` 404, `method_not_allowed` 405,
+     * `conflict` 409, `limit_reached` 409,
+     * `target_unavailable` 409, `transfer_not_pending` 409, `conversation_closed` 409,
+     * `client_id_reused` 409, `hotkey_taken` 409, `invalid_hotkey` 400, `gone` 410, `too_large` 413, `too_many_files` 413, `rate_limited` 429,
+     * `request_timeout` 408, `internal` 500, `unavailable` 503.
+     * `rate_limited` carries `details.retry_after` (seconds), also sent as `Retry-After`.
+     * `request_timeout`: the request body did not arrive within `--body-timeout`
+     * (uploads: or slower than 8 KiB/s on average after it).
+     * `gone` and `too_many_files` come from the attachment endpoints and from
+     * sending `attachment_ids`.
+     */
+    code: 'invalid_input' | 'unauthenticated' | 'forbidden' | 'operator_offline' | 'not_found' | 'method_not_allowed' | 'conflict' | 'limit_reached' | 'target_unavailable' | 'transfer_not_pending' | 'conversation_closed' | 'client_id_reused' | 'hotkey_taken' | 'invalid_hotkey' | 'gone' | 'too_large' | 'too_many_files' | 'rate_limited' | 'request_timeout' | 'internal' | 'unavailable';
+    /** For people; may change. */
+    message: string;
+    /**
+     * Facts for clients to act on, per code (e.g. `invalid_hotkey` → `reason`, `used_by`).
+     * `invalid_input` names the field at fault in `field` when there is one
+     * (`limit`, `settings.color`, `email`, `attachment_ids` …), for forms to show
+     * the message next to it.
+     */
+    details?: Record<string, string>;
+  };
+}
+
+/** The Durations schema of the API. */
+export interface Durations {
+  count: number;
+  avg_seconds: number;
+  median_seconds: number;
+}
+
+/** The Report schema of the API. */
+export interface Report {
+  from: string;
+  to: string;
+  tz: string;
+  totals: {
+    created: number;
+    closed: number;
+    visitor_closed: number;
+    queued_now: number;
+    open_now: number;
+  };
+  first_reply: Durations;
+  queue_wait: Durations;
+  by_day: {
+    date: string;
+    created: number;
+    closed: number;
+  }[];
+  /** Most closed first; `category_id` null counts conversations closed without a category. */
+  by_category: {
+    category_id: NullableID;
+    name: string;
+    closed: number;
+  }[];
+  /** Most closed first. */
+  by_operator: {
+    operator_id: ID;
+    name: string;
+    closed: number;
+    first_reply_avg_seconds: number | null;
+  }[];
+}
+
+/** The QuickCategory schema of the API. */
+export interface QuickCategory {
+  id: ID;
+  name: string;
+  position: number;
+}
+
+/** The QuickCategoryList schema of the API. */
+export interface QuickCategoryList {
+  items: QuickCategory[];
+}
+
+/** The QuickCategoryInput schema of the API. */
+export interface QuickCategoryInput {
+  name?: string;
+  position?: number;
+}
+
+/** The QuickMessage schema of the API. */
+export interface QuickMessage {
+  id: ID;
+  category_id?: ID;
+  /** The operator's own (category «Мои быстрые сообщения»); no `category_id`. */
+  personal: boolean;
+  title: string;
+  /** May contain `{visitor_name}` and `{operator_name}`. */
+  text: string;
+  position: number;
+  /** The requesting operator's hotkey for it, if any. */
+  hotkey?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The QuickInput schema of the API. */
+export interface QuickInput {
+  title?: string;
+  text?: string;
+  category_id?: ID;
+  position?: number;
+}
+
+/** The QuickList schema of the API. */
+export interface QuickList {
+  categories: {
+    /** `personal` or a category id. */
+    id: string;
+    name: string;
+    personal: boolean;
+  }[];
+  items: QuickMessage[];
+}
+
+/** The HotkeyInput schema of the API. */
+export interface HotkeyInput {
+  /** e.g. `Ctrl+Alt+Digit1`; null removes it. */
+  hotkey: string | null;
+}
+
+/** `supervisor` and `admin` are "staff": they see the whole account. */
+export type Role = 'operator' | 'supervisor' | 'admin';
+
+/**
+ * available: gets new conversations and transfers; pause: no new conversations, may
+ * accept transfers; away: may only work on own conversations and settings (no
+ * transfers in); offline: may do nothing but change status.
+ */
+export type Status = 'available' | 'pause' | 'away' | 'offline';
+
+/** The Channel schema of the API. */
+export type Channel = 'webchat' | 'email';
+
+/** Own settings; unset fields are omitted. */
+export interface OperatorSettings {
+  autocomplete_quick_messages?: boolean;
+  /** Spell check in the composer; `GET /me` shows it as true until set. */
+  spellcheck?: boolean;
+  language?: 'ru' | 'en';
+}
+
+/** The Operator schema of the API. */
+export interface Operator {
+  id: ID;
+  account_id: ID;
+  name: string;
+  /** Lower case. */
+  email: string;
+  /** Deactivated by an admin: cannot log in (see PATCH /api/v1/admin/operators/{id}). */
+  deactivated: boolean;
+  role: Role;
+  status: Status;
+  status_at: Time;
+  /** Most open conversations at once. */
+  limit: number;
+  /** Open (assigned) conversations now. */
+  open_count: number;
+  settings: OperatorSettings;
+}
+
+/** An operator as colleagues see them. */
+export interface OperatorBrief {
+  id: ID;
+  name: string;
+  role: Role;
+  status: Status;
+  /** When the status last changed. */
+  status_at: Time;
+  open_count: number;
+  limit: number;
+}
+
+/** The LastMessage schema of the API. */
+export interface LastMessage {
+  /** Preview: whitespace collapsed, at most 200 characters plus "…". */
+  text: string;
+  author: 'visitor' | 'operator' | 'system';
+  /** The operator who wrote it (absent for a visitor). */
+  author_id?: ID;
+  /** Their name when they wrote it: the list shows «Вы:» on the reader's own, the name otherwise. */
+  author_name?: string;
+  at: Time;
+}
+
+/** A conversation as shown in the list (the same shape everywhere, events included). */
+export interface Conversation {
+  id: ID;
+  state: 'queued' | 'assigned' | 'closed';
+  channel: Channel;
+  contact_point: {
+    id: ID;
+    name: string;
+  };
+  visitor: {
+    id: ID;
+    /** As given by the visitor; may be empty. */
+    name: string;
+    /** The name, or «Гость» when none was given. */
+    display_name: string;
+  };
+  /** Preview of the newest visitor or operator message; `null` before the first. Comments do not count. */
+  last_message: LastMessage | null;
+  last_message_at: Time;
+  /** The visitor closed it from the widget; the operator still has to close it. */
+  visitor_closed: boolean;
+  /** The operator it is (or, when closed, was last) assigned to; `null` while queued. */
+  assignee_id: NullableID;
+  /** Visitor messages since the operator last replied or marked read. */
+  unread_count: number;
+  /** The pending transfer offer; omitted when there is none (never has `resolved_at`). */
+  pending_transfer?: Transfer;
+  /** The category it was closed with; omitted when none. */
+  category_id?: ID;
+  queued_at: Time;
+  /** Omitted while queued. */
+  assigned_at?: Time;
+  /** Omitted until closed. */
+  closed_at?: Time;
+  created_at: Time;
+  /** The subject of an email conversation's first mail; omitted for webchat and empty subjects. */
+  subject?: string;
+}
+
+/** What a visitor may know of their conversation. */
+export interface VisitorConversation {
+  id: ID;
+  state: 'queued' | 'assigned' | 'closed';
+  visitor_closed: boolean;
+  created_at: Time;
+  /** The assignee, while the conversation is assigned. */
+  operator?: {
+    id: ID;
+    name: string;
+  };
+}
+
+/** The Author schema of the API. */
+export interface Author {
+  type: 'visitor' | 'operator' | 'system';
+  /** The visitor's or operator's id; `null` for system lines. */
+  id: NullableID;
+  /** Display name at the time of writing; "" for system lines. */
+  name: string;
+}
+
+/** The quoted message shown above a reply. */
+export interface Quote {
+  id: ID;
+  author: Author;
+  text: string;
+}
+
+/** A file of a message. */
+export interface Attachment {
+  id: ID;
+  /** The sanitised file name (DESIGN §2.6): at most 100 characters of Latin and Russian letters, digits, `.`, `_`, `~`. */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The extension's type when known, else sniffed from the content. Informational; downloads are `application/octet-stream` unless previewed inline. */
+  content_type: string;
+  /** Where to download it: `/api/v1/attachments/{id}` for operators (REST answers and operator events), `/api/v1/widget/attachments/{id}/file` in everything a visitor reads. */
+  url: string;
+  /** The retention period is over and the content is deleted; the file is shown as «Файл удалён: истёк срок хранения (1 месяц)» and its url answers 410 `gone`. */
+  expired: boolean;
+  /** A picture's width in pixels as the server read it; 0 when unknown or not a picture. */
+  width: number;
+  /** A picture's height in pixels; 0 when unknown or not a picture. */
+  height: number;
+  /** The picture may be shown inline (a known picture type, not too large); false for other files. */
+  preview: boolean;
+}
+
+/** A sticker of a pack, and the `sticker` of a message of kind `sticker`. */
+export interface Sticker {
+  /** `livedesk-<name>` for livedesk's own pack (e.g. `livedesk-spasibo`), the decimal id of an uploaded one. */
+  id: string;
+  name: string;
+  /** The picture: `/api/v1/stickers/{id}` for operators, `/api/v1/widget/stickers/{id}/image` in everything a visitor reads. */
+  url: string;
+}
+
+/** The StickerPack schema of the API. */
+export interface StickerPack {
+  /** `livedesk` for livedesk's own pack, else the decimal id of an uploaded pack. */
+  id: string;
+  name: string;
+  /** livedesk's own pack (cannot be deleted). */
+  builtin: boolean;
+  stickers: Sticker[];
+}
+
+/** A file just uploaded, not sent yet. */
+export interface UploadedFile {
+  id: ID;
+  /** The sanitised file name. */
+  name: string;
+  size: number;
+  content_type: string;
+  /** A picture's width in pixels; 0 when unknown or not a picture. */
+  width: number;
+  /** A picture's height in pixels; 0 when unknown or not a picture. */
+  height: number;
+  /** The picture may be shown inline once sent. */
+  preview: boolean;
+}
+
+/** The Message schema of the API. */
+export interface Message {
+  id: ID;
+  conversation_id: ID;
+  /** Omitted when the message was sent without one. */
+  client_id?: string;
+  author: Author;
+  /** `comment` is internal (operators only); `sticker` carries `sticker_id` and `sticker` (its text may be empty). */
+  kind: 'text' | 'sticker' | 'system' | 'comment';
+  text: string;
+  /** The quoted message; omitted when none. */
+  reply_to?: ID;
+  /** Present exactly when `reply_to` is. */
+  quote?: Quote;
+  /** Always present (empty when none), in the order of `attachment_ids`. Comments and system lines have none. */
+  attachments: Attachment[];
+  /** The sticker of a message of kind `sticker`; omitted otherwise. */
+  sticker_id?: string;
+  /** Present exactly when `sticker_id` is: its id, name and picture URL (the operators' or, for visitors, the widget's). */
+  sticker?: Sticker;
+  /** Replies in email conversations (operators only; see docs/email.md and the `message.updated` event). */
+  email_delivery?: {
+    state: 'pending' | 'sent' | 'failed';
+    /** Why the last attempt failed (pending) or why it failed for good. */
+    error?: string;
+  };
+  created_at: Time;
+}
+
+/** The MessagePage schema of the API. */
+export interface MessagePage {
+  /** Newest first. */
+  items: Message[];
+  /** The id of the oldest message of a full page, to pass as `before`; `null` when the page was not full. */
+  next_cursor: string | null;
+}
+
+/** The MessageInput schema of the API. */
+export interface MessageInput {
+  client_id?: ClientID;
+  text: Text;
+  /** Operators only; a message (not a comment) of the same conversation. Visitors must omit it. */
+  reply_to?: NullableID;
+  /** Sends a sticker (the message's kind is `sticker`; `text` may then be empty): one of `GET /api/v1/sticker-packs` (visitors: `GET /api/v1/widget/sticker-packs`). A sticker that is unknown, of another account or of a deleted pack is `invalid_input` ("sticker_id: there is no such sticker"); with `attachment_ids` it is `invalid_input` ("a sticker is sent without files"). */
+  sticker_id?: string;
+  /** Files the sender uploaded and has not sent yet (at most 5, 26,214,400 bytes together). With files, `text` may be empty. */
+  attachment_ids?: ID[];
+}
+
+/** The Transfer schema of the API. */
+export interface Transfer {
+  id: ID;
+  conversation_id: ID;
+  from_operator_id: ID;
+  to_operator_id: ID;
+  /** "" when none. */
+  comment: string;
+  state: 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
+  created_at: Time;
+  /** When a pending offer expires; equals `created_at` for email transfers. */
+  expires_at: Time;
+  /** Omitted while pending. */
+  resolved_at?: Time;
+}
+
+/** The Category schema of the API. */
+export interface Category {
+  id: ID;
+  name: string;
+  /** Sort key (ascending). */
+  position: number;
+}
+
+/** The CategoryInput schema of the API. */
+export interface CategoryInput {
+  /** Trimmed; required. */
+  name: string;
+  position?: number;
+}
+
+/** Any subset of the fields; absent fields keep their value, `null` is refused. */
+export interface CategoryPatch {
+  /** Trimmed. */
+  name?: string;
+  position?: number;
+}
+
+/** The CategoryList schema of the API. */
+export interface CategoryList {
+  items: Category[];
+}
+
+/** The ContactPoint schema of the API. */
+export interface ContactPoint {
+  id: ID;
+  name: string;
+  channel: Channel;
+  /** The public widget key (`POST /api/v1/widget/{key}/session`). */
+  key: string;
+  settings: WidgetSettings;
+  created_at: Time;
+}
+
+/** Where the confirmation of an email contact point's address stands (docs/email.md). */
+export interface MailboxState {
+  contact_point_id: ID;
+  address: string;
+  /** When the account proved control of the address; null: not confirmed (replies go out from --smtp-from with Reply-To the address). */
+  verified_at: string | null;
+  /** When the last confirmation mail left. */
+  confirmation_sent_at: string | null;
+  /** Until when the code of the last confirmation mail works. */
+  code_expires_at: string | null;
+  /** Why the last confirmation mail could not be sent (absent when it was, or is on its way). */
+  confirmation_error?: string;
+}
+
+/**
+ * The settings object of a contact point. The keys below are the widget's and are
+ * validated; any other key is kept as given. Unset keys take their defaults.
+ */
+export interface WidgetSettings {
+  /** Accent colour of the launcher, header and visitor messages. Default `#2563eb`. */
+  color?: string;
+  /** Header of the chat window. Default: «Чат поддержки» / "Support chat" by the page language. */
+  title?: string;
+  /** First line shown in an empty chat. Default a short greeting in the page language. */
+  greeting?: string;
+  /** Corner of the launcher. Default `right`. */
+  position?: 'right' | 'left';
+  /** The introduction form asks for an email too. Default false. */
+  ask_email?: boolean;
+  /** The introduction form asks for a phone number too. Default false. */
+  ask_phone?: boolean;
+  /**
+   * Email contact points: the mailbox address (stored in lower case, unique across
+   * accounts; an address another contact point has is `409 conflict` "this address
+   * cannot be used", naming nothing of the other). Mail for it that reaches livedesk's
+   * SMTP listener (`--smtp-listen`) becomes conversations. Replies go out through
+   * `--smtp-relay` from this address once it is confirmed (a code is mailed to it; see
+   * `/api/v1/admin/contact-points/{id}/mailbox`), until then from `--smtp-from` with
+   * `Reply-To` this address. A new or changed address starts unconfirmed. See docs/email.md.
+   */
+  address?: string;
+  /**
+   * Sites whose pages may use this contact point's widget: `scheme://host[:port]`;
+   * a host starting with `*.` matches any subdomain (not the domain itself). Stored in
+   * lower case without a default port. Empty or absent: every site. Never sent to
+   * visitors.
+   */
+  allowed_origins?: string[];
+  [key: string]: unknown;
+}
+
+/** The public part of `WidgetSettings` with defaults filled in, as the widget gets it. */
+export interface WidgetAppearance {
+  /** `#rrggbb`. */
+  color: string;
+  /** "" means the default text of the page language. */
+  title: string;
+  /** "" means the default text of the page language. */
+  greeting: string;
+  position: 'right' | 'left';
+  ask_email: boolean;
+  ask_phone: boolean;
+}
+
+/** What a visitor may know of a contact point. */
+export interface WidgetContactPoint {
+  id: ID;
+  name: string;
+  settings: WidgetAppearance;
+}
+
+/** The Visitor schema of the API. */
+export interface Visitor {
+  id: ID;
+  contact_point_id: ID;
+  name: string;
+  /** The name, or «Гость» when none was given. */
+  display_name: string;
+  /** Omitted when empty. */
+  email?: string;
+  /** Omitted when empty. */
+  phone?: string;
+}
+
+/** The AccountSettings schema of the API. */
+export interface AccountSettings {
+  /** Limit of new operators. */
+  default_limit: number;
+  /** How long a webchat transfer offer waits. */
+  transfer_timeout_seconds: number;
+  /** After this long offline, an operator's webchat conversations go back to the queue. */
+  offline_requeue_seconds: number;
+  file_retention_days: number;
+  /** Default of the operator setting. */
+  autocomplete_quick_messages: boolean;
+}
+
+/** The position of a stored event in the server's event log (docs/events.md § Cursors); opaque, only grows. */
+export type Cursor = string;
+
+/** The ConversationPayload schema of the API. */
+export interface ConversationPayload {
+  conversation: Conversation;
+}
+
+/** The TransferPayload schema of the API. */
+export interface TransferPayload {
+  transfer: Transfer;
+  /** Why the offer ended or was refused (`transfer.declined`, `.cancelled`, `.expired`, `.accept_refused`); absent on `transfer.accepted`. */
+  reason?: 'declined' | 'sender_cancelled' | 'receiver_unavailable' | 'receiver_offline' | 'conversation_closed' | 'requeued' | 'expired' | 'limit_reached';
+}
+
+/** Someone types in a conversation (`typing`, never stored). */
+export interface TypingData {
+  conversation_id: ID;
+  author: 'visitor' | 'operator';
+  visitor_id?: ID;
+  operator_id?: ID;
+  /** The operator's name (operator typing). */
+  name?: string;
+}
+
+/** The frames of the protocol itself, on both sockets (docs/events.md § Other server frames). */
+export type ProtocolFrame = {
+  type: 'ready' | 'resync';
+  cursor: Cursor;
+} | {
+  type: 'pong';
+} | {
+  type: 'error';
+  data: {
+    code: string;
+    message: string;
+  };
+} | {
+  type: 'typing';
+  data: TypingData;
+};
+
+/** A stored event as an operator's socket `/api/v1/ws` receives it (docs/events.md § Event types). */
+export type OperatorEvent = {
+  type: 'conversation.assigned' | 'conversation.updated' | 'conversation.queued';
+  cursor: Cursor;
+  data: ConversationPayload;
+} | {
+  type: 'conversation.closed';
+  cursor: Cursor;
+  data: {
+    conversation: Conversation;
+    reason: 'closed' | 'visitor_closed';
+  };
+} | {
+  type: 'conversation.removed';
+  cursor: Cursor;
+  data: {
+    conversation_id: ID;
+    reason: 'transferred' | 'requeued';
+    /** The receiver (reason `transferred`). */
+    to_operator_id?: ID;
+  };
+} | {
+  type: 'message.created';
+  cursor: Cursor;
+  data: {
+    message: Message;
+    conversation: Conversation;
+  };
+} | {
+  type: 'message.updated';
+  cursor: Cursor;
+  data: {
+    conversation_id: ID;
+    message: Message;
+  };
+} | {
+  type: 'transfer.offered';
+  cursor: Cursor;
+  data: {
+    transfer: Transfer;
+    conversation: Conversation;
+  };
+} | {
+  type: 'transfer.accepted' | 'transfer.declined' | 'transfer.cancelled' | 'transfer.expired' | 'transfer.accept_refused';
+  cursor: Cursor;
+  data: TransferPayload;
+} | {
+  type: 'operator.status';
+  cursor: Cursor;
+  data: {
+    operator: OperatorBrief;
+  };
+} | {
+  type: 'quick_messages.changed';
+  cursor: Cursor;
+  /** Empty; reload `GET /api/v1/quick-messages`. */
+  data: Record<string, never>;
+};
+
+/** Any frame the operator's socket `/api/v1/ws` receives. */
+export type OperatorFrame = ProtocolFrame | OperatorEvent;
+
+/** A stored (or, for `availability`, live-only) event as a visitor's socket `/api/v1/widget/ws` receives it. */
+export type VisitorEvent = {
+  type: 'operator.joined';
+  cursor: Cursor;
+  data: {
+    conversation_id: ID;
+    operator: {
+      id: ID;
+      name: string;
+    };
+  };
+} | {
+  type: 'message.created';
+  cursor: Cursor;
+  data: {
+    message: Message;
+  };
+} | {
+  type: 'conversation.closed';
+  cursor: Cursor;
+  data: {
+    conversation_id: ID;
+    reason: 'closed' | 'visitor_closed';
+  };
+} | {
+  type: 'conversation.queued';
+  cursor: Cursor;
+  data: {
+    conversation_id: ID;
+    reason: 'requeued';
+  };
+} | {
+  type: 'availability';
+  cursor: Cursor;
+  data: {
+    online: boolean;
+  };
+};
+
+/** Any frame the visitor's socket `/api/v1/widget/ws` receives. */
+export type VisitorFrame = ProtocolFrame | VisitorEvent;
+
+/** The answer of GET /healthz (liveness). */
+export interface HealthzResponse {
+  status: 'ok';
+  version: string;
+}
+
+/** The answer of GET /readyz (readiness). */
+export interface ReadyzResponse {
+  status: 'ready';
+}
+
+/** The body of POST /api/v1/auth/login (log in). */
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+/** The answer of POST /api/v1/auth/login (log in). */
+export interface LoginResponse {
+  /** Session token (43 URL-safe base64 characters). */
+  token: string;
+  operator: Operator;
+}
+
+/** The body of POST /api/v1/me/password (change own password (other sessions end)). */
+export interface ChangePasswordRequest {
+  current_password: string;
+  new_password: string;
+}
+
+/** The body of PUT /api/v1/me/status (change own status). */
+export interface SetStatusRequest {
+  status: Status;
+}
+
+/** The answer of GET /api/v1/operators (colleagues for the transfer dialog). */
+export interface OperatorsResponse {
+  items: OperatorBrief[];
+}
+
+/** The answer of GET /api/v1/conversations (conversation list). */
+export interface ConversationsResponse {
+  items: Conversation[];
+  /** Pass as `cursor` for the next page; `null` when the page was not full. */
+  next_cursor: string | null;
+}
+
+/** The body of POST /api/v1/conversations/{id}/comments (internal comment). */
+export interface AddCommentRequest {
+  client_id?: ClientID;
+  text: Text;
+}
+
+/** The body of POST /api/v1/conversations/{id}/close (close with a category). */
+export interface CloseConversationRequest {
+  category_id?: NullableID;
+}
+
+/** The answer of GET /api/v1/queue (how many visitors wait in the queue). */
+export interface QueueLengthResponse {
+  waiting: number;
+}
+
+/** The body of POST /api/v1/conversations/{id}/assign (take a queued conversation or assign it to an operator). */
+export interface AssignQueuedRequest {
+  operator_id?: ID;
+}
+
+/** The body of POST /api/v1/conversations/{id}/transfers (transfer to another operator). */
+export interface OfferTransferRequest {
+  to_operator_id: ID;
+  /** Optional; trimmed. Written as an internal comment of the sender when the conversation moves. */
+  comment?: string;
+}
+
+/** The answer of GET /api/v1/transfers (pending offers to and from me). */
+export interface PendingTransfersResponse {
+  incoming: {
+    transfer: Transfer;
+    conversation: Conversation;
+  }[];
+  outgoing: {
+    transfer: Transfer;
+    conversation: Conversation;
+  }[];
+}
+
+/** The answer of POST /api/v1/attachments (upload files to send). */
+export type UploadAttachmentsResponse = UploadedFile[];
+
+/** The answer of GET /api/v1/sticker-packs (sticker packs to send from). */
+export interface StickerPacksResponse {
+  items: StickerPack[];
+}
+
+/** The answer of GET /api/v1/admin/operators (list operators). */
+export interface AdminOperatorsResponse {
+  items: Operator[];
+}
+
+/** The body of POST /api/v1/admin/operators (create an operator). */
+export interface AdminCreateOperatorRequest {
+  /** Trimmed; required. */
+  name: string;
+  email: string;
+  /** 8 to 72 bytes. */
+  password: string;
+  /** Default `operator`. */
+  role?: Role;
+  /** Most open conversations at once. 0 or omitted takes the account's `default_limit`. */
+  limit?: number;
+}
+
+/** The body of PATCH /api/v1/admin/operators/{id} (change an operator). */
+export interface AdminUpdateOperatorRequest {
+  name?: string | null;
+  role?: Role | null;
+  limit?: number | null;
+  /**
+   * `true` deactivates: the operator's sessions end, their WebSockets close
+   * (reason "your operator account was deactivated") and are refused on
+   * reconnect (401), logging in answers 403 `forbidden`, their status becomes
+   * `offline` (pending offers to them are cancelled; their webchat
+   * conversations return to the queue after `offline_requeue_seconds`, email
+   * ones stay), and transfers to them are `target_unavailable`. `false`
+   * reactivates (they log in and choose a status). An admin cannot
+   * deactivate themselves (`conflict`).
+   */
+  deactivated?: boolean | null;
+}
+
+/** The answer of GET /api/v1/admin/contact-points (list contact points). */
+export interface AdminContactPointsResponse {
+  items: ContactPoint[];
+}
+
+/** The body of POST /api/v1/admin/contact-points (create a contact point). */
+export interface AdminCreateContactPointRequest {
+  /** Trimmed; required. */
+  name: string;
+  /** Default `webchat`. */
+  channel?: Channel;
+  /** The settings object; the widget fields (`WidgetSettings`) are validated, other keys are kept as given. Default `{}`; must be an object (not `null`). */
+  settings?: WidgetSettings;
+}
+
+/** The body of PATCH /api/v1/admin/contact-points/{id} (change a contact point's name or widget settings). */
+export interface AdminUpdateContactPointRequest {
+  name?: string;
+  /** Merge patch of the settings object (see `WidgetSettings`). */
+  settings?: Record<string, unknown> | null;
+}
+
+/** The body of POST /api/v1/admin/contact-points/{id}/mailbox/confirm (confirm a mailbox's address with the code mailed to it). */
+export interface AdminMailboxConfirmRequest {
+  code: string;
+}
+
+/** The body of PATCH /api/v1/admin/settings (change account settings). */
+export interface AdminUpdateSettingsRequest {
+  default_limit?: number;
+  transfer_timeout_seconds?: number;
+  offline_requeue_seconds?: number;
+  file_retention_days?: number;
+  autocomplete_quick_messages?: boolean;
+}
+
+/** The answer of GET /api/v1/admin/monitor (live operators, queue and load). */
+export interface AdminMonitorResponse {
+  operators: OperatorBrief[];
+  queue: Conversation[];
+  open_conversations: number;
+}
+
+/** The answer of GET /api/v1/admin/sticker-packs (uploaded sticker packs and their limits). */
+export interface AdminStickerPacksResponse {
+  items: StickerPack[];
+  limits: {
+    max_packs: number;
+    max_stickers_per_pack: number;
+    max_image_bytes: number;
+  };
+}
+
+/** The body of POST /api/v1/admin/sticker-packs (create a sticker pack). */
+export interface AdminCreateStickerPackRequest {
+  /** Trimmed; 1–64 characters. */
+  name: string;
+}
+
+/** The answer of POST /api/v1/admin/sticker-packs/{id}/stickers (upload stickers (PNG, WebP, GIF) to a pack). */
+export interface AdminAddStickersResponse {
+  items: Sticker[];
+}
+
+/** The answer of GET /api/v1/widget/{key}/config (widget appearance and whether an operator is online). */
+export interface WidgetConfigResponse {
+  contact_point: WidgetContactPoint;
+  /** An operator of the account is online (any status but `offline`). */
+  online: boolean;
+}
+
+/** The body of POST /api/v1/widget/{key}/session (start or resume a visitor session). */
+export interface WidgetSessionRequest {
+  /** The renewal key from an earlier session. */
+  visitor_key?: string;
+  /** A live token from an earlier session. */
+  visitor_token?: string;
+  name?: string | null;
+  /** Must contain "@" when not empty. */
+  email?: string | null;
+  phone?: string | null;
+}
+
+/** The answer of POST /api/v1/widget/{key}/session (start or resume a visitor session). */
+export interface WidgetSessionResponse {
+  /** Send as `Authorization: Bearer` to the other widget endpoints (`?token=` on the socket and file links). */
+  visitor_token: string;
+  /** When visitor_token stops working; renew before. */
+  token_expires_at: string;
+  /** The renewal key: keep it (not in URLs) and send it here to renew the token or come back later. */
+  visitor_key: string;
+  visitor: Visitor;
+  contact_point: WidgetContactPoint;
+  /** An operator of the account is online (any status but `offline`). */
+  online: boolean;
+  conversation?: VisitorConversation;
+}
+
+/** The body of POST /api/v1/widget/offline (offline form: a message while no operator is online). */
+export interface WidgetOfflineRequest {
+  /** Printable ASCII; makes a retry safe. */
+  client_id?: string;
+  name?: string | null;
+  /** Must contain "@" when not empty. */
+  email?: string | null;
+  phone?: string | null;
+  text: string;
+}
+
+/** The answer of POST /api/v1/widget/attachments (visitor uploads files to send). */
+export type WidgetUploadResponse = UploadedFile[];
+
+/** The answer of GET /api/v1/widget/sticker-packs (sticker packs the visitor can send from). */
+export interface WidgetStickerPacksResponse {
+  items: StickerPack[];
+}
