@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/template"
@@ -148,6 +149,8 @@ func (s *Server) startDovecot() {
 		t.Fatalf("mailserver: start dovecot: %v", err)
 	}
 	s.dovecot = cmd
+	// For the watchdog: the process group to end should the test process die.
+	_ = os.WriteFile(filepath.Join(s.Dir, "dovecot", "pgid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o644)
 	exited := make(chan struct{})
 	go func() {
 		_, _ = cmd.Process.Wait()

@@ -85,6 +85,7 @@ type Server struct {
 	mailGID       int
 	dovecot       *exec.Cmd
 	dovecotExited <-chan struct{}
+	watchdog      *exec.Cmd
 	postfix       bool
 	usersMap      string
 }
@@ -163,6 +164,7 @@ func start(t testing.TB) *Server {
 	}
 	s := &Server{t: t, Dir: dir, users: map[string]string{}}
 	t.Cleanup(s.stop)
+	s.startWatchdog()
 	s.makeCert()
 	s.mailUID, s.mailGID = os.Getuid(), os.Getgid()
 	if os.Geteuid() == 0 {
@@ -304,20 +306,36 @@ func waitListening(ctx context.Context, exited <-chan struct{}, addrs ...string)
 	return nil
 }
 
+// watchdogScript ends the servers and removes the directory once the test process is
+// gone without cleaning up (killed, or a timeout's panic): nothing is left running.
+const watchdogScript = `while kill -0 "$1" 2>/dev/null; do sleep 1; done
+[ -f "$2/dovecot/pgid" ] && kill -9 -"$(cat "$2/dovecot/pgid")" 2>/dev/null
+[ -f "$2/postfix/queue/pid/master.pid" ] && kill -9 -"$(tr -d ' ' < "$2/postfix/queue/pid/master.pid")" 2>/dev/null
+rm -rf "$2"`
+
+// startWatchdog starts a shell in its own session that outlives a killed test process.
+func (s *Server) startWatchdog() {
+	cmd := exec.Command("/bin/sh", "-c", watchdogScript, "watchdog", strconv.Itoa(os.Getpid()), s.Dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("mailserver: watchdog: %v", err)
+	}
+	s.watchdog = cmd
+}
+
 // stop ends the servers and removes the directory.
 func (s *Server) stop() {
+	if s.watchdog != nil {
+		_ = s.watchdog.Process.Kill()
+		_ = s.watchdog.Wait()
+	}
 	if s.postfix {
 		s.stopPostfix()
 	}
 	if s.dovecot != nil && s.dovecot.Process != nil {
-		// The master ends its children when it gets SIGTERM.
-		_ = s.dovecot.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-s.dovecotExited:
-		case <-time.After(10 * time.Second):
-			_ = syscall.Kill(-s.dovecot.Process.Pid, syscall.SIGKILL)
-			<-s.dovecotExited
-		}
+		// Dovecot runs in its own process group (Setpgid) with all its children.
+		_ = syscall.Kill(-s.dovecot.Process.Pid, syscall.SIGKILL)
+		<-s.dovecotExited
 	}
 	if s.t.Failed() {
 		s.dumpLogs()

@@ -45,6 +45,7 @@ virtual_mailbox_domains = {{.Domain}} {{.CustomerDomain}}
 virtual_transport = lmtp:inet:{{.LMTP}}
 smtpd_reject_unlisted_recipient = no
 smtpd_relay_restrictions = reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:{{.Dir}}/postfix/etc/recipient_access
 biff = no
 append_dot_mydomain = no
 smtpd_banner = $myhostname ESMTP livedesk-test
@@ -108,6 +109,13 @@ scache unix - - n - 1 scache
 postlog unix-dgram n - n - 1 postlogd
 `))
 
+// Recipients that Postfix refuses at RCPT TO on every port: for good (550 5.1.1) and
+// for now (450 4.2.1).
+const (
+	RefusedRecipient  = "refused@" + Domain
+	DeferredRecipient = "later@" + Domain
+)
+
 // startPostfix writes main.cf and master.cf and runs `postfix -c DIR start`.
 func (s *Server) startPostfix() {
 	t := s.t
@@ -118,12 +126,7 @@ func (s *Server) startPostfix() {
 			t.Fatal(err)
 		}
 	}
-	// The data directory belongs to the mail owner (the queue's subdirectories are made by
-	// postfix's own set-up).
-	uid, gid := lookupIDs(t, "postfix", "postfix")
-	if err := os.Chown(filepath.Join(s.Dir, "postfix", "data"), uid, gid); err != nil {
-		t.Fatal(err)
-	}
+	s.makeQueue()
 	smtpPort, subPort, subsPort := freePort(t), freePort(t), freePort(t)
 	s.SMTPAddr, s.SubmissionAddr, s.SubmissionsAddr = addr(smtpPort), addr(subPort), addr(subsPort)
 	data := map[string]any{
@@ -138,6 +141,11 @@ func (s *Server) startPostfix() {
 		if err := os.WriteFile(filepath.Join(etc, name), []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	access := RefusedRecipient + " 550 5.1.1 this test address refuses all mail\n" +
+		DeferredRecipient + " 450 4.2.1 this test address wants you to try again later\n"
+	if err := os.WriteFile(filepath.Join(etc, "recipient_access"), []byte(access), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	bin, _ := lookPath("postfix")
 	cmd := exec.Command(bin, "-c", etc, "start")
@@ -155,27 +163,75 @@ func (s *Server) startPostfix() {
 	}
 }
 
-// stopPostfix stops the master and waits until it is gone; its children end with it.
-func (s *Server) stopPostfix() {
-	etc := filepath.Join(s.Dir, "postfix", "etc")
-	pid := 0
-	if b, err := os.ReadFile(filepath.Join(s.Dir, "postfix", "queue", "pid", "master.pid")); err == nil {
-		pid, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+// makeQueue makes the data directory and the queue's subdirectories with the owners and
+// modes that Postfix's own set-up gives them, and asks for a quick start: the integrity
+// checks of "postfix start" (which would make them, but take seconds) are skipped.
+func (s *Server) makeQueue() {
+	t := s.t
+	uid, gid := lookupIDs(t, "postfix", "postfix")
+	_, postdrop := lookupIDs(t, "postfix", "postdrop")
+	queue := filepath.Join(s.Dir, "postfix", "queue")
+	dirs := []struct {
+		name     string
+		uid, gid int
+		mode     os.FileMode
+	}{
+		{"../data", uid, gid, 0o700},
+		{"pid", 0, 0, 0o755},
+		{"maildrop", uid, postdrop, 0o730},
+		{"public", uid, postdrop, 0o710},
 	}
-	bin, _ := lookPath("postfix")
-	cmd := exec.Command(bin, "-c", etc, "stop")
-	cmd.Env = append(os.Environ(), "PATH=/usr/sbin:/usr/bin:/sbin:/bin")
-	_ = cmd.Run()
-	if pid <= 0 {
+	for _, name := range []string{"active", "bounce", "corrupt", "defer", "deferred", "flush", "hold", "incoming", "private", "saved", "trace"} {
+		dirs = append(dirs, struct {
+			name     string
+			uid, gid int
+			mode     os.FileMode
+		}{name, uid, 0, 0o700})
+	}
+	for _, d := range dirs {
+		p := filepath.Join(queue, d.name)
+		if err := os.MkdirAll(p, d.mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(p, d.uid, d.gid); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, d.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(queue, "quick-start"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stopPostfix kills the master's process group (the master and its daemons): a test
+// server keeps nothing worth a graceful stop, which takes Postfix two seconds.
+func (s *Server) stopPostfix() {
+	b, err := os.ReadFile(filepath.Join(s.Dir, "postfix", "queue", "pid", "master.pid"))
+	if err != nil {
 		return
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if syscall.Kill(pid, 0) != nil {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	if pid <= 1 {
+		return
 	}
-	// The master leads its own process group.
+	// The master leads its own session and process group.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && alive(pid) {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// alive tells whether a process exists and is not a zombie (the daemonised master is
+// reaped by init, whenever init gets to it).
+func alive(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	// pid (comm) state ...: the state follows the last ')'.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+	return !strings.HasPrefix(strings.TrimSpace(rest), "Z")
 }
