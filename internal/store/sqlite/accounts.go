@@ -4,12 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
-
-	sqlitedrv "modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"livedesk/internal/livedesk"
 )
@@ -18,16 +14,6 @@ import (
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
-}
-
-// isUnique reports whether err is a unique-constraint violation, by the driver's extended
-// result code (a UNIQUE index or a PRIMARY KEY), not by its wording.
-func isUnique(err error) bool {
-	var e *sqlitedrv.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
 // CreateAccount stores a new account.

@@ -33,7 +33,7 @@ func scanEvents(rows *sql.Rows) ([]*livedesk.Event, error) {
 // OperatorEvents returns up to limit events after the cursor that the operator receives.
 func (s *Store) OperatorEvents(ctx context.Context, account, op livedesk.ID, staff bool, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
 	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE id > ? AND account_id = ?
-		AND (all_operators = 1 OR operator_id = ? OR operator2_id = ? OR (staff = 1 AND ?)) ORDER BY id LIMIT ?`,
+		AND (all_operators = 1 OR operator_id = ? OR operator2_id = ? OR (staff = 1 AND ? = 1)) ORDER BY id LIMIT ?`,
 		after, account, op, op, staff, limit)
 	if err != nil {
 		return nil, err
@@ -56,6 +56,16 @@ func (s *Store) VisitorEvents(ctx context.Context, account, visitor, after lived
 // pruned empty answers newest+1, newest with the last id it held (0 when it never held one),
 // so a client that saw that event resumes with nothing to replay.
 func (s *Store) EventBounds(ctx context.Context, account livedesk.ID) (oldest, newest livedesk.ID, err error) {
+	if s.pg {
+		// The account's counter is its newest id, kept or pruned.
+		var lo sql.NullInt64
+		err = s.rq.QueryRowContext(ctx, `SELECT (SELECT MIN(id) FROM events WHERE account_id = ?),
+			(SELECT event_seq FROM accounts WHERE id = ?)`, account, account).Scan(&lo, &newest)
+		if err == nil && !lo.Valid {
+			return newest + 1, newest, nil
+		}
+		return livedesk.ID(lo.Int64), newest, err
+	}
 	var lo, hi sql.NullInt64
 	var mark int64
 	// Separate subqueries: SQLite answers a lone MIN or MAX from the index in one step, but
@@ -74,6 +84,9 @@ func (s *Store) EventBounds(ctx context.Context, account livedesk.ID) (oldest, n
 // first id to keep and deletes a rowid range below it: no scan of the kept events, and a
 // bounded transaction however far behind the pruning is (call it again while it returns limit).
 func (tx *Tx) PruneEvents(beforeMS int64, keep, limit int) (int64, error) {
+	if tx.pg {
+		return tx.pruneEventsPG(beforeMS, keep, limit)
+	}
 	var cut sql.NullInt64
 	err := tx.queryRow(`SELECT MIN(
 			COALESCE((SELECT id FROM events WHERE created_at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM events)),
@@ -89,6 +102,25 @@ func (tx *Tx) PruneEvents(beforeMS int64, keep, limit int) (int64, error) {
 		return 0, err
 	}
 	res, err := tx.exec(`DELETE FROM events WHERE `+below, cut.Int64, limit)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// pruneEventsPG is PruneEvents on PostgreSQL, where ids are per account: it deletes up to
+// limit of the oldest events created before beforeMS and before the newest keep of all.
+func (tx *Tx) pruneEventsPG(beforeMS int64, keep, limit int) (int64, error) {
+	var newestKept sql.NullInt64
+	if err := tx.queryRow(`SELECT created_at FROM events ORDER BY created_at DESC LIMIT 1 OFFSET ?`, max(keep-1, 0)).
+		Scan(&newestKept); err != nil && err != sql.ErrNoRows {
+		return 0, err
+	}
+	cut := beforeMS
+	if newestKept.Valid && newestKept.Int64 < cut {
+		cut = newestKept.Int64
+	}
+	res, err := tx.exec(`DELETE FROM events WHERE ctid IN (SELECT ctid FROM events WHERE created_at < ? ORDER BY created_at LIMIT ?)`, cut, limit)
 	if err != nil {
 		return 0, err
 	}

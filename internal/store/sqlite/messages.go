@@ -106,7 +106,7 @@ func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
 		reply_to, client_id, sticker_id, email_message_id, full_text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
 		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
 		clientID, sticker, emailID, fullText, ms(tx.now)).Scan(&m.ID)
-	if isUnique(err) && strings.Contains(err.Error(), "email_message_id") {
+	if isUnique(err) && strings.Contains(uniqueIndex(err), "email") {
 		return livedesk.ErrDuplicateMail
 	}
 	if isUnique(err) {
@@ -174,11 +174,11 @@ func (s *Store) VisitorMessages(ctx context.Context, account, visitor, before li
 // or comment in it, or was assigned to it at some point that a transfer records (they
 // offered it to someone, or accepted it from someone).
 func (s *Store) OperatorTookPart(ctx context.Context, account, conversation, operator livedesk.ID) (bool, error) {
-	var n int
+	var took bool
 	err := s.rq.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE account_id = ? AND conversation_id = ?
 			AND author_type = 'operator' AND author_id = ?)
 		OR EXISTS (SELECT 1 FROM transfers WHERE account_id = ? AND conversation_id = ?
 			AND (from_operator_id = ? OR (to_operator_id = ? AND state = 'accepted')))`,
-		account, conversation, operator, account, conversation, operator, operator).Scan(&n)
-	return n > 0, err
+		account, conversation, operator, account, conversation, operator, operator).Scan(&took)
+	return took, err
 }

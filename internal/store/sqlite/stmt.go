@@ -8,13 +8,34 @@ import (
 
 // stmtCache prepares each distinct query once per database handle: SQLite spends most of a
 // small statement's time parsing it, so reusing prepared statements matters on hot paths.
+// On PostgreSQL (pg) each query is rebound to $n placeholders once, when it is prepared, and
+// Go booleans in its arguments are sent as 0/1.
 type stmtCache struct {
 	db *sql.DB
+	pg bool
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB, pg bool) *stmtCache {
+	return &stmtCache{db: db, pg: pg, m: map[string]*sql.Stmt{}}
+}
+
+// args adapts a query's arguments to the database.
+func (c *stmtCache) args(args []any) []any {
+	if c.pg {
+		return pgArgs(args)
+	}
+	return args
+}
+
+// sql is q as the database reads it.
+func (c *stmtCache) sql(q string) string {
+	if c.pg {
+		return rebind(q)
+	}
+	return q
+}
 
 func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 	c.mu.RLock()
@@ -28,7 +49,7 @@ func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st = c.m[q]; st != nil {
 		return st, nil
 	}
-	st, err := c.db.PrepareContext(ctx, q)
+	st, err := c.db.PrepareContext(ctx, c.sql(q))
 	if err != nil {
 		return nil, err
 	}
@@ -53,16 +74,16 @@ func (r reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.R
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(ctx, r.c.args(args)...)
 }
 
 func (r reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := r.c.get(ctx, q)
 	if err != nil {
 		// Let the caller see the preparation error through the usual Row path.
-		return r.c.db.QueryRowContext(ctx, q, args...)
+		return r.c.db.QueryRowContext(ctx, r.c.sql(q), r.c.args(args)...)
 	}
-	return st.QueryRowContext(ctx, args...)
+	return st.QueryRowContext(ctx, r.c.args(args)...)
 }
 
 // txq runs queries inside a write transaction with the writer's cached statements.
@@ -84,15 +105,15 @@ func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return st.QueryContext(ctx, t.c.args(args)...)
 }
 
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := t.stmt(ctx, q)
 	if err != nil {
-		return t.tx.QueryRowContext(ctx, q, args...)
+		return t.tx.QueryRowContext(ctx, t.c.sql(q), t.c.args(args)...)
 	}
-	return st.QueryRowContext(ctx, args...)
+	return st.QueryRowContext(ctx, t.c.args(args)...)
 }
 
 func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
@@ -100,5 +121,5 @@ func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	return st.ExecContext(ctx, t.c.args(args)...)
 }

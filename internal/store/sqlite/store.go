@@ -26,7 +26,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 // Options configure Open.
@@ -58,6 +58,14 @@ type Store struct {
 	publish func([]*livedesk.Event)
 
 	maxBatch int
+
+	// pg: the database is PostgreSQL (postgres.go): no writer goroutine, one transaction per
+	// write, per-account event ids.
+	pg bool
+	// commitLocks serialise, per account, a PostgreSQL transaction's commit with the
+	// publication of its events, so events are published in commit order (postgres.go).
+	commitLocks accountLocks
+	inflight    sync.WaitGroup
 
 	points pointCache
 
@@ -116,7 +124,7 @@ func Open(opts Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", opts.Path, err)
 	}
-	if err := migrate(context.Background(), w); err != nil {
+	if err := migrate(context.Background(), w, false); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -132,8 +140,8 @@ func Open(opts Options) (*Store, error) {
 		reqs: make(chan *writeReq, 4096), done: make(chan struct{}), closed: make(chan struct{}),
 		maxBatch: opts.MaxBatch,
 	}
-	s.rq = reader{newStmtCache(r)}
-	s.wc = newStmtCache(w)
+	s.rq = reader{newStmtCache(r, false)}
+	s.wc = newStmtCache(w, false)
 	go s.writer()
 	return s, nil
 }
@@ -145,6 +153,11 @@ func Migrate(ctx context.Context, path string) ([]string, error) {
 		return nil, err
 	}
 	defer s.Close()
+	return s.migrationNames(ctx)
+}
+
+// migrationNames lists the applied migrations in order.
+func (s *Store) migrationNames(ctx context.Context) ([]string, error) {
 	var names []string
 	rows, err := s.rq.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
 	if err != nil {
@@ -161,12 +174,18 @@ func Migrate(ctx context.Context, path string) ([]string, error) {
 	return names, rows.Err()
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
+// migrate applies the numbered migrations not applied yet, each in its own transaction:
+// SQLite's from migrations/, PostgreSQL's (pg) from migrations_pg/.
+func migrate(ctx context.Context, db *sql.DB, pg bool) error {
+	dir, q := "migrations", func(s string) string { return s }
+	if pg {
+		dir, q = "migrations_pg", rebind
+	}
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return err
 	}
@@ -179,13 +198,13 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("migration %s: name must start with a number", name)
 		}
 		var n int
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		if err := db.QueryRowContext(ctx, q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			continue
 		}
-		body, err := migrationFS.ReadFile("migrations/" + name)
+		body, err := migrationFS.ReadFile(dir + "/" + name)
 		if err != nil {
 			return err
 		}
@@ -197,7 +216,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, q(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`),
 			version, name, time.Now().UnixMilli()); err != nil {
 			tx.Rollback()
 			return err
@@ -225,11 +244,14 @@ func (s *Store) Now() time.Time { return s.clock.Now() }
 func (s *Store) Close() error {
 	s.once.Do(func() { close(s.done) })
 	<-s.closed
+	s.inflight.Wait() // PostgreSQL writes already running
 	s.rq.c.close()
 	s.wc.close()
-	err1 := s.read.Close()
-	err2 := s.write.Close()
-	return errors.Join(err1, err2)
+	err := s.read.Close()
+	if s.write != s.read {
+		err = errors.Join(err, s.write.Close())
+	}
+	return err
 }
 
 // ErrClosed is returned by Write after Close.
@@ -239,6 +261,9 @@ var ErrClosed = &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "server
 // changes are rolled back alone if it returns an error; other requests in the same batch
 // are not affected. Events emitted by fn are published after the commit.
 func (s *Store) Write(ctx context.Context, fn func(livedesk.Tx) error) error {
+	if s.pg {
+		return s.writePG(ctx, fn)
+	}
 	req := &writeReq{ctx: ctx, fn: fn, result: make(chan error, 1)}
 	select {
 	case <-s.done:
@@ -373,6 +398,7 @@ type Tx struct {
 	events []*livedesk.Event
 
 	changedContactPoints bool // the contact point cache is cleared after the commit
+	pg                   bool // PostgreSQL: events take per-account ids (postgres.go)
 }
 
 // Now is the time of this write.
@@ -388,6 +414,9 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 
 // Emit stores an event; it is published after the commit and gets its cursor now.
 func (tx *Tx) Emit(e *livedesk.Event) error {
+	if tx.pg {
+		return tx.emitPG(e)
+	}
 	var vp any
 	if e.VisitorPayload != nil {
 		vp = string(e.VisitorPayload)

@@ -1,0 +1,92 @@
+package sqlite
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	sqlitedrv "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// The store's SQL is written once, with ? placeholders and 0/1 flags, and runs on SQLite and
+// on PostgreSQL. The few differences are here: placeholders become $n for PostgreSQL, Go
+// booleans are sent as 0/1 (flags are integer columns in both schemas), and unique
+// violations are recognised by each driver's error code.
+
+// rebind turns the ? placeholders of q into PostgreSQL's $1, $2, … (a ? inside a quoted
+// string or identifier is left alone).
+func rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		ch := q[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// pgArgs sends Go booleans as 0/1: the flag columns are integers in both schemas.
+func pgArgs(args []any) []any {
+	for i, a := range args {
+		if v, ok := a.(bool); ok {
+			if v {
+				args[i] = int64(1)
+			} else {
+				args[i] = int64(0)
+			}
+		}
+	}
+	return args
+}
+
+// isUnique reports whether err is a unique-constraint violation, by the driver's error code
+// (SQLite's extended result code for a UNIQUE index or a PRIMARY KEY, PostgreSQL's SQLSTATE
+// 23505), not by its wording.
+func isUnique(err error) bool {
+	var e *sqlitedrv.Error
+	if errors.As(err, &e) {
+		return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// uniqueIndex names what a unique violation hit: PostgreSQL reports the index by name,
+// SQLite the indexed columns ("messages.account_id, messages.email_message_id").
+func uniqueIndex(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.ConstraintName
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// retryable reports whether a PostgreSQL transaction failed only because of a concurrent one
+// (serialization failure or deadlock) and may simply run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}

@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"livedesk/internal/livedesk"
+)
+
+// PostgresOptions configure OpenPostgres.
+type PostgresOptions struct {
+	// DSN is the database URL (postgres://user@host:port/db?sslmode=disable).
+	DSN string
+	// MaxConns bounds the connection pool (default 16).
+	MaxConns int
+	Clock    livedesk.Clock
+	Log      *slog.Logger
+}
+
+// OpenPostgres opens livedesk's PostgreSQL database, applies its migrations (one node at a
+// time, under an advisory lock) and returns the store. On PostgreSQL every Write is its own
+// transaction, run concurrently with others (the database serialises what conflicts): the
+// routing invariant holds because capacity is reserved by a conditional UPDATE of the
+// operator's row, and an account's events take their ids from accounts.event_seq in the
+// writing transaction, which orders them gap-free in commit order.
+func OpenPostgres(opts PostgresOptions) (*Store, error) {
+	if opts.Clock == nil {
+		opts.Clock = livedesk.SystemClock{}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 16
+	}
+	db, err := sql.Open("pgx", opts.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(opts.MaxConns)
+	db.SetMaxIdleConns(opts.MaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := migratePG(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Store{read: db, write: db, clock: opts.Clock, log: opts.Log, pg: true,
+		done: make(chan struct{}), closed: make(chan struct{})}
+	close(s.closed) // there is no writer goroutine to wait for
+	s.rq = reader{newStmtCache(db, true)}
+	s.wc = s.rq.c
+	return s, nil
+}
+
+// migratePG applies the PostgreSQL migrations holding a session advisory lock, so nodes
+// starting together do not apply one twice.
+func migratePG(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	const lockKey = 7_415_162_001 // "livedesk migrations"
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lockKey); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, lockKey)
+	return migrate(ctx, db, true)
+}
+
+// MigratePostgres applies pending migrations to the PostgreSQL database and returns the names
+// of all applied ones.
+func MigratePostgres(ctx context.Context, dsn string) ([]string, error) {
+	s, err := OpenPostgres(PostgresOptions{DSN: dsn, MaxConns: 2})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.migrationNames(ctx)
+}
+
+// writePG runs fn in its own transaction, again when PostgreSQL refused it only because of a
+// concurrent one (serialization failure, deadlock), and publishes its events after the
+// commit. The commit and the publication hold the locks of the accounts the events belong
+// to, so each account's events are published in commit order.
+func (s *Store) writePG(ctx context.Context, fn func(livedesk.Tx) error) error {
+	select {
+	case <-s.done:
+		return ErrClosed
+	default:
+	}
+	s.inflight.Add(1)
+	defer s.inflight.Done()
+	start := time.Now()
+	defer func() {
+		s.Stats.Batches.Add(1)
+		s.Stats.Requests.Add(1)
+		s.Stats.BusyNanos.Add(int64(time.Since(start)))
+	}()
+	for attempt := 0; ; attempt++ {
+		err := s.tryWritePG(ctx, fn)
+		if err == nil || !retryable(err) || attempt >= 8 || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+}
+
+func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) error {
+	sqlTx, err := s.read.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: txq{sqlTx, s.wc}, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: true}
+	if err := safeCall(fn, tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	accounts := make([]livedesk.ID, 0, 2)
+	for _, e := range tx.events {
+		if !slices.Contains(accounts, e.AccountID) {
+			accounts = append(accounts, e.AccountID)
+		}
+	}
+	unlock := s.commitLocks.lock(accounts)
+	defer unlock()
+	commitStart := time.Now()
+	err = sqlTx.Commit()
+	s.Stats.CommitNanos.Add(int64(time.Since(commitStart)))
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.changedContactPoints {
+		s.points.clear()
+	}
+	if len(tx.events) > 0 {
+		s.pubMu.RLock()
+		pub := s.publish
+		s.pubMu.RUnlock()
+		if pub != nil {
+			pub(tx.events)
+		}
+	}
+	return nil
+}
+
+// emitPG stores an event with the account's next event id: the UPDATE of the account's
+// counter holds its row until the commit, so ids are taken in commit order, without gaps.
+func (tx *Tx) emitPG(e *livedesk.Event) error {
+	if err := tx.queryRow(`UPDATE accounts SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq`, e.AccountID).Scan(&e.ID); err != nil {
+		return fmt.Errorf("emit %s: event id: %w", e.Type, err)
+	}
+	var vp any
+	if e.VisitorPayload != nil {
+		vp = string(e.VisitorPayload)
+	}
+	if _, err := tx.exec(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
+		visitor_id, payload, visitor_payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
+		nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now)); err != nil {
+		return fmt.Errorf("emit %s: %w", e.Type, err)
+	}
+	tx.events = append(tx.events, e)
+	return nil
+}
+
+// accountLocks are mutexes by account id, taken in id order (no deadlock between two
+// writes that touch the same accounts).
+type accountLocks struct {
+	mu sync.Mutex
+	m  map[livedesk.ID]*sync.Mutex
+}
+
+func (l *accountLocks) lock(ids []livedesk.ID) (unlock func()) {
+	slices.Sort(ids)
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[livedesk.ID]*sync.Mutex{}
+	}
+	ms := make([]*sync.Mutex, len(ids))
+	for i, id := range ids {
+		if l.m[id] == nil {
+			l.m[id] = &sync.Mutex{}
+		}
+		ms[i] = l.m[id]
+	}
+	l.mu.Unlock()
+	for _, m := range ms {
+		m.Lock()
+	}
+	return func() {
+		for i := len(ms) - 1; i >= 0; i-- {
+			ms[i].Unlock()
+		}
+	}
+}
