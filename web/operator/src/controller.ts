@@ -3,7 +3,7 @@ import type { Attachment, Category, Conversation, EventFrame, ID, Operator, Quot
 import { t } from './i18n';
 import { chime, desktopNotify, setTitleCount } from './lib/alerts';
 import { clientId, guestNumber } from './lib/format';
-import { RealtimeConnection } from './realtime/connection';
+import { ResumingSocket } from '../../shared/realtime/resume';
 import { DraftStore } from './state/drafts';
 import { QuickCache } from './state/quickStore';
 import { type Action, type AppState, type Offer, attentionCount, initialState, isStaff } from './state/reducer';
@@ -34,7 +34,7 @@ export class Controller {
   readonly quick = new QuickCache(api);
   /** The account's default of the autocomplete setting (readable by admins; true otherwise, as on the server). */
   private autocompleteDefault = true;
-  private readonly link: RealtimeConnection;
+  private readonly link: ResumingSocket<ServerFrame>;
   private loadedOnce = false;
   private loading = false;
   private buffered: EventFrame[] = [];
@@ -50,7 +50,7 @@ export class Controller {
     this.store = new Store(initialState(me));
     this.drafts = new DraftStore(me.id);
     const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    this.link = new RealtimeConnection({
+    this.link = new ResumingSocket<ServerFrame>({
       url: (cursor) => `${proto}${location.host}/api/v1/ws${cursor ? '?cursor=' + encodeURIComponent(cursor) : ''}`,
       onFrame: (f) => this.onFrame(f),
       onState: (state) => {

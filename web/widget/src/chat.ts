@@ -2,7 +2,8 @@
 // the WebSocket with reconnect/resume, the history, and the outbox of the visitor's messages.
 // Everything the UI shows is in Chat.state; the UI calls the methods.
 
-import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Quote, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
+import { backoff, ResumingSocket, type SocketLike } from '../../shared/realtime/resume';
+import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Quote, type ServerFrame, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
 import { type UploadHandle, uploadFile } from '../../shared/media/attach';
 
 /** Delivery state of the visitor's own message. */
@@ -78,15 +79,7 @@ interface OutboxItem {
 }
 
 /** The subset of the WebSocket API the widget uses (a fake one in tests). */
-export interface SocketLike {
-  readonly readyState: number;
-  onopen: ((ev: any) => void) | null;
-  onmessage: ((ev: any) => void) | null;
-  onclose: ((ev: any) => void) | null;
-  onerror: ((ev: any) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
+export type { SocketLike } from '../../shared/realtime/resume';
 
 export interface ChatDeps {
   base: string;
@@ -98,10 +91,7 @@ export interface ChatDeps {
 }
 
 /** Backoff of reconnects and send retries: 0.5 s doubling to 30 s, with jitter (50–100 %). */
-export function backoff(attempt: number, random: () => number): number {
-  const base = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
-  return Math.round(base * (0.5 + random() / 2));
-}
+export { backoff } from '../../shared/realtime/resume';
 
 /** Compares two ids (digit strings) as numbers. */
 export function compareIds(a: string, b: string): number {
@@ -116,9 +106,6 @@ function newClientId(random: () => number): string {
   return s;
 }
 
-const OPEN = 1;
-const PING_EVERY = 25_000;
-const PONG_WAIT = 10_000;
 const TYPING_SHOWN = 6_000;
 const TYPING_EVERY = 3_000;
 
@@ -136,10 +123,9 @@ export class Chat {
   private readonly closedIds = new Set<string>();
   private outbox: OutboxItem[] = [];
   private profile: Profile = {};
-  private ws: SocketLike | null = null;
-  private cursor = '';
+  /** The link to /api/v1/widget/ws: resume, backoff, ping (shared with the operator app). */
+  private readonly sock: ResumingSocket<ServerFrame>;
   private needsHistory = true;
-  private attempts = 0;
   private sendAttempts = 0;
   private sending = false;
   private flushAgain = false;
@@ -154,13 +140,34 @@ export class Chat {
   private readyWaiters: (() => void)[] = [];
   /** Bumped on every change of the conversation learned from events or answers. */
   private convVersion = 0;
-  private timers: Record<'reconnect' | 'retry' | 'ping' | 'pong' | 'typing' | 'renew', ReturnType<typeof setTimeout> | undefined> = {
-    reconnect: undefined, retry: undefined, ping: undefined, pong: undefined, typing: undefined, renew: undefined,
+  private timers: Record<'retry' | 'typing' | 'renew', ReturnType<typeof setTimeout> | undefined> = {
+    retry: undefined, typing: undefined, renew: undefined,
   };
 
   constructor(private readonly deps: ChatDeps) {
     this.api = new Api(deps.base, deps.key, deps.fetch);
     this.random = deps.random ?? Math.random;
+    this.sock = new ResumingSocket<ServerFrame>({
+      url: (cursor) => this.api.wsURL(cursor ?? ''),
+      createSocket: (url) => new deps.WebSocket(url),
+      random: this.random,
+      onFrame: (f) => this.onFrame(f),
+      onState: (link) => {
+        if (link === 'offline') {
+          this.setLive(false);
+          this.set({ connection: 'offline', typing: null });
+        } else {
+          this.set({ connection: link });
+        }
+      },
+      // A handshake that keeps failing may be a token the server no longer accepts; the
+      // WebSocket cannot tell, so ask over HTTP.
+      beforeReconnect: ({ opened, failures }) => {
+        if (opened || failures < 1) return true;
+        void this.probe();
+        return false;
+      },
+    });
     this.state.introDone = this.load('intro') === '1';
     try {
       const saved = JSON.parse(this.load('outbox') || '[]');
@@ -228,9 +235,7 @@ export class Chat {
   stop() {
     this.stopped = true;
     for (const k of Object.keys(this.timers) as (keyof Chat['timers'])[]) this.timer(k, null);
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close(1000, 'client closed');
+    this.sock.stop();
   }
 
   private async refreshConfig(force = false) {
@@ -293,9 +298,7 @@ export class Chat {
   private async resetSession() {
     this.save('token', null);
     this.api.token = '';
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close(1000, 'client closed');
+    this.sock.stop();
     await this.ensureSession();
   }
 
@@ -330,7 +333,7 @@ export class Chat {
   private forgetHistory() {
     this.byId.clear();
     this.closedIds.clear();
-    this.cursor = '';
+    this.sock.resetCursor();
     this.needsHistory = true;
     this.olderCursor = null;
     this.rebuild({ hasOlder: false, conversation: null });
@@ -339,49 +342,8 @@ export class Chat {
   // ---- WebSocket ----
 
   private connect() {
-    if (this.ws || this.stopped || !this.api.token) return;
-    this.timer('reconnect', null);
-    this.set({ connection: 'connecting' });
-    let ws: SocketLike;
-    try {
-      ws = new this.deps.WebSocket(this.api.wsURL(this.cursor));
-    } catch {
-      this.scheduleReconnect(false);
-      return;
-    }
-    this.ws = ws;
-    let opened = false;
-    ws.onopen = () => {
-      opened = true;
-      this.ping();
-    };
-    ws.onmessage = (ev) => {
-      if (this.ws !== ws) return;
-      let f: any;
-      try { f = JSON.parse(String(ev.data)); } catch { return; }
-      this.onFrame(f);
-    };
-    ws.onerror = () => { /* onclose follows */ };
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.setLive(false);
-      this.timer('ping', null);
-      this.timer('pong', null);
-      this.set({ connection: 'offline', typing: null });
-      this.scheduleReconnect(opened);
-    };
-  }
-
-  private scheduleReconnect(opened: boolean) {
-    if (this.stopped) return;
-    const n = this.attempts++;
-    this.timer('reconnect', backoff(n, this.random), () => {
-      // A handshake that keeps failing may be a token the server no longer accepts; the
-      // WebSocket cannot tell, so ask over HTTP.
-      if (!opened && n >= 1) void this.probe();
-      else this.connect();
-    });
+    if (this.stopped || !this.api.token) return;
+    this.sock.start();
   }
 
   private async probe() {
@@ -391,43 +353,24 @@ export class Chat {
     } catch (e) {
       if (this.handleFatal(e)) return;
       if (e instanceof ApiError && e.status === 401) {
-        await this.resetSession().catch(() => this.scheduleReconnect(false));
+        await this.resetSession().catch(() => this.sock.retryLater());
         return;
       }
-      this.scheduleReconnect(false);
+      this.sock.retryLater();
     }
-  }
-
-  private ping() {
-    this.timer('ping', PING_EVERY, () => {
-      const ws = this.ws;
-      if (!ws || ws.readyState !== OPEN) return;
-      ws.send('{"type":"ping"}');
-      // No pong in time: the connection is dead without knowing it; drop it and resume.
-      this.timer('pong', PONG_WAIT, () => { if (this.ws === ws) this.dropSocket(); });
-      this.ping();
-    });
-  }
-
-  private dropSocket() {
-    const ws = this.ws;
-    if (!ws) return;
-    ws.onclose?.({ code: 4000 });
-    ws.close();
   }
 
   /** The browser says the network is gone: close now, resume from the cursor when it is back. */
   goOffline() {
-    this.dropSocket();
+    this.sock.drop();
     this.set({ connection: 'offline' });
   }
 
   /** The browser says the network is back: reconnect and send at once. */
   goOnline() {
     if (this.stopped) return;
-    this.attempts = 0;
     this.sendAttempts = 0;
-    if (!this.ws && this.api.token) this.connect();
+    if (this.api.token) this.sock.reconnectNow();
     if (this.outbox.length) void this.flush();
   }
 
@@ -443,7 +386,7 @@ export class Chat {
    * do (the operator joining a new conversation) reach it. Offline, it does not wait.
    */
   private waitLive(ms: number): Promise<void> {
-    if (this.live || !this.ws) return Promise.resolve();
+    if (this.live || !this.sock.hasSocket) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(() => done(), ms);
       const done = () => { clearTimeout(t); resolve(); };
@@ -451,13 +394,9 @@ export class Chat {
     });
   }
 
-  private onFrame(f: { type: string; cursor?: string; data?: any }) {
-    if (f.cursor) this.cursor = f.cursor;
-    const d = f.data ?? {};
+  private onFrame(f: ServerFrame) {
     switch (f.type) {
       case 'ready':
-        this.attempts = 0;
-        this.set({ connection: 'online' });
         if (this.needsHistory) {
           // Fresh start: what happened before this point comes over REST.
           this.needsHistory = false;
@@ -472,8 +411,6 @@ export class Chat {
         if (this.outbox.length) void this.flush();
         break;
       case 'resync':
-        this.attempts = 0;
-        this.set({ connection: 'online' });
         this.setLive(true);
         this.needsHistory = false;
         void this.loadHistory(true);
@@ -481,36 +418,35 @@ export class Chat {
         if (this.outbox.length) void this.flush();
         break;
       case 'message.created':
-        if (d.message) this.addServerMessage(d.message, true);
+        if (f.data?.message) this.addServerMessage(f.data.message, true);
         break;
-      case 'operator.joined':
+      case 'operator.joined': {
+        const d = f.data;
         if (!this.closedIds.has(d.conversation_id)) {
           this.set({ conversation: { id: d.conversation_id, state: 'assigned', visitor_closed: false, operator: d.operator }, closed: false });
         }
         break;
+      }
       case 'conversation.queued':
         // The operator went offline and the conversation is back in the queue.
-        if (this.state.conversation?.id === d.conversation_id) {
-          this.set({ conversation: { id: d.conversation_id, state: 'queued', visitor_closed: false }, typing: null });
+        if (this.state.conversation?.id === f.data.conversation_id) {
+          this.set({ conversation: { id: f.data.conversation_id, state: 'queued', visitor_closed: false }, typing: null });
         }
         break;
       case 'conversation.closed':
-        this.closedIds.add(d.conversation_id);
-        if (this.state.conversation?.id === d.conversation_id) this.set({ conversation: null, closed: true, typing: null });
+        this.closedIds.add(f.data.conversation_id);
+        if (this.state.conversation?.id === f.data.conversation_id) this.set({ conversation: null, closed: true, typing: null });
         break;
       case 'availability':
         // An operator came online (or the last one left): the offline form turns into the
         // chat, or back, at once.
-        if (typeof d.online === 'boolean') this.set({ online: d.online });
+        if (typeof f.data?.online === 'boolean') this.set({ online: f.data.online });
         break;
       case 'typing':
-        if (d.author === 'operator') {
-          this.set({ typing: d.name || this.state.conversation?.operator?.name || '' });
+        if (f.data?.author === 'operator') {
+          this.set({ typing: f.data.name || this.state.conversation?.operator?.name || '' });
           this.timer('typing', TYPING_SHOWN, () => this.set({ typing: null }));
         }
-        break;
-      case 'pong':
-        this.timer('pong', null);
         break;
     }
   }
@@ -583,7 +519,7 @@ export class Chat {
         await this.resetSession().catch(() => {});
       } else {
         this.needsHistory = true;
-        this.dropSocket(); // reconnecting without replay loads it again
+        this.sock.drop(); // reconnecting loads it again (needsHistory)
       }
     }
   }
@@ -735,9 +671,9 @@ export class Chat {
   /** Tells the operator the visitor is typing (at most every 3 seconds). */
   typing() {
     const now = Date.now();
-    if (!this.ws || this.ws.readyState !== OPEN || !this.state.conversation || now - this.lastTypingSent < TYPING_EVERY) return;
+    if (!this.sock.isOpen || !this.state.conversation || now - this.lastTypingSent < TYPING_EVERY) return;
     this.lastTypingSent = now;
-    this.ws.send('{"type":"typing"}');
+    this.sock.send({ type: 'typing' });
   }
 
   /** The visitor closes the conversation; the next message starts a new one. */

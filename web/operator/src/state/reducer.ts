@@ -1,5 +1,5 @@
 import type { Category, Conversation, EventFrame, ID, Message, Operator, OperatorBrief, Transfer, TypingData } from '../api/types';
-import type { LinkState } from '../realtime/connection';
+import type { LinkState } from '../../../shared/realtime/resume';
 import * as archive from './archive';
 import * as list from './conversationList';
 import * as hist from './history';
