@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,8 +27,8 @@ import (
 
 // Integration tests of file attachments (DESIGN §2.6, docs/attachments.md).
 
-// attMessage is a message with its files.
-type attMessage struct {
+// fileMessage is a message with its files.
+type fileMessage struct {
 	ID             string               `json:"id"`
 	ConversationID string               `json:"conversation_id"`
 	ClientID       string               `json:"client_id"`
@@ -37,8 +36,8 @@ type attMessage struct {
 	Attachments    []testkit.Attachment `json:"attachments"`
 }
 
-// attWorld is an account with an available operator holding a visitor's conversation.
-type attWorld struct {
+// fileWorld is an account with an available operator holding a visitor's conversation.
+type fileWorld struct {
 	env     *testkit.Env
 	acct    *testkit.Account
 	key     string
@@ -47,9 +46,9 @@ type attWorld struct {
 	conv    string
 }
 
-func attBuild(t *testing.T, env *testkit.Env) *attWorld {
+func buildFileWorld(t *testing.T, env *testkit.Env) *fileWorld {
 	t.Helper()
-	w := &attWorld{env: env, acct: env.NewAccount()}
+	w := &fileWorld{env: env, acct: env.NewAccount()}
 	_, w.key = w.acct.ContactPoint("webchat")
 	w.acct.Admin.SetStatus("pause")
 	w.op = w.acct.Operator("Оля", "operator", 5, "available")
@@ -61,21 +60,9 @@ func attBuild(t *testing.T, env *testkit.Env) *attWorld {
 	return w
 }
 
-func (w *attWorld) reply(t *testing.T, text string, ids ...string) testkit.Response {
+func (w *fileWorld) reply(t *testing.T, text string, ids ...string) testkit.Response {
 	t.Helper()
 	return w.op.Do("POST", "/api/v1/conversations/"+w.conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "text": text, "attachment_ids": ids})
-}
-
-// isMessage matches a message.created frame of the message id.
-func isMessage(id string) func(testkit.Frame) bool {
-	return func(f testkit.Frame) bool {
-		var d struct {
-			Message struct {
-				ID string `json:"id"`
-			} `json:"message"`
-		}
-		return json.Unmarshal(f.Data, &d) == nil && d.Message.ID == id
-	}
 }
 
 func ids(items []testkit.Uploaded) []string {
@@ -143,7 +130,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 func TestAttachmentLimits(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	w := attBuild(t, env)
+	w := buildFileWorld(t, env)
 	five := []testkit.File{}
 	for i := 1; i <= 5; i++ {
 		five = append(five, testkit.File{Name: fmt.Sprintf("f%d.txt", i), Content: []byte(fmt.Sprintf("content %d", i))})
@@ -152,8 +139,8 @@ func TestAttachmentLimits(t *testing.T) {
 		t.Fatalf("five files: %+v", got)
 	}
 	six := append(five, testkit.File{Name: "f6.txt", Content: []byte("six")})
-	trExpect(t, "six files", w.op.Upload("/api/v1/attachments", six...), 413, "too_many_files")
-	trExpect(t, "six files (visitor)", w.visitor.Upload("/api/v1/widget/attachments", six...), 413, "too_many_files")
+	testkit.Expect(t, "six files", w.op.Upload("/api/v1/attachments", six...), 413, "too_many_files")
+	testkit.Expect(t, "six files (visitor)", w.visitor.Upload("/api/v1/widget/attachments", six...), 413, "too_many_files")
 
 	r, _ := streamUpload(t, w.op, "/api/v1/attachments", attachment.MaxBytes)
 	if r.Status != 201 {
@@ -165,22 +152,22 @@ func TestAttachmentLimits(t *testing.T) {
 		t.Fatalf("exact limit: %+v", got)
 	}
 	r, _ = streamUpload(t, w.op, "/api/v1/attachments", attachment.MaxBytes+1)
-	trExpect(t, "26214401 bytes", r, 413, "too_large")
+	testkit.Expect(t, "26214401 bytes", r, 413, "too_large")
 	r, _ = streamUpload(t, w.visitor, "/api/v1/widget/attachments", 10_000_000, 10_000_000, 6_214_400)
-	trExpect(t, "three files of 26214400 bytes together (visitor)", r, 201, "")
+	testkit.Expect(t, "three files of 26214400 bytes together (visitor)", r, 201, "")
 	r, _ = streamUpload(t, w.visitor, "/api/v1/widget/attachments", 10_000_000, 10_000_000, 6_214_401)
-	trExpect(t, "three files of 26214401 bytes together (visitor)", r, 413, "too_large")
+	testkit.Expect(t, "three files of 26214401 bytes together (visitor)", r, 413, "too_large")
 
 	// Nothing of a refused request stays on disk; no temp files stay at all.
 	if left, _ := os.ReadDir(filepath.Join(env.Dir, "files", "tmp")); len(left) != 0 {
 		t.Errorf("temporary files left: %d", len(left))
 	}
 	// Not multipart, or no files.
-	trExpect(t, "JSON body", w.op.Do("POST", "/api/v1/attachments", map[string]any{"x": 1}), 400, "invalid_input")
-	trExpect(t, "no files", w.op.Upload("/api/v1/attachments"), 400, "invalid_input")
+	testkit.Expect(t, "JSON body", w.op.Do("POST", "/api/v1/attachments", map[string]any{"x": 1}), 400, "invalid_input")
+	testkit.Expect(t, "no files", w.op.Upload("/api/v1/attachments"), 400, "invalid_input")
 	// Same rights as replying: offline operators cannot upload.
 	w.op.SetStatus("offline")
-	trExpect(t, "offline operator", w.op.Upload("/api/v1/attachments", five[0]), 403, "operator_offline")
+	testkit.Expect(t, "offline operator", w.op.Upload("/api/v1/attachments", five[0]), 403, "operator_offline")
 }
 
 // TestAttachmentStreamingCutoff: a body that claims 2 GB is cut off right after the limit
@@ -252,7 +239,7 @@ func TestAttachmentStreamingCutoff(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	r := testkit.Response{Status: resp.StatusCode, Body: b}
-	trExpect(t, "2 GB upload", r, 413, "too_large")
+	testkit.Expect(t, "2 GB upload", r, 413, "too_large")
 	sent := body.n.Load()
 	// The server reads the limit plus a little; what the client wrote beyond that sits in
 	// socket buffers (a few MB on loopback) when the server closes.
@@ -276,8 +263,8 @@ func TestAttachmentStreamingCutoff(t *testing.T) {
 func TestAttachmentSendAndAccess(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	w := attBuild(t, env)
-	other := attBuild(t, env) // another account
+	w := buildFileWorld(t, env)
+	other := buildFileWorld(t, env) // another account
 	opWS := w.op.WS(false, "")
 	opWS.Ready()
 	visWS := w.visitor.WS(true, "")
@@ -291,11 +278,11 @@ func TestAttachmentSendAndAccess(t *testing.T) {
 	id := up[0].ID
 	// Before sending: only the uploader sees it.
 	colleague := w.acct.Operator("Петя", "operator", 5, "pause")
-	trExpect(t, "colleague reads an unsent upload", func() testkit.Response { r, _ := download(t, colleague, "/api/v1/attachments/"+id, nil); return r }(), 404, "not_found")
+	testkit.Expect(t, "colleague reads an unsent upload", func() testkit.Response { r, _ := download(t, colleague, "/api/v1/attachments/"+id, nil); return r }(), 404, "not_found")
 	if r, _ := download(t, w.op, "/api/v1/attachments/"+id, nil); r.Status != 200 || !bytes.Equal(r.Body, pdf) {
 		t.Fatalf("uploader reads own unsent upload: %d", r.Status)
 	}
-	trExpect(t, "visitor reads an operator's unsent upload", func() testkit.Response {
+	testkit.Expect(t, "visitor reads an operator's unsent upload", func() testkit.Response {
 		r, _ := download(t, w.visitor, "/api/v1/widget/attachments/"+id+"/file", nil)
 		return r
 	}(), 404, "not_found")
@@ -306,30 +293,30 @@ func TestAttachmentSendAndAccess(t *testing.T) {
 		return w.op.Do("POST", "/api/v1/conversations/"+w.conv+"/messages", map[string]any{"client_id": clientID, "text": "", "attachment_ids": []string{id}})
 	}
 	r := send()
-	trExpect(t, "reply with a file", r, 201, "")
-	var m attMessage
+	testkit.Expect(t, "reply with a file", r, 201, "")
+	var m fileMessage
 	r.Decode(t, &m)
 	if m.Text != "" || len(m.Attachments) != 1 || m.Attachments[0].URL != "/api/v1/attachments/"+id || m.Attachments[0].Expired ||
 		m.Attachments[0].Name != "Договор__5__финал_.pdf" {
 		t.Fatalf("reply %+v", m)
 	}
 	// The retry answers the same message, files included.
-	var again attMessage
+	var again fileMessage
 	send().Decode(t, &again)
 	if again.ID != m.ID || len(again.Attachments) != 1 || again.Attachments[0].ID != id {
 		t.Fatalf("retry %+v", again)
 	}
 	// Events: operators get operator URLs, the visitor widget URLs.
-	f := opWS.WaitFor("message.created", isMessage(m.ID))
+	f := opWS.WaitFor("message.created", testkit.OfMessage(m.ID))
 	if !strings.Contains(string(f.Data), `"url":"/api/v1/attachments/`+id+`"`) {
 		t.Errorf("operator event: %s", f.Data)
 	}
-	f = visWS.WaitFor("message.created", isMessage(m.ID))
+	f = visWS.WaitFor("message.created", testkit.OfMessage(m.ID))
 	if !strings.Contains(string(f.Data), `"url":"/api/v1/widget/attachments/`+id+`/file"`) {
 		t.Errorf("visitor event: %s", f.Data)
 	}
 	// Histories.
-	var page struct{ Items []attMessage }
+	var page struct{ Items []fileMessage }
 	w.op.Must("GET", "/api/v1/conversations/"+w.conv+"/messages", nil, &page)
 	if page.Items[0].ID != m.ID || len(page.Items[0].Attachments) != 1 || page.Items[0].Attachments[0].URL != "/api/v1/attachments/"+id {
 		t.Fatalf("operator history %+v", page.Items[0])
@@ -366,44 +353,44 @@ func TestAttachmentSendAndAccess(t *testing.T) {
 	stranger.Say("я тоже тут")
 	for name, c := range map[string]*testkit.Client{"another visitor": stranger, "another account's visitor": other.visitor} {
 		r, _ := download(t, c, "/api/v1/widget/attachments/"+id+"/file", nil)
-		trExpect(t, name, r, 404, "not_found")
+		testkit.Expect(t, name, r, 404, "not_found")
 	}
 	for name, c := range map[string]*testkit.Client{"another account's operator": other.op, "another account's admin": other.acct.Admin} {
 		r, _ := download(t, c, "/api/v1/attachments/"+id, nil)
-		trExpect(t, name, r, 404, "not_found")
+		testkit.Expect(t, name, r, 404, "not_found")
 	}
 	r, _ = download(t, anon, "/api/v1/attachments/"+id, nil)
-	trExpect(t, "nobody", r, 401, "unauthenticated")
+	testkit.Expect(t, "nobody", r, 401, "unauthenticated")
 
 	// Sending files that are not the sender's own unsent uploads.
-	trExpect(t, "send an already sent file", w.reply(t, "again", id), 400, "invalid_input")
+	testkit.Expect(t, "send an already sent file", w.reply(t, "again", id), 400, "invalid_input")
 	theirs := other.op.MustUpload("/api/v1/attachments", testkit.File{Name: "x.txt", Content: []byte("x")})
-	trExpect(t, "send another account's upload", w.reply(t, "", theirs[0].ID), 400, "invalid_input")
+	testkit.Expect(t, "send another account's upload", w.reply(t, "", theirs[0].ID), 400, "invalid_input")
 	mine := colleague.MustUpload("/api/v1/attachments", testkit.File{Name: "c.txt", Content: []byte("c")})
-	trExpect(t, "send a colleague's upload", w.reply(t, "", mine[0].ID), 400, "invalid_input")
-	trExpect(t, "send a missing id", w.reply(t, "", "987654321"), 400, "invalid_input")
-	trExpect(t, "no text and no files", w.reply(t, " "), 400, "invalid_input")
+	testkit.Expect(t, "send a colleague's upload", w.reply(t, "", mine[0].ID), 400, "invalid_input")
+	testkit.Expect(t, "send a missing id", w.reply(t, "", "987654321"), 400, "invalid_input")
+	testkit.Expect(t, "no text and no files", w.reply(t, " "), 400, "invalid_input")
 	vis := w.visitor.MustUpload("/api/v1/widget/attachments", testkit.File{Name: "v.txt", Content: []byte("v")})
-	trExpect(t, "operator sends the visitor's upload", w.reply(t, "", vis[0].ID), 400, "invalid_input")
+	testkit.Expect(t, "operator sends the visitor's upload", w.reply(t, "", vis[0].ID), 400, "invalid_input")
 	sixIDs := []string{"1", "2", "3", "4", "5", "6"}
-	trExpect(t, "six ids", w.reply(t, "", sixIDs...), 413, "too_many_files")
+	testkit.Expect(t, "six ids", w.reply(t, "", sixIDs...), 413, "too_many_files")
 	// Several uploads together may not exceed 25 MiB either.
 	r1, _ := streamUpload(t, w.op, "/api/v1/attachments", 20_000_000)
 	r2, _ := streamUpload(t, w.op, "/api/v1/attachments", 6_214_401)
 	var u1, u2 []testkit.Uploaded
 	r1.Decode(t, &u1)
 	r2.Decode(t, &u2)
-	trExpect(t, "two uploads over 25 MiB in one message", w.reply(t, "", u1[0].ID, u2[0].ID), 413, "too_large")
+	testkit.Expect(t, "two uploads over 25 MiB in one message", w.reply(t, "", u1[0].ID, u2[0].ID), 413, "too_large")
 
 	// The visitor sends an image with text; the operator sees it.
 	png := pngBytes()
 	vup := w.visitor.MustUpload("/api/v1/widget/attachments", testkit.File{Name: "фото.png", Content: png})
-	var vm attMessage
+	var vm fileMessage
 	w.visitor.Must("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("v"), "text": "вот", "attachment_ids": []string{vup[0].ID, vis[0].ID}}, &vm)
 	if len(vm.Attachments) != 2 || vm.Attachments[0].URL != "/api/v1/widget/attachments/"+vup[0].ID+"/file" || vm.Attachments[1].ID != vis[0].ID {
 		t.Fatalf("visitor message %+v", vm)
 	}
-	f = opWS.WaitFor("message.created", isMessage(vm.ID))
+	f = opWS.WaitFor("message.created", testkit.OfMessage(vm.ID))
 	if !strings.Contains(string(f.Data), `"url":"/api/v1/attachments/`+vup[0].ID+`"`) {
 		t.Errorf("operator event of the visitor's image: %s", f.Data)
 	}
@@ -426,7 +413,7 @@ func pngBytes() []byte {
 func TestAttachmentHeaders(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	w := attBuild(t, env)
+	w := buildFileWorld(t, env)
 	html := []byte("<html><body><script>alert(document.cookie)</script></body></html>")
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="5"/></svg>`)
 	up := w.op.MustUpload("/api/v1/attachments",
@@ -435,7 +422,7 @@ func TestAttachmentHeaders(t *testing.T) {
 		testkit.File{Name: "logo.svg", Content: svg},
 		testkit.File{Name: "page.html", Content: html},
 		testkit.File{Name: "data.csv", Content: []byte("a,b\n1,2\n")})
-	trExpect(t, "send", w.reply(t, "файлы", ids(up)...), 201, "")
+	testkit.Expect(t, "send", w.reply(t, "файлы", ids(up)...), 201, "")
 	get := func(id, query string, header http.Header) (testkit.Response, http.Header) {
 		return download(t, w.op, "/api/v1/attachments/"+id+query, header)
 	}
@@ -500,26 +487,26 @@ func TestAttachmentRetention(t *testing.T) {
 		func(c *config.Config) {
 			c.SessionIdle, c.VisitorTokenTTL, c.FileSweepInterval = 365*24*time.Hour, 365*24*time.Hour, 365*24*time.Hour
 		})
-	w := attBuild(t, env)
+	w := buildFileWorld(t, env)
 	w.op.WS(false, "").Ready() // connected: the presence sweeper keeps her available while the clock jumps
 	w.acct.Admin.Must("PATCH", "/api/v1/admin/settings", map[string]any{"file_retention_days": 2}, nil)
 	content := []byte("old invoice")
 	old := w.op.MustUpload("/api/v1/attachments", testkit.File{Name: "old.txt", Content: content})
 	unsent := w.op.MustUpload("/api/v1/attachments", testkit.File{Name: "draft.txt", Content: []byte("draft")})
-	trExpect(t, "send old", w.reply(t, "", old[0].ID), 201, "")
+	testkit.Expect(t, "send old", w.reply(t, "", old[0].ID), 201, "")
 	sha := shaPath(t, env, content)
 
 	clock.Advance(25 * time.Hour)
 	// The same content uploaded later: a new attachment sharing the stored content.
 	fresh := w.op.MustUpload("/api/v1/attachments", testkit.File{Name: "new.txt", Content: content})
-	trExpect(t, "send fresh", w.reply(t, "", fresh[0].ID), 201, "")
+	testkit.Expect(t, "send fresh", w.reply(t, "", fresh[0].ID), 201, "")
 	if err := env.App.SweepFiles(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// After a day: the unsent upload is gone, the sent one is not expired yet.
 	r, _ := download(t, w.op, "/api/v1/attachments/"+unsent[0].ID, nil)
-	trExpect(t, "unsent upload after 25 hours", r, 404, "not_found")
-	trExpect(t, "send the swept upload", w.reply(t, "", unsent[0].ID), 400, "invalid_input")
+	testkit.Expect(t, "unsent upload after 25 hours", r, 404, "not_found")
+	testkit.Expect(t, "send the swept upload", w.reply(t, "", unsent[0].ID), 400, "invalid_input")
 	if r, _ := download(t, w.op, "/api/v1/attachments/"+old[0].ID, nil); r.Status != 200 {
 		t.Fatalf("file within retention: %d", r.Status)
 	}
@@ -529,13 +516,13 @@ func TestAttachmentRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ = download(t, w.op, "/api/v1/attachments/"+old[0].ID, nil)
-	trExpect(t, "expired file", r, 410, "gone")
+	testkit.Expect(t, "expired file", r, 410, "gone")
 	if !strings.Contains(r.Code()+string(r.Body), "old.txt") {
 		t.Errorf("410 message does not name the file: %s", r.Body)
 	}
 	r, _ = download(t, w.visitor, "/api/v1/widget/attachments/"+old[0].ID+"/file", nil)
-	trExpect(t, "expired file (visitor)", r, 410, "gone")
-	var page struct{ Items []attMessage }
+	testkit.Expect(t, "expired file (visitor)", r, 410, "gone")
+	var page struct{ Items []fileMessage }
 	w.op.Must("GET", "/api/v1/conversations/"+w.conv+"/messages", nil, &page)
 	expired := map[string]bool{}
 	for _, m := range page.Items {
@@ -567,7 +554,7 @@ func TestAttachmentRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ = download(t, w.op, "/api/v1/attachments/"+fresh[0].ID, nil)
-	trExpect(t, "second expired file", r, 410, "gone")
+	testkit.Expect(t, "second expired file", r, 410, "gone")
 	if _, err := os.Stat(sha); !os.IsNotExist(err) {
 		t.Fatalf("content of expired files kept: %v", err)
 	}
@@ -599,7 +586,7 @@ func shaPath(t *testing.T, env *testkit.Env, content []byte) string {
 // and in the history, while a small one is.
 func TestHugePictureNotPreviewed(t *testing.T) {
 	env := testkit.Start(t)
-	w := attBuild(t, env)
+	w := buildFileWorld(t, env)
 	huge := testkit.HugePNG(t, 30000, 30000)
 	var up []struct {
 		ID            string

@@ -3,10 +3,11 @@ package app_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
+	"livedesk/internal/testkit"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -48,31 +49,31 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 		t.Fatalf("account create printed %q", out)
 	}
 
-	base, stop := crStart(t, bin, data)
+	base, stop := startServe(t, bin, data)
 	var token string
 	{
 		var login struct {
 			Token string `json:"token"`
 		}
-		crMust(t, base, "", "POST", "/api/v1/auth/login", map[string]any{"email": "admin@crash.test", "password": "password1"}, &login)
+		(&testkit.Client{T: t, Base: base}).Must("POST", "/api/v1/auth/login", map[string]any{"email": "admin@crash.test", "password": "password1"}, &login)
 		token = login.Token
 	}
 	var cp struct {
 		Key string `json:"key"`
 	}
-	crMust(t, base, token, "POST", "/api/v1/admin/contact-points", map[string]any{"name": "Сайт", "channel": "webchat"}, &cp)
+	(&testkit.Client{T: t, Base: base, Token: token}).Must("POST", "/api/v1/admin/contact-points", map[string]any{"name": "Сайт", "channel": "webchat"}, &cp)
 	const visitors = 6
 	tokens := make([]string, visitors)
 	for i := range tokens {
 		var s struct {
 			Token string `json:"visitor_token"`
 		}
-		crMust(t, base, "", "POST", "/api/v1/widget/"+cp.Key+"/session", map[string]any{"name": "Гость " + strconv.Itoa(i)}, &s)
+		(&testkit.Client{T: t, Base: base}).Must("POST", "/api/v1/widget/"+cp.Key+"/session", map[string]any{"name": "Гость " + strconv.Itoa(i)}, &s)
 		tokens[i] = s.Token
 	}
 
 	acked := map[string]string{} // client_id → message id, over all rounds
-	var unacked []crSend         // sends with no answer when the server died
+	var unacked []unackedSend    // sends with no answer when the server died
 	for round := range 3 {
 		var mu sync.Mutex
 		var count, failed atomic.Int64
@@ -86,8 +87,8 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 						return
 					default:
 					}
-					s := crSend{visitor: v, clientID: fmt.Sprintf("crash-r%d-v%d-%d", round, v, i)}
-					id, err := crPost(base, tokens[v], s.clientID)
+					s := unackedSend{visitor: v, clientID: fmt.Sprintf("crash-r%d-v%d-%d", round, v, i)}
+					id, err := sendAcked(base, tokens[v], s.clientID)
 					mu.Lock()
 					if err == nil {
 						acked[s.clientID] = id
@@ -115,31 +116,31 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 		wg.Wait()
 		t.Logf("round %d: %d acknowledged, %d without an answer when killed", round, count.Load(), len(unacked))
 
-		base, stop = crStart(t, bin, data)
-		crVerify(t, base, tokens, acked)
+		base, stop = startServe(t, bin, data)
+		verifyAcked(t, base, tokens, acked)
 		// A client retries what got no answer, with the same client_id: each is stored at
 		// most once (it may or may not have been committed before the kill).
 		for _, s := range unacked {
-			id, err := crPost(base, tokens[s.visitor], s.clientID)
+			id, err := sendAcked(base, tokens[s.visitor], s.clientID)
 			if err != nil {
 				t.Fatalf("retry %s after restart: %v", s.clientID, err)
 			}
 			acked[s.clientID] = id
 		}
 		unacked = nil
-		crVerify(t, base, tokens, acked)
+		verifyAcked(t, base, tokens, acked)
 	}
 	stop(false)
 }
 
-type crSend struct {
+type unackedSend struct {
 	visitor  int
 	clientID string
 }
 
-// crStart runs `livedesk serve` on a kernel-picked port and returns its base URL (read from
+// startServe runs `livedesk serve` on a kernel-picked port and returns its base URL (read from
 // the "livedesk listening" log line) and a stop function (kill: SIGKILL, else SIGTERM).
-func crStart(t *testing.T, bin, data string) (string, func(kill bool)) {
+func startServe(t *testing.T, bin, data string) (string, func(kill bool)) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--data", data, "--listen", "127.0.0.1:0", "--bcrypt-cost", "4", "--log-format", "text",
 		// Six visitors send as fast as they are answered, from one address: far above the
@@ -202,62 +203,32 @@ func crStart(t *testing.T, bin, data string) (string, func(kill bool)) {
 	return "", nil
 }
 
-// crPost sends one visitor message; it returns the message id on a 2xx answer.
-func crPost(base, token, clientID string) (string, error) {
-	b, _ := json.Marshal(map[string]any{"client_id": clientID, "text": "сообщение " + clientID})
-	req, _ := http.NewRequest("POST", base+"/api/v1/widget/messages", bytes.NewReader(b))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+// sendAcked sends one visitor message and returns its id on a 2xx answer. It never fails
+// the test (the sending goroutines call it while the server is killed).
+func sendAcked(base, token, clientID string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := &testkit.Client{Base: base, Token: token}
+	r, err := c.TryDo(ctx, "POST", "/api/v1/widget/messages", map[string]any{"client_id": clientID, "text": "сообщение " + clientID})
 	if err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode/100 != 2 {
-		return "", fmt.Errorf("%d %s", resp.StatusCode, body)
+	if r.Status/100 != 2 {
+		return "", fmt.Errorf("%d %s", r.Status, r.Body)
 	}
 	var m struct {
 		ID       string `json:"id"`
 		ClientID string `json:"client_id"`
 	}
-	if err := json.Unmarshal(body, &m); err != nil || m.ID == "" || m.ClientID != clientID {
-		return "", fmt.Errorf("answer %s", body)
+	if err := json.Unmarshal(r.Body, &m); err != nil || m.ID == "" || m.ClientID != clientID {
+		return "", fmt.Errorf("answer %s", r.Body)
 	}
 	return m.ID, nil
 }
 
-// crMust calls the API and fails unless it answers 2xx.
-func crMust(t *testing.T, base, token, method, path string, in, out any) {
-	t.Helper()
-	b, _ := json.Marshal(in)
-	req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, body)
-	}
-	if out != nil {
-		if err := json.Unmarshal(body, out); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
-	}
-}
-
-// crVerify reads every visitor's whole history and checks that each acknowledged message
+// verifyAcked reads every visitor's whole history and checks that each acknowledged message
 // is there with its id, and that no client_id appears twice.
-func crVerify(t *testing.T, base string, tokens []string, acked map[string]string) {
+func verifyAcked(t *testing.T, base string, tokens []string, acked map[string]string) {
 	t.Helper()
 	found := map[string]string{}
 	for _, tok := range tokens {
@@ -274,7 +245,7 @@ func crVerify(t *testing.T, base string, tokens []string, acked map[string]strin
 			if before != "" {
 				path += "&before=" + before
 			}
-			crMust(t, base, tok, "GET", path, nil, &page)
+			(&testkit.Client{T: t, Base: base, Token: tok}).Must("GET", path, nil, &page)
 			for _, m := range page.Items {
 				if m.ClientID == "" {
 					continue

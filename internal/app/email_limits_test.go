@@ -3,7 +3,6 @@ package app_test
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"net/smtp"
 	"os"
 	"path/filepath"
@@ -15,34 +14,10 @@ import (
 	"livedesk/internal/testkit"
 )
 
-// dialFrom opens a TCP connection to addr from the loopback address src (127.x.y.z), as a
-// client on another machine would.
-func dialFrom(t *testing.T, src, addr string) net.Conn {
-	t.Helper()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	c, err := d.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// greeting reads the server's first reply line on a raw connection.
-func greeting(t *testing.T, c net.Conn) string {
-	t.Helper()
-	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil && line == "" {
-		return "closed: " + err.Error()
-	}
-	return line
-}
-
 // sendMailFrom delivers a mail from the loopback address src with the standard library client.
 func sendMailFrom(t *testing.T, src, addr, from, to, raw string) error {
 	t.Helper()
-	c, err := smtp.NewClient(dialFrom(t, src, addr), "127.0.0.1")
+	c, err := smtp.NewClient(testkit.DialFrom(t, src, addr), "127.0.0.1")
 	if err != nil {
 		return err
 	}
@@ -74,22 +49,22 @@ func sendMailFrom(t *testing.T, src, addr, from, to, raw string) error {
 // once; meanwhile a sender from another network still delivers its mail.
 func TestSMTPConnectionsCountedAtAccept(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, _, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, _, anna := mailEnv(t, rl.Addr())
 	addr := env.App.MailAddr()
 
 	// The attacker: silent connections (no EHLO) from two addresses of one /24.
 	for _, src := range []string{"127.0.0.2", "127.0.0.3"} {
 		for i := range 8 {
-			if g := greeting(t, dialFrom(t, src, addr)); !strings.HasPrefix(g, "220") {
+			if g := testkit.FirstLine(t, testkit.DialFrom(t, src, addr), 10*time.Second); !strings.HasPrefix(g, "220") {
 				t.Fatalf("%s connection %d: %q, want 220", src, i+1, g)
 			}
 		}
 	}
-	if g := greeting(t, dialFrom(t, "127.0.0.2", addr)); !strings.HasPrefix(g, "421") {
+	if g := testkit.FirstLine(t, testkit.DialFrom(t, "127.0.0.2", addr), 10*time.Second); !strings.HasPrefix(g, "421") {
 		t.Fatalf("a ninth connection from one address: %q, want 421", g)
 	}
-	if g := greeting(t, dialFrom(t, "127.0.0.4", addr)); !strings.HasPrefix(g, "421") {
+	if g := testkit.FirstLine(t, testkit.DialFrom(t, "127.0.0.4", addr), 10*time.Second); !strings.HasPrefix(g, "421") {
 		t.Fatalf("a seventeenth connection from one /24: %q, want 421", g)
 	}
 	if open, refused := env.App.Mail.Counts(); open != 16 || refused != 2 {
@@ -119,7 +94,7 @@ func TestSMTPIdleBeforeData(t *testing.T) {
 	// until sends cmd every 50 ms and reports whether the server ended the session (421 or
 	// closed) within max commands.
 	until := func(cmds []string, max int) (string, bool) {
-		c := dialFrom(t, "127.0.0.5", addr)
+		c := testkit.DialFrom(t, "127.0.0.5", addr)
 		r := bufio.NewReader(c)
 		c.SetDeadline(time.Now().Add(30 * time.Second))
 		if line, _ := r.ReadString('\n'); !strings.HasPrefix(line, "220") {
@@ -156,11 +131,11 @@ func TestSMTPIdleBeforeData(t *testing.T) {
 	if line, ended := until([]string{"MAIL FROM:<a@example.org>", "RSET"}, 400); !ended {
 		t.Fatalf("MAIL and RSET for 20 s kept a session open past its end (%q)", line)
 	}
-	silent := dialFrom(t, "127.0.0.6", addr)
-	if g := greeting(t, silent); !strings.HasPrefix(g, "220") {
+	silent := testkit.DialFrom(t, "127.0.0.6", addr)
+	if g := testkit.FirstLine(t, silent, 10*time.Second); !strings.HasPrefix(g, "220") {
 		t.Fatal(g)
 	}
-	if g := greeting(t, silent); !strings.HasPrefix(g, "421") && !strings.HasPrefix(g, "closed") {
+	if g := testkit.FirstLine(t, silent, 10*time.Second); !strings.HasPrefix(g, "421") && !strings.HasPrefix(g, "closed") {
 		t.Fatalf("a silent connection: %q, want it cut off", g)
 	}
 	for deadline := time.Now().Add(10 * time.Second); ; {
@@ -180,8 +155,8 @@ func TestSMTPIdleBeforeData(t *testing.T) {
 // taken.
 func TestSMTPDataSpooled(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, _, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, _, anna := mailEnv(t, rl.Addr())
 	spool := filepath.Join(env.Dir, "files", "tmp")
 	spooled := func() (n int, size int64) {
 		entries, _ := os.ReadDir(spool)
@@ -195,7 +170,7 @@ func TestSMTPDataSpooled(t *testing.T) {
 		}
 		return n, size
 	}
-	c, err := smtp.NewClient(dialFrom(t, "127.0.0.7", env.App.MailAddr()), "127.0.0.1")
+	c, err := smtp.NewClient(testkit.DialFrom(t, "127.0.0.7", env.App.MailAddr()), "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}

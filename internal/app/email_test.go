@@ -4,10 +4,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net"
 	"net/smtp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,92 +16,6 @@ import (
 	"livedesk/internal/config"
 	"livedesk/internal/testkit"
 )
-
-// relay is a real SMTP server on loopback standing in for the mail relay: it keeps what it is
-// given, or refuses with refuse when set.
-type relay struct {
-	mu     sync.Mutex
-	mails  []relayMail
-	refuse *gosmtp.SMTPError
-	got    chan struct{}
-	addr   string
-	// confirms are the mailbox confirmation mails, kept apart from the replies.
-	confirms   []relayMail
-	gotConfirm chan struct{}
-}
-
-type relayMail struct {
-	From string
-	To   []string
-	Raw  []byte
-}
-
-func startRelay(t *testing.T) *relay {
-	t.Helper()
-	r := &relay{got: make(chan struct{}, 100), gotConfirm: make(chan struct{}, 100)}
-	s := gosmtp.NewServer(r)
-	s.Domain = "relay.test"
-	s.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = ln.Addr().String()
-	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
-	return r
-}
-
-func (r *relay) NewSession(*gosmtp.Conn) (gosmtp.Session, error) { return &relaySession{r: r}, nil }
-
-type relaySession struct {
-	r    *relay
-	from string
-	to   []string
-}
-
-func (s *relaySession) Reset()        {}
-func (s *relaySession) Logout() error { return nil }
-func (s *relaySession) Mail(from string, _ *gosmtp.MailOptions) error {
-	s.from = from
-	return nil
-}
-func (s *relaySession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *relaySession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.r.mu.Lock()
-	defer s.r.mu.Unlock()
-	if s.r.refuse != nil {
-		return s.r.refuse
-	}
-	if strings.Contains(string(raw), "\nX-Livedesk-Confirmation:") {
-		s.r.confirms = append(s.r.confirms, relayMail{From: s.from, To: s.to, Raw: raw})
-		s.r.gotConfirm <- struct{}{}
-		return nil
-	}
-	s.r.mails = append(s.r.mails, relayMail{From: s.from, To: s.to, Raw: raw})
-	s.r.got <- struct{}{}
-	return nil
-}
-
-// next waits for the next mail the relay takes.
-func (r *relay) next(t *testing.T) relayMail {
-	t.Helper()
-	select {
-	case <-r.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the relay got no mail")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.mails[len(r.mails)-1]
-}
 
 // sendMail delivers a raw mail to livedesk's SMTP listener with the standard library client.
 func sendMail(addr, from, to, raw string) error {
@@ -181,8 +93,8 @@ func history(t *testing.T, op *testkit.Client, conv string) []historyMessage {
 // conversation, files included; mail to an unknown address is refused at RCPT.
 func TestEmailInboundAndReply(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, a, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, a, anna := mailEnv(t, rl.Addr())
 	smtpAddr := env.App.MailAddr()
 
 	// Another account may claim the same unconfirmed address (a claim keeps nobody out; the
@@ -242,7 +154,7 @@ Content-Transfer-Encoding: 8bit
 		t.Fatalf("the reply as stored: %+v, want email_delivery pending", sent)
 	}
 	ws.WaitFor("message.updated", func(f testkit.Frame) bool { return strings.Contains(string(f.Data), `"state":"sent"`) })
-	out := rl.next(t)
+	out := rl.Next(t)
 	if out.From != "noreply@localhost" || len(out.To) != 1 || out.To[0] != "irina@example.org" {
 		t.Fatalf("envelope %s → %v", out.From, out.To)
 	}
@@ -316,8 +228,8 @@ Content-Transfer-Encoding: base64
 // dropped silently.
 func TestEmailWhatCannotBeTaken(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, _, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, _, anna := mailEnv(t, rl.Addr())
 	smtpAddr := env.App.MailAddr()
 
 	html := `From: Олег <oleg@example.org>
@@ -373,9 +285,9 @@ Content-Type: text/html; charset=utf-8
 // conversation says so; nothing is retried.
 func TestEmailRelayRefuses(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	rl.refuse = &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 7, 1}, Message: "relaying denied"}
-	env, _, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	rl.Refuse(&gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 7, 1}, Message: "relaying denied"})
+	env, _, anna := mailEnv(t, rl.Addr())
 	if err := sendMail(env.App.MailAddr(), "vera@example.org", "support@shop.example",
 		"From: vera@example.org\nTo: support@shop.example\nSubject: hi\nMessage-ID: <v1@example.org>\n\nПривет\n"); err != nil {
 		t.Fatal(err)
@@ -399,12 +311,12 @@ func TestEmailRelayRefuses(t *testing.T) {
 // pause after a failed attempt runs on the store's clock.
 func TestEmailRelayRetries(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	rl.refuse = &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+	rl := testkit.StartRelay(t)
+	rl.Refuse(&gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 3, 0}, Message: "try later"})
 	clock := testkit.NewClock()
 	env := testkit.StartWith(t, app.Options{Clock: clock}, func(c *config.Config) {
 		c.SMTPListen = "127.0.0.1:0"
-		c.SMTPRelay = rl.addr
+		c.SMTPRelay = rl.Addr()
 		c.OutboxPoll = 20 * time.Millisecond
 	})
 	a := env.NewAccount()
@@ -418,16 +330,12 @@ func TestEmailRelayRetries(t *testing.T) {
 	c := waitConversations(t, anna, 1)[0]
 	anna.Must("POST", "/api/v1/conversations/"+c.ID+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "Ответ"}, nil)
 	time.Sleep(200 * time.Millisecond) // the first attempt fails; the next is 30 s away on the clock
-	rl.mu.Lock()
-	rl.refuse = nil
-	rl.mu.Unlock()
-	select {
-	case <-rl.got:
+	rl.Refuse(nil)
+	if !rl.Quiet(200 * time.Millisecond) {
 		t.Fatal("retried before the pause was over")
-	case <-time.After(200 * time.Millisecond):
 	}
 	clock.Advance(31 * time.Second)
-	out := rl.next(t)
+	out := rl.Next(t)
 	if !strings.Contains(string(out.Raw), "Subject: Re: hi") {
 		t.Fatalf("retried mail:\n%s", out.Raw)
 	}
@@ -440,8 +348,8 @@ func TestEmailRelayRetries(t *testing.T) {
 // ninth is told to come back later (4xx), and a place freed is taken again.
 func TestEmailSessionsPerHost(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, _, _ := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, _, _ := mailEnv(t, rl.Addr())
 	var open []*smtp.Client
 	defer func() {
 		for _, c := range open {

@@ -12,10 +12,10 @@ import (
 
 // Integration tests of DESIGN §2.12: no request ever reads or changes another account's data.
 
-// isoWorld is one account with something of every kind: operators, a contact point, a
+// accountWorld is one account with something of every kind: operators, a contact point, a
 // category, an open conversation with a pending transfer and a comment, a queued one and a
 // closed one. Names carry the account's marker so leaks are easy to spot in any body.
-type isoWorld struct {
+type accountWorld struct {
 	marker     string
 	acct       *testkit.Account
 	op, op2    *testkit.Client // op holds the open conversation; op2 is offered it
@@ -37,9 +37,9 @@ type isoWorld struct {
 	mailCP     string // an email contact point (a mailbox waiting for its confirmation)
 }
 
-func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
+func buildAccountWorld(t *testing.T, env *testkit.Env, marker string) *accountWorld {
 	t.Helper()
-	w := &isoWorld{marker: marker, acct: env.NewAccount()}
+	w := &accountWorld{marker: marker, acct: env.NewAccount()}
 	a := w.acct
 	var cp struct{ ID, Key string }
 	a.Admin.Must("POST", "/api/v1/admin/contact-points", map[string]any{"name": marker + " site", "channel": "webchat"}, &cp)
@@ -93,36 +93,30 @@ func isoBuild(t *testing.T, env *testkit.Env, marker string) *isoWorld {
 	return w
 }
 
-// isoSnapshot is everything of a world that a cross-account request could change.
-func isoSnapshot(t *testing.T, w *isoWorld) string {
+// snapshotWorld is everything of a world that a cross-account request could change.
+func snapshotWorld(t *testing.T, w *accountWorld) string {
 	t.Helper()
-	var parts []string
-	get := func(c *testkit.Client, path string) {
-		r := c.Do("GET", path, nil)
-		if r.Status != 200 {
-			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
-		}
-		parts = append(parts, path+" "+string(r.Body))
-	}
+	adm := w.acct.Admin
+	var reads []testkit.Read
 	for _, id := range []string{w.conv, w.queued, w.closed} {
-		get(w.acct.Admin, "/api/v1/conversations/"+id)
-		get(w.acct.Admin, "/api/v1/conversations/"+id+"/messages?limit=200")
+		reads = append(reads, testkit.Read{C: adm, Path: "/api/v1/conversations/" + id},
+			testkit.Read{C: adm, Path: "/api/v1/conversations/" + id + "/messages?limit=200"})
 	}
-	get(w.acct.Admin, "/api/v1/admin/operators")
-	get(w.acct.Admin, "/api/v1/admin/contact-points")
-	get(w.acct.Admin, "/api/v1/admin/conversation-categories")
-	get(w.acct.Admin, "/api/v1/admin/settings")
-	get(w.visitor, "/api/v1/widget/messages?limit=200")
-	get(w.acct.Admin, "/api/v1/admin/quick-messages")
-	get(w.op, "/api/v1/quick-messages")
-	get(w.acct.Admin, "/api/v1/admin/sticker-packs")
-	get(w.op, "/api/v1/me/dictionary")
-	get(w.acct.Admin, "/api/v1/admin/dictionary")
-	return strings.Join(parts, "\n")
+	return testkit.Snapshot(t, append(reads,
+		testkit.Read{C: adm, Path: "/api/v1/admin/operators"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/contact-points"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/conversation-categories"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/settings"},
+		testkit.Read{C: w.visitor, Path: "/api/v1/widget/messages?limit=200"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/quick-messages"},
+		testkit.Read{C: w.op, Path: "/api/v1/quick-messages"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/sticker-packs"},
+		testkit.Read{C: w.op, Path: "/api/v1/me/dictionary"},
+		testkit.Read{C: adm, Path: "/api/v1/admin/dictionary"})...)
 }
 
-// isoCase is one cross-account request: B's client calling with A's ids.
-type isoCase struct {
+// crossAccountCase is one cross-account request: B's client calling with A's ids.
+type crossAccountCase struct {
 	path    string // with A's ids in place
 	body    any
 	admin   bool // admin route: only B's admin calls it
@@ -135,12 +129,12 @@ type isoCase struct {
 func TestIsolationRoutes(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	a := isoBuild(t, env, "Alpha")
-	b := isoBuild(t, env, "Bravo")
-	before := isoSnapshot(t, a)
+	a := buildAccountWorld(t, env, "Alpha")
+	b := buildAccountWorld(t, env, "Bravo")
+	before := snapshotWorld(t, a)
 	const ghost = "987654321"
 
-	cases := map[string]isoCase{
+	cases := map[string]crossAccountCase{
 		"GET /api/v1/conversations/{id}":                         {path: "/api/v1/conversations/" + a.conv},
 		"GET /api/v1/conversations/{id}/messages":                {path: "/api/v1/conversations/" + a.conv + "/messages"},
 		"POST /api/v1/conversations/{id}/messages":               {path: "/api/v1/conversations/" + a.conv + "/messages", body: map[string]any{"client_id": "x", "text": "hijack"}},
@@ -194,10 +188,10 @@ func TestIsolationRoutes(t *testing.T) {
 	}
 	// Other ids of A in each path, too: the queued and the closed conversation.
 	for _, id := range []string{a.queued, a.closed} {
-		cases["GET /api/v1/conversations/{id} "+id] = isoCase{path: "/api/v1/conversations/" + id}
-		cases["GET /api/v1/conversations/{id}/messages "+id] = isoCase{path: "/api/v1/conversations/" + id + "/messages"}
+		cases["GET /api/v1/conversations/{id} "+id] = crossAccountCase{path: "/api/v1/conversations/" + id}
+		cases["GET /api/v1/conversations/{id}/messages "+id] = crossAccountCase{path: "/api/v1/conversations/" + id + "/messages"}
 	}
-	cases["PATCH /api/v1/admin/operators/{id} admin"] = isoCase{path: "/api/v1/admin/operators/" + a.acct.Admin.ID, body: map[string]any{"role": "operator"}, admin: true}
+	cases["PATCH /api/v1/admin/operators/{id} admin"] = crossAccountCase{path: "/api/v1/admin/operators/" + a.acct.Admin.ID, body: map[string]any{"role": "operator"}, admin: true}
 
 	for name, c := range cases {
 		callers := map[string]*testkit.Client{"B admin": b.acct.Admin}
@@ -230,11 +224,11 @@ func TestIsolationRoutes(t *testing.T) {
 			}
 		}
 	}
-	if after := isoSnapshot(t, a); after != before {
+	if after := snapshotWorld(t, a); after != before {
 		t.Errorf("account A changed through account B's requests:\nbefore: %s\nafter:  %s", before, after)
 	}
 	// A's own people still work on it.
-	trExpect(t, "A's receiver accepts", trAction(a.op2, a.transferID, "accept"), 200, "")
+	testkit.Expect(t, "A's receiver accepts", a.op2.TransferAction(a.transferID, "accept"), 200, "")
 }
 
 // TestIsolationBodyIDs: ids of another account inside request bodies and query strings are
@@ -242,19 +236,19 @@ func TestIsolationRoutes(t *testing.T) {
 func TestIsolationBodyIDs(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	a := isoBuild(t, env, "Alpha")
-	b := isoBuild(t, env, "Bravo")
+	a := buildAccountWorld(t, env, "Alpha")
+	b := buildAccountWorld(t, env, "Bravo")
 	b.op.SetStatus("available")
 	bConv := env.Visitor(b.key, "Bravo Fresh").Say("Bravo hello").ConversationID
 	if got := b.acct.Admin.Conversation(bConv).AssigneeID; got != b.op.ID {
 		t.Fatalf("B's fresh conversation went to %s", got)
 	}
-	before := isoSnapshot(t, a)
-	bHistory := len(trHistory(b.op, bConv))
+	before := snapshotWorld(t, a)
+	bHistory := len(b.op.History(bConv))
 
 	// to_operator_id of another account: the operator does not exist here.
-	trExpect(t, "transfer to A's operator", trOffer(b.op, bConv, a.op2.ID, ""), 404, "not_found")
-	trExpect(t, "transfer to a missing operator", trOffer(b.op, bConv, "987654321", ""), 404, "not_found")
+	testkit.Expect(t, "transfer to A's operator", b.op.Offer(bConv, a.op2.ID, ""), 404, "not_found")
+	testkit.Expect(t, "transfer to a missing operator", b.op.Offer(bConv, "987654321", ""), 404, "not_found")
 
 	// reply_to and category_id name something that must belong to this conversation or
 	// account; another account's id is refused exactly like one that exists nowhere
@@ -262,9 +256,9 @@ func TestIsolationBodyIDs(t *testing.T) {
 	reply := func(replyTo string) testkit.Response {
 		return b.op.Do("POST", "/api/v1/conversations/"+bConv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "text": "quote", "reply_to": replyTo})
 	}
-	trExpect(t, "reply_to A's visitor message", reply(a.msgID), 400, "invalid_input")
-	trExpect(t, "reply_to A's comment", reply(a.commentID), 400, "invalid_input")
-	trExpect(t, "reply_to a missing message", reply("987654321"), 400, "invalid_input")
+	testkit.Expect(t, "reply_to A's visitor message", reply(a.msgID), 400, "invalid_input")
+	testkit.Expect(t, "reply_to A's comment", reply(a.commentID), 400, "invalid_input")
+	testkit.Expect(t, "reply_to a missing message", reply("987654321"), 400, "invalid_input")
 	for _, r := range []testkit.Response{reply(a.msgID), reply(a.commentID)} {
 		if strings.Contains(string(r.Body), a.marker) {
 			t.Errorf("the refusal names A's message: %s", r.Body)
@@ -273,9 +267,9 @@ func TestIsolationBodyIDs(t *testing.T) {
 	closeWith := func(cat string) testkit.Response {
 		return b.op.Do("POST", "/api/v1/conversations/"+bConv+"/close", map[string]any{"category_id": cat})
 	}
-	trExpect(t, "close with A's category", closeWith(a.catID), 400, "invalid_input")
-	trExpect(t, "close with a missing category", closeWith("987654321"), 400, "invalid_input")
-	if n := len(trHistory(b.op, bConv)); n != bHistory {
+	testkit.Expect(t, "close with A's category", closeWith(a.catID), 400, "invalid_input")
+	testkit.Expect(t, "close with a missing category", closeWith("987654321"), 400, "invalid_input")
+	if n := len(b.op.History(bConv)); n != bHistory {
 		t.Errorf("refused requests stored %d messages", n-bHistory)
 	}
 	if c := b.op.Conversation(bConv); c.State != "assigned" || c.PendingTransfer != nil {
@@ -294,7 +288,7 @@ func TestIsolationBodyIDs(t *testing.T) {
 	if r.Status != 200 || strings.Contains(string(r.Body), a.marker) {
 		t.Errorf("before=<A's id>: %d %s", r.Status, r.Body)
 	}
-	if after := isoSnapshot(t, a); after != before {
+	if after := snapshotWorld(t, a); after != before {
 		t.Errorf("account A changed:\nbefore: %s\nafter:  %s", before, after)
 	}
 }
@@ -303,8 +297,8 @@ func TestIsolationBodyIDs(t *testing.T) {
 func TestIsolationLists(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	a := isoBuild(t, env, "Alpha")
-	b := isoBuild(t, env, "Bravo")
+	a := buildAccountWorld(t, env, "Alpha")
+	b := buildAccountWorld(t, env, "Bravo")
 	set := func(ids ...string) map[string]bool {
 		m := map[string]bool{}
 		for _, id := range ids {
@@ -387,13 +381,13 @@ func TestIsolationLists(t *testing.T) {
 func TestIsolationEvents(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	a := isoBuild(t, env, "Alpha")
-	b := isoBuild(t, env, "Bravo")
-	wsAdmin, wsOp := trConnect(b.acct.Admin), trConnect(b.op2)
+	a := buildAccountWorld(t, env, "Alpha")
+	b := buildAccountWorld(t, env, "Bravo")
+	wsAdmin, wsOp := b.acct.Admin.ReadyWS(false), b.op2.ReadyWS(false)
 	// A's world moves: a message, a status change, an accepted transfer, a new conversation.
 	a.visitor.Say("Alpha more secrets")
 	a.op.SetStatus("available")
-	trExpect(t, "A accepts", trAction(a.op2, a.transferID, "accept"), 200, "")
+	testkit.Expect(t, "A accepts", a.op2.TransferAction(a.transferID, "accept"), 200, "")
 	env.Visitor(a.key, "Alpha Late").Say("Alpha late question")
 	// Then B's: B's clients see B's event and nothing of A before it (events are in commit order).
 	b.op2.SetStatus("available")
@@ -416,8 +410,8 @@ func TestIsolationEvents(t *testing.T) {
 func TestIsolationVisitors(t *testing.T) {
 	t.Parallel()
 	env := testkit.Start(t)
-	a := isoBuild(t, env, "Alpha")
-	b := isoBuild(t, env, "Bravo")
+	a := buildAccountWorld(t, env, "Alpha")
+	b := buildAccountWorld(t, env, "Bravo")
 
 	// Two visitors of the same contact point never see each other.
 	a.op.SetStatus("available")
@@ -440,12 +434,12 @@ func TestIsolationVisitors(t *testing.T) {
 			break
 		}
 	}
-	for _, m := range trVisitorHistory(v1) {
+	for _, m := range v1.VisitorHistory() {
 		if m.ConversationID != c1 || strings.Contains(m.Text, "two") {
 			t.Fatalf("visitor one reads %+v", m)
 		}
 	}
-	for _, m := range trVisitorHistory(a.visitor) {
+	for _, m := range a.visitor.VisitorHistory() {
 		if m.ConversationID != a.conv || m.Kind == "comment" {
 			t.Fatalf("A's first visitor reads %+v", m)
 		}
@@ -466,7 +460,7 @@ func TestIsolationVisitors(t *testing.T) {
 			t.Fatalf("A's visitor token resumed %s at B's widget (conversation %+v)", out.Visitor.ID, out.Conversation)
 		}
 		nv := &testkit.Client{T: t, Base: env.URL, Token: out.Token}
-		if items := trVisitorHistory(nv); len(items) != 0 {
+		if items := nv.VisitorHistory(); len(items) != 0 {
 			t.Fatalf("a new visitor of B reads %+v", items)
 		}
 		// Another contact point of the same account does not resume it either.
@@ -481,7 +475,7 @@ func TestIsolationVisitors(t *testing.T) {
 	// A visitor token is not an operator session.
 	for _, p := range []string{"/api/v1/conversations", "/api/v1/conversations/" + a.conv, "/api/v1/me", "/api/v1/admin/operators"} {
 		r := a.visitor.Do("GET", p, nil)
-		trExpect(t, "visitor token on "+p, r, 401, "unauthenticated")
+		testkit.Expect(t, "visitor token on "+p, r, 401, "unauthenticated")
 	}
 
 	// Forged and altered tokens are refused everywhere a visitor token is taken.
@@ -514,9 +508,9 @@ func TestIsolationVisitors(t *testing.T) {
 	}
 	for name, f := range forged {
 		fc := &testkit.Client{T: t, Base: env.URL, Token: f}
-		trExpect(t, name+": read", fc.Do("GET", "/api/v1/widget/messages", nil), 401, "unauthenticated")
-		trExpect(t, name+": write", fc.Do("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("f"), "text": "forged"}), 401, "unauthenticated")
-		trExpect(t, name+": close", fc.Do("POST", "/api/v1/widget/close", nil), 401, "unauthenticated")
+		testkit.Expect(t, name+": read", fc.Do("GET", "/api/v1/widget/messages", nil), 401, "unauthenticated")
+		testkit.Expect(t, name+": write", fc.Do("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("f"), "text": "forged"}), 401, "unauthenticated")
+		testkit.Expect(t, name+": close", fc.Do("POST", "/api/v1/widget/close", nil), 401, "unauthenticated")
 		resp, err := http.Get(env.URL + "/api/v1/widget/ws?token=" + f)
 		if err != nil {
 			t.Fatal(err)
@@ -526,14 +520,14 @@ func TestIsolationVisitors(t *testing.T) {
 			t.Errorf("%s: widget WebSocket answered %d", name, resp.StatusCode)
 		}
 	}
-	trExpect(t, "no token", (&testkit.Client{T: t, Base: env.URL}).Do("GET", "/api/v1/widget/messages", nil), 401, "unauthenticated")
+	testkit.Expect(t, "no token", (&testkit.Client{T: t, Base: env.URL}).Do("GET", "/api/v1/widget/messages", nil), 401, "unauthenticated")
 	// Nothing was written by the forged tokens.
-	for _, m := range trVisitorHistory(a.visitor) {
+	for _, m := range a.visitor.VisitorHistory() {
 		if m.Text == "forged" {
 			t.Fatal("a forged token wrote a message")
 		}
 	}
-	for _, m := range trVisitorHistory(b.visitor) {
+	for _, m := range b.visitor.VisitorHistory() {
 		if m.Text == "forged" {
 			t.Fatal("a forged token wrote a message")
 		}
@@ -541,6 +535,6 @@ func TestIsolationVisitors(t *testing.T) {
 	// Operator endpoints refuse forged sessions too.
 	for _, f := range []string{"", "nope", a.op.Token + "x"} {
 		c := &testkit.Client{T: t, Base: env.URL, Token: f}
-		trExpect(t, "forged session", c.Do("GET", "/api/v1/conversations/"+a.conv, nil), 401, "unauthenticated")
+		testkit.Expect(t, "forged session", c.Do("GET", "/api/v1/conversations/"+a.conv, nil), 401, "unauthenticated")
 	}
 }

@@ -11,23 +11,8 @@ import (
 	"livedesk/internal/testkit"
 )
 
-// nextConfirm waits for the next mailbox confirmation mail the relay takes.
-func (r *relay) nextConfirm(t *testing.T) relayMail {
-	t.Helper()
-	select {
-	case <-r.gotConfirm:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the relay got no confirmation mail")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.confirms[len(r.confirms)-1]
-}
-
-var confirmCode = regexp.MustCompile(`\b(\d{4})-(\d{4})\b`)
-
 // codeOf reads the code out of a confirmation mail.
-func codeOf(t *testing.T, m relayMail) string {
+func codeOf(t *testing.T, m testkit.RelayMail) string {
 	t.Helper()
 	mr, err := mail.CreateReader(strings.NewReader(string(m.Raw)))
 	if err != nil {
@@ -46,7 +31,7 @@ func codeOf(t *testing.T, m relayMail) string {
 			break
 		}
 	}
-	c := confirmCode.FindStringSubmatch(b.String())
+	c := regexp.MustCompile(`\b(\d{4})-(\d{4})\b`).FindStringSubmatch(b.String())
 	if c == nil {
 		t.Fatalf("no code in the confirmation mail:\n%s", b.String())
 	}
@@ -61,10 +46,10 @@ type mailboxState struct {
 }
 
 // replyOnce has the operator answer the conversation and returns the mail the relay took.
-func replyOnce(t *testing.T, rl *relay, op *testkit.Client, conv, text string) (relayMail, *mail.Reader) {
+func replyOnce(t *testing.T, rl *testkit.Relay, op *testkit.Client, conv, text string) (testkit.RelayMail, *mail.Reader) {
 	t.Helper()
 	op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": text}, nil)
-	out := rl.next(t)
+	out := rl.Next(t)
 	mr, err := mail.CreateReader(strings.NewReader(string(out.Raw)))
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +63,8 @@ func replyOnce(t *testing.T, rl *relay, op *testkit.Client, conv, text string) (
 // learns nothing about it; a confirmation mail coming back to livedesk is not taken.
 func TestMailboxConfirmation(t *testing.T) {
 	t.Parallel()
-	rl := startRelay(t)
-	env, a, anna := mailEnv(t, rl.addr)
+	rl := testkit.StartRelay(t)
+	env, a, anna := mailEnv(t, rl.Addr())
 	var list struct {
 		Items []struct {
 			ID      string
@@ -96,7 +81,7 @@ func TestMailboxConfirmation(t *testing.T) {
 	base := "/api/v1/admin/contact-points/" + cp + "/mailbox"
 
 	// The confirmation mail goes to the address, from the platform.
-	conf := rl.nextConfirm(t)
+	conf := rl.NextConfirmation(t)
 	if conf.From != "noreply@localhost" || len(conf.To) != 1 || conf.To[0] != "support@shop.example" {
 		t.Fatalf("confirmation envelope %s → %v", conf.From, conf.To)
 	}
@@ -174,7 +159,7 @@ func TestMailboxConfirmation(t *testing.T) {
 	if st.Address != "help@shop.example" || st.VerifiedAt != nil {
 		t.Fatalf("state after the address changed: %+v", st)
 	}
-	code = codeOf(t, rl.nextConfirm(t))
+	code = codeOf(t, rl.NextConfirmation(t))
 
 	// Five wrong codes end a code: even the right one no longer works.
 	for range 5 {

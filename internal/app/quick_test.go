@@ -11,7 +11,7 @@ import (
 
 // Integration tests of DESIGN §2.8 (quick messages) over the real HTTP API.
 
-type qmMessage struct {
+type quickMessage struct {
 	ID         string `json:"id"`
 	CategoryID string `json:"category_id"`
 	Personal   bool   `json:"personal"`
@@ -20,23 +20,23 @@ type qmMessage struct {
 	Hotkey     string `json:"hotkey"`
 }
 
-type qmList struct {
+type quickList struct {
 	Categories []struct {
 		ID       string `json:"id"`
 		Name     string `json:"name"`
 		Personal bool   `json:"personal"`
 	} `json:"categories"`
-	Items []qmMessage `json:"items"`
+	Items []quickMessage `json:"items"`
 }
 
-func qmSearch(t *testing.T, c *testkit.Client, query string) qmList {
+func searchQuick(t *testing.T, c *testkit.Client, query string) quickList {
 	t.Helper()
-	var l qmList
+	var l quickList
 	c.Must("GET", "/api/v1/quick-messages?"+query, nil, &l)
 	return l
 }
 
-func qmTexts(l qmList) []string {
+func quickTexts(l quickList) []string {
 	var out []string
 	for _, m := range l.Items {
 		out = append(out, m.Text)
@@ -62,38 +62,38 @@ func TestQuickMessagesVisibilityAndOrder(t *testing.T) {
 	// Another account sees none of it.
 	other := env.NewAccount()
 	otherOp := other.Operator("Olga", "operator", 3, "available")
-	if l := qmSearch(t, otherOp, ""); len(l.Items) != 0 || len(l.Categories) != 1 {
+	if l := searchQuick(t, otherOp, ""); len(l.Items) != 0 || len(l.Categories) != 1 {
 		t.Errorf("another account sees %+v", l)
 	}
 	if r := other.Admin.Do("PATCH", "/api/v1/admin/quick-message-categories/"+cat1.ID, map[string]any{"name": "x"}); r.Status != 404 {
 		t.Errorf("another account's admin patched a category: %d %s", r.Status, r.Body)
 	}
 
-	l := qmSearch(t, anna, "")
+	l := searchQuick(t, anna, "")
 	want := []string{"Здравствуйте, {visitor_name}!", "Оплата картой или наличными", "Доставка занимает 2–3 дня"}
-	if got := qmTexts(l); !slices.Equal(got, want) {
+	if got := quickTexts(l); !slices.Equal(got, want) {
 		t.Errorf("anna sees %q, want personal first then categories by position: %q", got, want)
 	}
 	if len(l.Categories) != 3 || !l.Categories[0].Personal || l.Categories[0].Name != "Мои быстрые сообщения" || l.Categories[1].Name != "Оплата" {
 		t.Errorf("categories = %+v", l.Categories)
 	}
-	if got := qmTexts(qmSearch(t, anna, "category_id=personal")); !slices.Equal(got, want[:1]) {
+	if got := quickTexts(searchQuick(t, anna, "category_id=personal")); !slices.Equal(got, want[:1]) {
 		t.Errorf("anna's personal = %q", got)
 	}
-	if got := qmTexts(qmSearch(t, boris, "category_id=personal")); !slices.Equal(got, []string{"Личное Бориса"}) {
+	if got := quickTexts(searchQuick(t, boris, "category_id=personal")); !slices.Equal(got, []string{"Личное Бориса"}) {
 		t.Errorf("boris's personal = %q", got)
 	}
 	// Boris cannot touch Anna's message; nobody changes account-wide ones through the personal API.
-	annas := qmSearch(t, anna, "category_id=personal").Items[0]
+	annas := searchQuick(t, anna, "category_id=personal").Items[0]
 	if r := boris.Do("PATCH", "/api/v1/quick-messages/"+annas.ID, map[string]any{"text": "x"}); r.Status != 404 {
 		t.Errorf("boris patched anna's message: %d", r.Status)
 	}
-	shared := qmSearch(t, anna, "category_id="+cat1.ID).Items[0]
+	shared := searchQuick(t, anna, "category_id="+cat1.ID).Items[0]
 	if r := anna.Do("DELETE", "/api/v1/quick-messages/"+shared.ID, nil); r.Status != 404 {
 		t.Errorf("an operator deleted an account-wide message: %d", r.Status)
 	}
 	// Admin lists only account-wide ones.
-	var adminList qmList
+	var adminList quickList
 	acct.Admin.Must("GET", "/api/v1/admin/quick-messages", nil, &adminList)
 	if len(adminList.Items) != 2 {
 		t.Errorf("admin sees %d messages, want the 2 account-wide ones", len(adminList.Items))
@@ -105,7 +105,7 @@ func TestQuickMessagesVisibilityAndOrder(t *testing.T) {
 	}
 	// Deleting a category deletes its messages.
 	acct.Admin.Must("DELETE", "/api/v1/admin/quick-message-categories/"+cat1.ID, nil, nil)
-	if got := qmTexts(qmSearch(t, boris, "")); len(got) != 2 {
+	if got := quickTexts(searchQuick(t, boris, "")); len(got) != 2 {
 		t.Errorf("after deleting a category boris sees %q", got)
 	}
 }
@@ -132,7 +132,7 @@ func TestQuickMessageSearch(t *testing.T) {
 		"q=заказ&category_id=" + cat.ID: {"Заберите заказ в пункте выдачи"},
 	}
 	for query, want := range cases {
-		if got := qmTexts(qmSearch(t, op, query)); !slices.Equal(got, want) {
+		if got := quickTexts(searchQuick(t, op, query)); !slices.Equal(got, want) {
 			t.Errorf("%s → %q, want %q", query, got, want)
 		}
 	}
@@ -152,14 +152,14 @@ func TestQuickMessageHotkeys(t *testing.T) {
 		ID string `json:"id"`
 	}
 	acct.Admin.Must("POST", "/api/v1/admin/quick-message-categories", map[string]any{"name": "Общее"}, &cat)
-	var shared, mine, borisOwn qmMessage
+	var shared, mine, borisOwn quickMessage
 	acct.Admin.Must("POST", "/api/v1/admin/quick-messages", map[string]any{"category_id": cat.ID, "text": "Общее"}, &shared)
 	anna.Must("POST", "/api/v1/quick-messages", map[string]any{"text": "Моё"}, &mine)
 	boris.Must("POST", "/api/v1/quick-messages", map[string]any{"text": "Борис"}, &borisOwn)
 
 	ws := anna.WS(false, "")
 	ws.Ready()
-	var got qmMessage
+	var got quickMessage
 	anna.Must("PUT", "/api/v1/quick-messages/"+shared.ID+"/hotkey", map[string]any{"hotkey": "Alt+Ctrl+Digit1"}, &got)
 	if got.Hotkey != "Ctrl+Alt+Digit1" {
 		t.Errorf("hotkey stored as %q, want the canonical Ctrl+Alt+Digit1", got.Hotkey)
@@ -168,10 +168,10 @@ func TestQuickMessageHotkeys(t *testing.T) {
 	// Hotkeys are per operator: Boris may use the same combination, and does not see Anna's.
 	boris.Must("PUT", "/api/v1/quick-messages/"+shared.ID+"/hotkey", map[string]any{"hotkey": "Ctrl+Alt+Digit1"}, nil)
 	boris.Must("PUT", "/api/v1/quick-messages/"+shared.ID+"/hotkey", map[string]any{"hotkey": nil}, nil)
-	if l := qmSearch(t, boris, "category_id="+cat.ID); l.Items[0].Hotkey != "" {
+	if l := searchQuick(t, boris, "category_id="+cat.ID); l.Items[0].Hotkey != "" {
 		t.Errorf("boris sees hotkey %q", l.Items[0].Hotkey)
 	}
-	if l := qmSearch(t, anna, "category_id="+cat.ID); l.Items[0].Hotkey != "Ctrl+Alt+Digit1" {
+	if l := searchQuick(t, anna, "category_id="+cat.ID); l.Items[0].Hotkey != "Ctrl+Alt+Digit1" {
 		t.Errorf("anna sees hotkey %q", l.Items[0].Hotkey)
 	}
 	// Unique per operator.
@@ -221,10 +221,10 @@ func TestQuickMessagesMany(t *testing.T) {
 	for i := 0; i < 300; i++ {
 		acct.Admin.Must("POST", "/api/v1/admin/quick-messages", map[string]any{"category_id": cat.ID, "text": fmt.Sprintf("Ответ номер %d про доставку", i)}, nil)
 	}
-	if got := qmSearch(t, op, "q=номер+299"); len(got.Items) != 1 {
+	if got := searchQuick(t, op, "q=номер+299"); len(got.Items) != 1 {
 		t.Errorf("search found %d", len(got.Items))
 	}
-	if got := qmSearch(t, op, "q=доставку&limit=10"); len(got.Items) != 10 {
+	if got := searchQuick(t, op, "q=доставку&limit=10"); len(got.Items) != 10 {
 		t.Errorf("limit 10 gave %d", len(got.Items))
 	}
 }

@@ -30,8 +30,7 @@ func TestOfflineRequeue(t *testing.T) {
 	v1, v2 := env.Visitor(key, "Вера"), env.Visitor(key, "Глеб")
 	conv1 := v1.Say("Здравствуйте").ConversationID
 	conv2 := v2.Say("Добрый день").ConversationID
-	d := &trDesk{env: env, a: a, key: key, s: anna, r: boris}
-	mail := trEmailConversation(t, d, emailCP, "Письмо")
+	mail := a.EmailConversation(emailCP, "Письмо")
 	for _, c := range []string{conv1, conv2, mail} {
 		if got := a.Admin.Conversation(c); got.State != "assigned" || got.AssigneeID != anna.ID {
 			t.Fatalf("conversation %s: %s to %s, want assigned to Анна", c, got.State, got.AssigneeID)
@@ -75,16 +74,7 @@ func TestOfflineRequeue(t *testing.T) {
 		clock.Advance(env.Cfg.StatusGrace + time.Second)
 		time.Sleep(4 * env.Cfg.SweepInterval)
 	}
-	isOperator := func(id, status string) func(testkit.Frame) bool {
-		return func(f testkit.Frame) bool {
-			var d struct {
-				Operator struct{ ID, Status string } `json:"operator"`
-			}
-			json.Unmarshal(f.Data, &d)
-			return d.Operator.ID == id && d.Operator.Status == status
-		}
-	}
-	borisWS.WaitFor("operator.status", isOperator(anna.ID, "offline"))
+	borisWS.WaitFor("operator.status", testkit.OfOperator(t, anna.ID, "offline"))
 
 	// Offline, but not for longer than the setting (default 300 s): nothing is requeued,
 	// however many sweeps run, since the clock does not move.
@@ -104,17 +94,17 @@ func TestOfflineRequeue(t *testing.T) {
 	queued := map[string]bool{}
 	for len(queued) < 2 {
 		f := staffWS.WaitFor("conversation.queued", nil)
-		queued[trData(t, f).Conversation.ID] = true
+		queued[f.Event(t).Conversation.ID] = true
 	}
 	if !queued[conv1] || !queued[conv2] || queued[mail] {
 		t.Fatalf("queued: %v, want %s and %s", queued, conv1, conv2)
 	}
-	assigned := trData(t, borisWS.WaitFor("conversation.assigned", nil)).Conversation
+	assigned := borisWS.WaitFor("conversation.assigned", nil).Event(t).Conversation
 	if assigned.ID != conv1 || assigned.AssigneeID != boris.ID {
 		t.Fatalf("Борис was assigned %s (assignee %s), want %s", assigned.ID, assigned.AssigneeID, conv1)
 	}
 	// The visitor is told first that the conversation is back in the queue, then who took it.
-	if d := trData(t, visitorWS.WaitFor("conversation.queued", nil)); d.ConversationID != conv1 || d.Reason != "requeued" {
+	if d := visitorWS.WaitFor("conversation.queued", nil).Event(t); d.ConversationID != conv1 || d.Reason != "requeued" {
 		t.Fatalf("visitor's conversation.queued: %+v", d)
 	}
 	visitorWS.WaitFor("operator.joined", func(f testkit.Frame) bool {
@@ -138,7 +128,7 @@ func TestOfflineRequeue(t *testing.T) {
 		c    *testkit.Client
 		open int
 	}{{anna, 1}, {boris, 1}} {
-		if me := trMe(o.c); me.OpenCount != o.open {
+		if me := o.c.Me(); me.OpenCount != o.open {
 			t.Errorf("operator %s: open_count %d, want %d", o.c.ID, me.OpenCount, o.open)
 		}
 	}
@@ -156,7 +146,7 @@ func TestOfflineRequeue(t *testing.T) {
 			t.Fatal("Анна's resume answered resync")
 		}
 		if f.Type == "conversation.removed" {
-			e := trData(t, f)
+			e := f.Event(t)
 			removed[e.ConversationID] = e.Reason
 		}
 	}

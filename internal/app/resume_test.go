@@ -1,13 +1,10 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -22,76 +19,38 @@ import (
 // order, with no gap between the replay and the live events that arrive while the replay
 // runs; a cursor the server cannot replay from is answered with resync.
 
-// rsPost posts JSON from any goroutine and returns the created message's id.
-func rsPost(base, token, path string, body map[string]any) (string, error) {
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequest("POST", base+path, bytes.NewReader(b))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 201 {
-		return "", fmt.Errorf("%s: %d %s", path, resp.StatusCode, data)
-	}
-	var m testkit.Message
-	if err := json.Unmarshal(data, &m); err != nil {
-		return "", err
-	}
-	return m.ID, nil
-}
-
-// rsSender sends n messages one after another with the writer (a visitor or an operator)
-// and returns the ids of the acknowledged ones, in order.
-func rsSender(c *testkit.Client, path, prefix string, n int) ([]string, error) {
+// sendMessages sends n messages one after another as c (a visitor, or an operator in a
+// conversation) at path and returns the ids of the acknowledged ones, in order. It never
+// fails the test, so goroutines may call it.
+func sendMessages(c *testkit.Client, path, prefix string, n int) ([]string, error) {
 	ids := make([]string, 0, n)
 	for i := range n {
-		id, err := rsPost(c.Base, c.Token, path, map[string]any{"client_id": testkit.Unique("rs"), "text": prefix + " " + strconv.Itoa(i)})
+		r, err := c.TryDo(context.Background(), "POST", path, map[string]any{"client_id": testkit.Unique("rs"), "text": prefix + " " + strconv.Itoa(i)})
 		if err != nil {
 			return ids, err
 		}
-		ids = append(ids, id)
+		if r.Status != 201 {
+			return ids, fmt.Errorf("%s: %d %s", path, r.Status, r.Body)
+		}
+		var m testkit.Message
+		if err := json.Unmarshal(r.Body, &m); err != nil {
+			return ids, err
+		}
+		ids = append(ids, m.ID)
 	}
 	return ids, nil
 }
 
-// rsMessageID is the id of the message of a message.created frame.
-func rsMessageID(t *testing.T, f testkit.Frame) string {
-	t.Helper()
-	var d struct {
-		Message testkit.Message `json:"message"`
-	}
-	if err := json.Unmarshal(f.Data, &d); err != nil {
-		t.Fatalf("decode %s: %v", f.Data, err)
-	}
-	return d.Message.ID
-}
-
-func rsCursor(t *testing.T, f testkit.Frame) int64 {
-	t.Helper()
-	n, err := strconv.ParseInt(f.Cursor, 10, 64)
-	if err != nil {
-		t.Fatalf("%s frame with cursor %q", f.Type, f.Cursor)
-	}
-	return n
-}
-
-// rsWriter is someone who writes messages at a path (a visitor, or an operator in a
+// writer is someone who writes messages at a path (a visitor, or an operator in a
 // conversation).
-type rsWriter struct {
+type writer struct {
 	c    *testkit.Client
 	path string
 }
 
-// rsBurst makes every writer send n messages concurrently (one goroutine per writer, each
+// burst makes every writer send n messages concurrently (one goroutine per writer, each
 // sending one after another) and returns the acknowledged ids.
-func rsBurst(writers []rsWriter, prefix string, n int) ([]string, error) {
+func burst(writers []writer, prefix string, n int) ([]string, error) {
 	type result struct {
 		ids []string
 		err error
@@ -99,7 +58,7 @@ func rsBurst(writers []rsWriter, prefix string, n int) ([]string, error) {
 	out := make(chan result, len(writers))
 	for _, w := range writers {
 		go func() {
-			ids, err := rsSender(w.c, w.path, prefix, n)
+			ids, err := sendMessages(w.c, w.path, prefix, n)
 			out <- result{ids, err}
 		}()
 	}
@@ -115,25 +74,16 @@ func rsBurst(writers []rsWriter, prefix string, n int) ([]string, error) {
 	return all, first
 }
 
-func rsID(t *testing.T, s string) int64 {
-	t.Helper()
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatalf("id %q", s)
-	}
-	return n
-}
-
-// rsResume checks one side (operator or visitor WebSocket): connect, read, drop; the
+// checkResume checks one side (operator or visitor WebSocket): connect, read, drop; the
 // writers send `before` messages each while it is away and `during` more each concurrently
 // with the reconnect; the resumed connection must deliver all of them exactly once, in
 // cursor order (which is commit order, so message ids increase too), with ready between the
 // replay and the live part, and then go on live.
-func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWriter, before, during int) {
+func checkResume(t *testing.T, reader *testkit.Client, visitor bool, writers []writer, before, during int) {
 	t.Helper()
 	w := reader.WS(visitor, "")
 	w.Ready()
-	seen, err := rsBurst(writers, "до", 1)
+	seen, err := burst(writers, "до", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,12 +92,12 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 		pending[id] = true
 	}
 	for len(pending) > 0 {
-		delete(pending, rsMessageID(t, w.WaitFor("message.created", nil)))
+		delete(pending, w.WaitFor("message.created", nil).Event(t).Message.ID)
 	}
 	cursor := w.Cursor
 	w.Close()
 
-	missed, err := rsBurst(writers, "пока нет", before)
+	missed, err := burst(writers, "пока нет", before)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +109,7 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 	}
 	done := make(chan result, 1)
 	go func() {
-		ids, err := rsBurst(writers, "во время", during)
+		ids, err := burst(writers, "во время", during)
 		done <- result{ids, err}
 	}()
 	w2 := reader.WS(visitor, cursor)
@@ -184,7 +134,7 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 			t.Fatalf("resume from %s answered resync", cursor)
 		}
 		if f.Cursor != "" {
-			c := rsCursor(t, f)
+			c := f.Seq(t)
 			if c < last || (c == last && f.Type != "ready") {
 				t.Fatalf("%s frame with cursor %d after %s frame with cursor %d", f.Type, c, lastType, last)
 			}
@@ -197,14 +147,14 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 			}
 			readyAt = len(order)
 		case "message.created":
-			id := rsMessageID(t, f)
+			id := f.Event(t).Message.ID
 			if !want[id] {
 				t.Fatalf("message %s was not sent while the client was away", id)
 			}
 			if got[id]++; got[id] > 1 {
 				t.Fatalf("message %s delivered twice", id)
 			}
-			if len(order) > 0 && rsID(t, id) <= rsID(t, order[len(order)-1]) {
+			if len(order) > 0 && testkit.ParseID(t, id) <= testkit.ParseID(t, order[len(order)-1]) {
 				t.Fatalf("message %s delivered after message %s", id, order[len(order)-1])
 			}
 			order = append(order, id)
@@ -215,12 +165,12 @@ func rsResume(t *testing.T, reader *testkit.Client, visitor bool, writers []rsWr
 	}
 	t.Logf("resumed: %d delivered before ready (replay), %d after it (held or live)", readyAt, len(order)-readyAt)
 	// Live after the resume.
-	next, err := rsSender(writers[0].c, writers[0].path, "после", 1)
+	next, err := sendMessages(writers[0].c, writers[0].path, "после", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := w2.WaitFor("message.created", nil)
-	if id := rsMessageID(t, f); id != next[0] || rsCursor(t, f) <= last {
+	if id := f.Event(t).Message.ID; id != next[0] || f.Seq(t) <= last {
 		t.Fatalf("live after resume: message %s cursor %s, want %s after %d", id, f.Cursor, next[0], last)
 	}
 }
@@ -235,13 +185,13 @@ func TestResumeOperator(t *testing.T) {
 	a := env.NewAccount()
 	_, key := a.ContactPoint("webchat")
 	op := a.Operator("Анна", "operator", 5, "available")
-	var writers []rsWriter
+	var writers []writer
 	for i := range 4 {
 		v := env.Visitor(key, "Вера "+strconv.Itoa(i))
 		v.Say("Здравствуйте")
-		writers = append(writers, rsWriter{v, "/api/v1/widget/messages"})
+		writers = append(writers, writer{v, "/api/v1/widget/messages"})
 	}
-	rsResume(t, op, false, writers, 150, 100)
+	checkResume(t, op, false, writers, 150, 100)
 }
 
 // TestResumeVisitor: the visitor's WebSocket resumes from its cursor while the operator
@@ -250,8 +200,8 @@ func TestResumeVisitor(t *testing.T) {
 	t.Parallel()
 	_, _, _, op, v := testkit.StartChat(t)
 	conv := v.Say("Здравствуйте").ConversationID
-	w := rsWriter{op, "/api/v1/conversations/" + conv + "/messages"}
-	rsResume(t, v, true, []rsWriter{w, w, w, w}, 150, 100)
+	w := writer{op, "/api/v1/conversations/" + conv + "/messages"}
+	checkResume(t, v, true, []writer{w, w, w, w}, 150, 100)
 }
 
 // TestResumeResync: a cursor from the future, or older than what the event log still keeps,
@@ -274,7 +224,7 @@ func TestResumeResync(t *testing.T) {
 		} else {
 			v.Say("ещё")
 		}
-		if f2 := w.WaitFor("message.created", nil); rsCursor(t, f2) <= rsCursor(t, f) {
+		if f2 := w.WaitFor("message.created", nil); f2.Seq(t) <= f.Seq(t) {
 			t.Fatalf("live frame cursor %s not after resync cursor %s", f2.Cursor, f.Cursor)
 		}
 		w.Close()
@@ -282,7 +232,7 @@ func TestResumeResync(t *testing.T) {
 	ow := op.WS(false, "")
 	ready := ow.Ready()
 	ow.Close()
-	future := strconv.FormatInt(rsCursor(t, ready)+1_000_000, 10)
+	future := strconv.FormatInt(ready.Seq(t)+1_000_000, 10)
 	expectResync(op, false, future)
 	expectResync(v, true, future)
 

@@ -10,15 +10,6 @@ import (
 	"livedesk/internal/testkit"
 )
 
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatalf("id %q: %v", s, err)
-	}
-	return n
-}
-
 // TestRoutingLeastLoadThenIdle: lowest open/limit wins; ties go to who waited longest.
 func TestRoutingLeastLoadThenIdle(t *testing.T) {
 	env := testkit.Start(t)
@@ -150,10 +141,10 @@ func TestRoutingStorm(t *testing.T) {
 	for _, c := range all {
 		switch c.State {
 		case "assigned":
-			assigned = append(assigned, atoi(t, c.ID))
+			assigned = append(assigned, int(testkit.ParseID(t, c.ID)))
 			perOp[c.AssigneeID]++
 		case "queued":
-			queued = append(queued, atoi(t, c.ID))
+			queued = append(queued, int(testkit.ParseID(t, c.ID)))
 		}
 	}
 	if len(assigned) != operators*limit || len(queued) != visitors-operators*limit {

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -118,14 +117,10 @@ func TestStatusBelongsToOperator(t *testing.T) {
 	wy := y.WS(false, "")
 	wy.Ready()
 	ws1.Close()
-	wy.WaitFor("operator.status", func(f testkit.Frame) bool {
-		return string(f.Data) != "" && contains(f.Data, `"id":"`+x.ID+`"`) && contains(f.Data, `"status":"offline"`)
-	})
+	wy.WaitFor("operator.status", testkit.OfOperator(t, x.ID, "offline"))
 	// Offline: writes refused, status change allowed.
 	if r := x.Do("PATCH", "/api/v1/me/settings", map[string]any{"language": "ru"}); r.Code() != "operator_offline" {
 		t.Fatalf("settings while offline: %d %s", r.Status, r.Body)
 	}
 	x.SetStatus("available")
 }
-
-func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }

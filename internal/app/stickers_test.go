@@ -12,7 +12,7 @@ import (
 // Integration tests of stickers (DESIGN §2.7, docs/stickers.md): livedesk's own pack, packs
 // admins upload, sticker messages in both directions, pictures and their headers.
 
-type stPack struct {
+type stickerPack struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Builtin  bool   `json:"builtin"`
@@ -21,7 +21,7 @@ type stPack struct {
 	} `json:"stickers"`
 }
 
-type stMessage struct {
+type stickerMessage struct {
 	testkit.Message
 	StickerID string `json:"sticker_id"`
 	Sticker   *struct {
@@ -29,19 +29,12 @@ type stMessage struct {
 	} `json:"sticker"`
 }
 
-func stPacks(t *testing.T, c *testkit.Client, path string) []stPack {
+func stickerPacks(t *testing.T, c *testkit.Client, path string) []stickerPack {
 	t.Helper()
-	var out struct{ Items []stPack }
+	var out struct{ Items []stickerPack }
 	c.Must("GET", path, nil, &out)
 	return out.Items
 }
-
-// Tiny valid pictures of each accepted type (only their first bytes are checked).
-var (
-	stPNG  = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 64)...)
-	stGIF  = append([]byte("GIF89a"), bytes.Repeat([]byte{2}, 64)...)
-	stWebP = append([]byte("RIFF\x40\x00\x00\x00WEBPVP8 "), bytes.Repeat([]byte{3}, 64)...)
-)
 
 func TestStickersDefaultPackAndMessages(t *testing.T) {
 	t.Parallel()
@@ -53,7 +46,7 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 	v := env.Visitor(key, "Гость")
 	conv := v.Say("Здравствуйте").ConversationID
 
-	packs := stPacks(t, op, "/api/v1/sticker-packs")
+	packs := stickerPacks(t, op, "/api/v1/sticker-packs")
 	if len(packs) != 1 || packs[0].ID != "livedesk" || !packs[0].Builtin || len(packs[0].Stickers) < 16 {
 		t.Fatalf("operator packs: %+v", packs)
 	}
@@ -61,7 +54,7 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 	if first.URL != "/api/v1/stickers/"+first.ID {
 		t.Errorf("operator URL %q", first.URL)
 	}
-	vpacks := stPacks(t, v, "/api/v1/widget/sticker-packs")
+	vpacks := stickerPacks(t, v, "/api/v1/widget/sticker-packs")
 	if len(vpacks) != 1 || vpacks[0].Stickers[0].URL != "/api/v1/widget/stickers/"+first.ID+"/image" {
 		t.Fatalf("visitor packs: %+v", vpacks)
 	}
@@ -94,7 +87,7 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 	}
 
 	// The operator sends a sticker: kind sticker, empty text, the sticker with its name.
-	var sent stMessage
+	var sent stickerMessage
 	cid := testkit.Unique("st")
 	op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": cid, "sticker_id": "livedesk-spasibo"}, &sent)
 	if sent.Kind != "sticker" || sent.Text != "" || sent.StickerID != "livedesk-spasibo" || sent.Sticker == nil ||
@@ -102,7 +95,7 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 		t.Fatalf("sent: %+v %+v", sent, sent.Sticker)
 	}
 	// The same client id again answers the same message, sticker included.
-	var again stMessage
+	var again stickerMessage
 	op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": cid, "sticker_id": "livedesk-spasibo"}, &again)
 	if again.ID != sent.ID || again.Sticker == nil || again.Sticker.Name != "Спасибо!" {
 		t.Errorf("repeated send: %+v", again)
@@ -111,7 +104,7 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 		t.Errorf("list preview: %+v", c.LastMessage)
 	}
 	// The visitor sees it with the widget's picture URL.
-	var vh struct{ Items []stMessage }
+	var vh struct{ Items []stickerMessage }
 	v.Must("GET", "/api/v1/widget/messages", nil, &vh)
 	found := false
 	for _, m := range vh.Items {
@@ -127,12 +120,12 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 	}
 
 	// The visitor sends one with text; the operator's history shows it.
-	var vs stMessage
+	var vs stickerMessage
 	v.Must("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("vs"), "sticker_id": "livedesk-privet", "text": "и ещё"}, &vs)
 	if vs.Kind != "sticker" || vs.Text != "и ещё" || vs.Sticker == nil || !strings.HasPrefix(vs.Sticker.URL, "/api/v1/widget/stickers/") {
 		t.Errorf("visitor sent: %+v %+v", vs, vs.Sticker)
 	}
-	var oh struct{ Items []stMessage }
+	var oh struct{ Items []stickerMessage }
 	op.Must("GET", "/api/v1/conversations/"+conv+"/messages", nil, &oh)
 	if len(oh.Items) == 0 || oh.Items[0].ID != vs.ID || oh.Items[0].Sticker == nil || oh.Items[0].Sticker.URL != "/api/v1/stickers/livedesk-privet" {
 		t.Errorf("operator history: %+v", oh.Items)
@@ -156,6 +149,10 @@ func TestStickersDefaultPackAndMessages(t *testing.T) {
 
 func TestStickersUploadedPacks(t *testing.T) {
 	t.Parallel()
+	// Tiny valid pictures of each accepted type (only their first bytes are checked).
+	pngPic := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 64)...)
+	gifPic := append([]byte("GIF89a"), bytes.Repeat([]byte{2}, 64)...)
+	webpPic := append([]byte("RIFF\x40\x00\x00\x00WEBPVP8 "), bytes.Repeat([]byte{3}, 64)...)
 	env := testkit.Start(t)
 	a, b := env.NewAccount(), env.NewAccount()
 	_, key := a.ContactPoint("webchat")
@@ -173,7 +170,7 @@ func TestStickersUploadedPacks(t *testing.T) {
 			t.Errorf("pack name %q: %d %s", name, r.Status, r.Body)
 		}
 	}
-	var pack stPack
+	var pack stickerPack
 	a.Admin.Must("POST", "/api/v1/admin/sticker-packs", map[string]any{"name": " Наши котики "}, &pack)
 	if pack.Name != "Наши котики" || pack.Builtin || len(pack.Stickers) != 0 {
 		t.Fatalf("pack %+v", pack)
@@ -187,22 +184,22 @@ func TestStickersUploadedPacks(t *testing.T) {
 		{Name: "page.gif", Content: []byte("<html><script>alert(1)</script>")},
 		{Name: "photo.jpg", Content: []byte("\xff\xd8\xff\xe0\x00\x10JFIF")},
 	} {
-		if r := up(a.Admin, pack.ID, testkit.File{Name: "good.png", Content: stPNG}, f); r.Status != 400 || r.Code() != "invalid_input" {
+		if r := up(a.Admin, pack.ID, testkit.File{Name: "good.png", Content: pngPic}, f); r.Status != 400 || r.Code() != "invalid_input" {
 			t.Errorf("upload %s: %d %s", f.Name, r.Status, r.Body)
 		}
 	}
-	big := append(append([]byte{}, stPNG...), make([]byte, 512<<10)...)
+	big := append(append([]byte{}, pngPic...), make([]byte, 512<<10)...)
 	if r := up(a.Admin, pack.ID, testkit.File{Name: "big.png", Content: big}); r.Status != 413 || r.Code() != "too_large" {
 		t.Errorf("upload 512 KiB + 72 bytes: %d %s", r.Status, r.Body)
 	}
-	exact := append(append([]byte{}, stPNG...), make([]byte, 512<<10-len(stPNG))...)
+	exact := append(append([]byte{}, pngPic...), make([]byte, 512<<10-len(pngPic))...)
 	if r := up(a.Admin, pack.ID, testkit.File{Name: "exact.png", Content: exact}); r.Status != 201 {
 		t.Errorf("upload of exactly 512 KiB: %d %s", r.Status, r.Body)
 	}
 	var added struct {
 		Items []struct{ ID, Name, URL string }
 	}
-	r := up(a.Admin, pack.ID, testkit.File{Name: "Мурк.png", Content: stPNG}, testkit.File{Name: "hop.gif", Content: stGIF}, testkit.File{Name: "zz.webp", Content: stWebP})
+	r := up(a.Admin, pack.ID, testkit.File{Name: "Мурк.png", Content: pngPic}, testkit.File{Name: "hop.gif", Content: gifPic}, testkit.File{Name: "zz.webp", Content: webpPic})
 	if r.Status != 201 {
 		t.Fatalf("upload: %d %s", r.Status, r.Body)
 	}
@@ -213,7 +210,7 @@ func TestStickersUploadedPacks(t *testing.T) {
 	// 64 per pack: 4 are in, 60 more fit, 61 do not.
 	many := make([]testkit.File, 61)
 	for i := range many {
-		many[i] = testkit.File{Name: "s.png", Content: stPNG}
+		many[i] = testkit.File{Name: "s.png", Content: pngPic}
 	}
 	if r := up(a.Admin, pack.ID, many...); r.Status != 409 || r.Code() != "limit_reached" {
 		t.Errorf("65th sticker: %d %s", r.Status, r.Body)
@@ -232,12 +229,12 @@ func TestStickersUploadedPacks(t *testing.T) {
 	}
 
 	// Both apps list the pack after livedesk's own; both directions can send from it.
-	packs := stPacks(t, op, "/api/v1/sticker-packs")
+	packs := stickerPacks(t, op, "/api/v1/sticker-packs")
 	if len(packs) != 2 || packs[1].ID != pack.ID || len(packs[1].Stickers) != 64 {
 		t.Fatalf("packs: %d %+v", len(packs), packs[len(packs)-1].Name)
 	}
 	var adminList struct {
-		Items  []stPack
+		Items  []stickerPack
 		Limits map[string]int
 	}
 	a.Admin.Must("GET", "/api/v1/admin/sticker-packs", nil, &adminList)
@@ -245,12 +242,12 @@ func TestStickersUploadedPacks(t *testing.T) {
 		t.Errorf("admin list: %+v", adminList)
 	}
 	murk := added.Items[0]
-	var sent stMessage
+	var sent stickerMessage
 	op.Must("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "sticker_id": murk.ID}, &sent)
 	if sent.Sticker == nil || sent.Sticker.Name != "Мурк" {
 		t.Fatalf("sent %+v", sent)
 	}
-	var vsent stMessage
+	var vsent stickerMessage
 	v.Must("POST", "/api/v1/widget/messages", map[string]any{"client_id": testkit.Unique("m"), "sticker_id": added.Items[1].ID}, &vsent)
 	if vsent.Sticker == nil || vsent.Sticker.URL != "/api/v1/widget/stickers/"+added.Items[1].ID+"/image" {
 		t.Fatalf("visitor sent %+v", vsent)
@@ -265,7 +262,7 @@ func TestStickersUploadedPacks(t *testing.T) {
 	b.Admin.SetStatus("pause")
 	bv := env.Visitor(bkey, "Чужой")
 	bconv := bv.Say("Привет").ConversationID
-	if got := stPacks(t, bop, "/api/v1/sticker-packs"); len(got) != 1 {
+	if got := stickerPacks(t, bop, "/api/v1/sticker-packs"); len(got) != 1 {
 		t.Errorf("B lists %d packs", len(got))
 	}
 	if r := bop.Do("POST", "/api/v1/conversations/"+bconv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "sticker_id": murk.ID}); r.Status != 400 || r.Code() != "invalid_input" {
@@ -280,7 +277,7 @@ func TestStickersUploadedPacks(t *testing.T) {
 	if rr, _ := bv.Send("GET", "/api/v1/widget/stickers/"+murk.ID+"/image", "", nil, nil); rr.Status != 404 {
 		t.Errorf("B's visitor reads A's picture: %d", rr.Status)
 	}
-	if r := up(b.Admin, pack.ID, testkit.File{Name: "x.png", Content: stPNG}); r.Status != 404 {
+	if r := up(b.Admin, pack.ID, testkit.File{Name: "x.png", Content: pngPic}); r.Status != 404 {
 		t.Errorf("B uploads into A's pack: %d %s", r.Status, r.Body)
 	}
 	if r := b.Admin.Do("DELETE", "/api/v1/admin/sticker-packs/"+pack.ID, nil); r.Status != 404 {
@@ -294,13 +291,13 @@ func TestStickersUploadedPacks(t *testing.T) {
 	if r := a.Admin.Do("DELETE", "/api/v1/admin/sticker-packs/"+pack.ID, nil); r.Status != 204 {
 		t.Fatalf("delete: %d %s", r.Status, r.Body)
 	}
-	if got := stPacks(t, op, "/api/v1/sticker-packs"); len(got) != 1 {
+	if got := stickerPacks(t, op, "/api/v1/sticker-packs"); len(got) != 1 {
 		t.Errorf("after delete %d packs", len(got))
 	}
 	if r := op.Do("POST", "/api/v1/conversations/"+conv+"/messages", map[string]any{"client_id": testkit.Unique("m"), "sticker_id": murk.ID}); r.Status != 400 {
 		t.Errorf("send from a deleted pack: %d %s", r.Status, r.Body)
 	}
-	var oh struct{ Items []stMessage }
+	var oh struct{ Items []stickerMessage }
 	op.Must("GET", "/api/v1/conversations/"+conv+"/messages", nil, &oh)
 	names := map[string]string{}
 	for _, m := range oh.Items {

@@ -356,50 +356,30 @@ type Frame struct {
 	Data   json.RawMessage `json:"data"`
 }
 
-// WS is a WebSocket client.
+// WS is a WebSocket client. A goroutine reads every frame the server sends into a buffer
+// the methods take from; when the server closes the socket, the buffer ends and the close
+// error is kept (CloseError).
 type WS struct {
 	T      testing.TB
 	Conn   *websocket.Conn
 	Cursor string
 	frames chan Frame
+	// err is why reading stopped; written before frames is closed.
+	err error
 }
 
 // WS connects the operator's (or, for visitors, the widget's) WebSocket, resuming after
 // cursor when it is not "".
 func (c *Client) WS(visitor bool, cursor string) *WS {
 	c.T.Helper()
-	path := "/api/v1/ws"
-	if visitor {
-		path = "/api/v1/widget/ws"
-	}
-	u := "ws" + strings.TrimPrefix(c.Base, "http") + path + "?token=" + c.Token
+	query := ""
 	if cursor != "" {
-		u += "&cursor=" + cursor
+		query = "cursor=" + cursor
 	}
-	dialer := *websocket.DefaultDialer
-	dialer.NetDialContext = sourceDialer(c.Source).DialContext
-	conn, resp, err := dialer.Dial(u, nil)
-	if resp != nil {
-		resp.Body.Close()
-	}
+	w, r, _, err := c.TryWS(visitor, query)
 	if err != nil {
-		c.T.Fatalf("dial %s: %v", path, err)
+		c.T.Fatalf("dial %s: %v (%d %s)", wsPath(visitor), err, r.Status, r.Body)
 	}
-	w := &WS{T: c.T, Conn: conn, frames: make(chan Frame, 10000)}
-	go func() {
-		defer close(w.frames)
-		for {
-			_, data, err := conn.ReadMessage()
-			if err != nil {
-				return
-			}
-			var f Frame
-			if json.Unmarshal(data, &f) == nil {
-				w.frames <- f
-			}
-		}
-	}()
-	c.T.Cleanup(func() { conn.Close() })
 	return w
 }
 

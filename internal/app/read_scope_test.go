@@ -145,13 +145,7 @@ func TestReadScopeTyping(t *testing.T) {
 	w := readSetup(t)
 	typing := func(c *testkit.Client, conv string) string {
 		t.Helper()
-		conn := cfDial(t, cfWSURL(c, "/api/v1/ws", ""))
-		cfSend(t, conn, `{"type":"typing","conversation_id":"`+conv+`"}`)
-		f, err := cfRead(t, conn, "error")
-		if err != nil {
-			t.Fatalf("no error frame: %v", err)
-		}
-		return string(f.Data)
+		return c.WS(false, "").ErrorFrame(`{"type":"typing","conversation_id":"` + conv + `"}`)
 	}
 	if got := typing(w.gleb, w.mine); !strings.Contains(got, `"not_found"`) {
 		t.Errorf("Глеб types in Анна's conversation: %s, want not_found", got)
