@@ -43,6 +43,17 @@ type OutgoingEmail struct {
 // same email Message-ID: a mail delivered twice is taken once.
 var ErrDuplicateMail = Errorf(CodeConflict, "this mail was received already")
 
+// MailServer is what an email contact point keeps of its own mail servers beside its
+// settings: the IMAP and SMTP passwords, sealed by the desk ("" none), and the IMAP
+// watcher's place in the folder (UIDValidity 0: none) with the host, username and folder
+// (Place) it belongs to.
+type MailServer struct {
+	ContactPointID, AccountID  ID
+	IMAPPassword, SMTPPassword string
+	Place                      string
+	UIDValidity, LastUID       uint32
+}
+
 // MailboxState is where the confirmation of a mailbox's address stands.
 type MailboxState struct {
 	ContactPointID ID     `json:"contact_point_id"`
@@ -162,6 +173,9 @@ type Store interface {
 	DueEmails(ctx context.Context, now time.Time, limit int) ([]OutgoingEmail, error)
 	// OperatorEvents returns up to limit events after the cursor that the operator receives.
 	OperatorEvents(ctx context.Context, account, op ID, staff bool, after ID, limit int) ([]*Event, error)
+	// AccountEvents returns up to limit of the account's events after the cursor, in order,
+	// whoever they are for.
+	AccountEvents(ctx context.Context, account, after ID, limit int) ([]*Event, error)
 	// VisitorEvents returns up to limit events after the cursor that the visitor of the account
 	// receives.
 	VisitorEvents(ctx context.Context, account, visitor, after ID, limit int) ([]*Event, error)
@@ -172,6 +186,12 @@ type Store interface {
 	MailboxState(ctx context.Context, account, contactPoint ID) (*MailboxState, error)
 	// DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is due at now.
 	DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*MailboxState, error)
+	// MailServer reads the sealed passwords and IMAP place of the account's contact point (a
+	// zero MailServer when it has none).
+	MailServer(ctx context.Context, account, contactPoint ID) (*MailServer, error)
+	// EmailContactPoints lists the email contact points of every account, by id (the IMAP
+	// watchers are started for those with IMAP settings).
+	EmailContactPoints(ctx context.Context) ([]*ContactPoint, error)
 	// MessageByClientID finds a message an author already sent with this client id, on the
 	// read pool (a retry's fast path, off the writer).
 	MessageByClientID(ctx context.Context, author AuthorType, authorID ID, clientID string) (*Message, error)
@@ -362,6 +382,15 @@ type Tx interface {
 	// account's confirmation of the same address first is ErrAddressUnavailable. Other claims of
 	// the address stay, but get no mail and no more confirmation mails.
 	MailboxVerified(contactPoint ID) error
+	// MailServer reads the sealed passwords and IMAP place of the account's contact point (a
+	// zero MailServer when it has none).
+	MailServer(account, contactPoint ID) (*MailServer, error)
+	// SetMailPasswords stores the sealed IMAP and SMTP passwords of the account's contact
+	// point ("" none); its IMAP place stays.
+	SetMailPasswords(account, contactPoint ID, imap, smtp string) error
+	// SetIMAPPlace records the IMAP watcher's place: the folder's UIDVALIDITY and the highest
+	// UID taken, under place (host, username, folder); the passwords stay.
+	SetIMAPPlace(account, contactPoint ID, place string, validity, lastUID uint32) error
 	// MessageByClientID finds a message an author already sent with this client id.
 	MessageByClientID(author AuthorType, authorID ID, clientID string) (*Message, error)
 	// MessageByID reads one message of the account inside the transaction.

@@ -8,7 +8,9 @@
 // client resuming from any cursor gets the rest exactly once; a client_id is used once per
 // author; a failed write leaves nothing behind; and opening an existing database again
 // migrates nothing twice. A mail's full text is kept beside its new text, and a reply is found
-// by its mail Message-ID with its outbox state (how a bounce is placed).
+// by its mail Message-ID with its outbox state (how a bounce is placed). A contact point's
+// sealed mail passwords and its IMAP place are kept apart from each other and from other
+// accounts.
 package storetest
 
 import (
@@ -35,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
 	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
 	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
+	t.Run("MailServerPasswordsAndIMAPPlace", func(t *testing.T) { testMailServer(t, open) })
 }
 
 // world is one account with an operator, a webchat contact point, a visitor and their
@@ -529,5 +532,71 @@ func testMailFullText(t *testing.T, open Opener) {
 	other := newWorld(t, st, "fulltext-other", 5)
 	if _, err := st.MessageByMailID(ctx, other.account.ID, "reply@shop.test"); !livedesk.IsCode(err, livedesk.CodeNotFound) {
 		t.Fatalf("another account's MessageByMailID: %v, want not_found", err)
+	}
+}
+
+// testMailServer: a contact point's sealed passwords and IMAP place are written apart (one
+// never clears the other), read back in and out of a transaction, scoped by account, and
+// email contact points of every account are listed.
+func testMailServer(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "mailsrv", 5)
+	other := newWorld(t, st, "mailsrv-other", 5)
+	box := &livedesk.ContactPoint{AccountID: w.account.ID, Name: "support", Channel: livedesk.ChannelEmail, Key: "key-mailsrv-box"}
+	write(t, st, func(tx livedesk.Tx) error { return tx.CreateContactPoint(box) })
+
+	empty, err := st.MailServer(ctx, w.account.ID, box.ID)
+	if err != nil || empty.IMAPPassword != "" || empty.UIDValidity != 0 || empty.Place != "" {
+		t.Fatalf("MailServer of a contact point with none: %+v %v", empty, err)
+	}
+	write(t, st, func(tx livedesk.Tx) error {
+		return tx.SetIMAPPlace(w.account.ID, box.ID, "imap.test\nsupport\nINBOX", 7, 41)
+	})
+	write(t, st, func(tx livedesk.Tx) error { return tx.SetMailPasswords(w.account.ID, box.ID, "v1:imap", "v1:smtp") })
+	write(t, st, func(tx livedesk.Tx) error {
+		return tx.SetIMAPPlace(w.account.ID, box.ID, "imap.test\nsupport\nINBOX", 7, 4000000000)
+	})
+	got, err := st.MailServer(ctx, w.account.ID, box.ID)
+	want := livedesk.MailServer{ContactPointID: box.ID, AccountID: w.account.ID, IMAPPassword: "v1:imap", SMTPPassword: "v1:smtp",
+		Place: "imap.test\nsupport\nINBOX", UIDValidity: 7, LastUID: 4000000000}
+	if err != nil || *got != want {
+		t.Fatalf("MailServer = %+v, %v; want %+v", got, err, want)
+	}
+	write(t, st, func(tx livedesk.Tx) error {
+		in, err := tx.MailServer(w.account.ID, box.ID)
+		if err == nil && *in != want {
+			err = fmt.Errorf("tx.MailServer = %+v, want %+v", in, want)
+		}
+		return err
+	})
+	// Another account sees nothing of it and cannot write it.
+	if o, err := st.MailServer(ctx, other.account.ID, box.ID); err != nil || o.IMAPPassword != "" || o.LastUID != 0 {
+		t.Fatalf("MailServer read by another account: %+v %v", o, err)
+	}
+	err = st.Write(ctx, func(tx livedesk.Tx) error { return tx.SetMailPasswords(other.account.ID, box.ID, "v1:x", "") })
+	if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("SetMailPasswords by another account: %v, want not_found", err)
+	}
+	err = st.Write(ctx, func(tx livedesk.Tx) error { return tx.SetIMAPPlace(other.account.ID, box.ID, "x", 1, 1) })
+	if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("SetIMAPPlace by another account: %v, want not_found", err)
+	}
+	if got, _ := st.MailServer(ctx, w.account.ID, box.ID); *got != want {
+		t.Fatalf("after another account's writes: %+v", got)
+	}
+	points, err := st.EmailContactPoints(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, cp := range points {
+		if cp.Channel != livedesk.ChannelEmail {
+			t.Fatalf("EmailContactPoints lists %+v", cp)
+		}
+		found = found || cp.ID == box.ID && cp.AccountID == w.account.ID
+	}
+	if !found {
+		t.Fatalf("EmailContactPoints misses the mailbox: %+v", points)
 	}
 }
