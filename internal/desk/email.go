@@ -49,13 +49,43 @@ type InboundMail struct {
 	MessageID string
 	// Thread lists In-Reply-To and References, oldest first.
 	Thread []string
-	// Text is the body as text, at most MaxText characters.
+	// Text is the body as text, at most MaxText characters: of a reply that quotes the
+	// thread, only its new text.
 	Text string
+	// FullText is the whole text when quoted history was split off Text ("" otherwise); the
+	// operators see it on «Показать всё письмо».
+	FullText string
 	// Files are the mail's attachments, stored and pinned already (attachment.Files.Put);
 	// they are recorded as the visitor's and sent with the message.
 	Files []attachment.Upload
 	// Notes say what of the mail could not be taken; they become an internal comment.
 	Notes []string
+	// NoAutoReply says the mail is automatic itself (an auto-reply, list or bulk mail, a
+	// robot's, a delivery report, sent with the null envelope sender): AutoReason says why.
+	// See AutoReplyRefusal.
+	NoAutoReply bool
+	AutoReason  string
+}
+
+// AutoReplyRefusal says why livedesk must not answer a received mail automatically, "" when it
+// may. Every automatic mail livedesk sends to a mail's sender (an auto-answer, a receipt, an
+// out-of-hours notice; none exists yet) must ask it first and carry Auto-Submitted:
+// auto-replied itself. Answering is refused for mail that is automatic itself
+// (in.NoAutoReply: auto-replies, lists, robots, delivery reports, the null envelope sender),
+// mail without a sender's address, and mail from the mailbox itself: answering any of them is
+// how mail loops start. An operator's own reply is not automatic and is never refused.
+func AutoReplyRefusal(in InboundMail, mailbox string) string {
+	switch _, ok := NormalizeAddress(in.FromAddress); {
+	case in.NoAutoReply && in.AutoReason != "":
+		return in.AutoReason
+	case in.NoAutoReply:
+		return "automatic mail"
+	case !ok || strings.HasSuffix(in.FromAddress, ".invalid"):
+		return "no sender address"
+	case strings.EqualFold(in.FromAddress, mailbox):
+		return "from the mailbox itself"
+	}
+	return ""
 }
 
 // MaxText is the longest message text, in characters (DESIGN: 10,000).
@@ -106,6 +136,9 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 		}
 		m := &livedesk.Message{Kind: livedesk.KindText, Text: text, EmailMessageID: in.MessageID, EmailSubject: in.Subject,
 			Author: livedesk.Author{Type: livedesk.AuthorVisitor, ID: v.ID, Name: v.DisplayName}}
+		if full := strings.TrimSpace(in.FullText); full != "" && full != text {
+			m.FullText = full
+		}
 		files, err := recordFiles(tx, cp.AccountID, livedesk.AuthorVisitor, v.ID, in.Files)
 		if err != nil {
 			return err
@@ -181,21 +214,53 @@ func (d *Desk) MailboxOf(ctx context.Context, address string) (*livedesk.Contact
 // MailNotDelivered marks a reply's mail as failed for good and says so in its conversation
 // with an internal comment, so the operator knows the visitor did not get it.
 func (d *Desk) MailNotDelivered(ctx context.Context, account, message livedesk.ID, reason string) error {
-	return d.store.Write(ctx, func(tx livedesk.Tx) error {
-		if err := tx.EmailRetry(message, reason, time.Time{}); err != nil {
+	return d.store.Write(ctx, func(tx livedesk.Tx) error { return mailNotDelivered(tx, account, message, reason) })
+}
+
+func mailNotDelivered(tx livedesk.Tx, account, message livedesk.ID, reason string) error {
+	if err := tx.EmailRetry(message, reason, time.Time{}); err != nil {
+		return err
+	}
+	_, c, err := emitMailState(tx, account, message)
+	if err != nil {
+		return err
+	}
+	note := &livedesk.Message{ConversationID: c.ID, Kind: livedesk.KindComment, Author: livedesk.Author{Type: livedesk.AuthorSystem},
+		Text: "Письмо с ответом не доставлено: " + preview(reason)}
+	if err := tx.InsertMessage(account, note); err != nil {
+		return err
+	}
+	return emitMessage(tx, c, note, 0)
+}
+
+// MailBounced takes a report that the mail with Message-ID mailID was not delivered, sent to
+// the mailbox cp: when mailID is an operator's reply of cp's account that went out by mail,
+// its mail is marked failed with the reason, as MailNotDelivered does (delivery state,
+// message.updated, the comment «Письмо с ответом не доставлено: …»), and ours is true. A
+// report that names no reply of the account changes nothing (ours false). A reply already
+// failed stays as it is: a report delivered twice, or after the relay refused, adds nothing.
+func (d *Desk) MailBounced(ctx context.Context, cp *livedesk.ContactPoint, mailID, reason string) (ours bool, err error) {
+	if mailID == "" {
+		return false, nil
+	}
+	found, err := d.store.MessageByMailID(ctx, cp.AccountID, mailID)
+	if livedesk.IsCode(err, livedesk.CodeNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if found.Author.Type != livedesk.AuthorOperator || found.EmailDelivery == nil {
+		return false, nil // a visitor's mail, or no mail of ours
+	}
+	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
+		m, err := tx.MessageByID(cp.AccountID, found.ID)
+		if err != nil || m.EmailDelivery == nil || m.EmailDelivery.State == "failed" {
 			return err
 		}
-		_, c, err := emitMailState(tx, account, message)
-		if err != nil {
-			return err
-		}
-		note := &livedesk.Message{ConversationID: c.ID, Kind: livedesk.KindComment, Author: livedesk.Author{Type: livedesk.AuthorSystem},
-			Text: "Письмо с ответом не доставлено: " + preview(reason)}
-		if err := tx.InsertMessage(account, note); err != nil {
-			return err
-		}
-		return emitMessage(tx, c, note, 0)
+		return mailNotDelivered(tx, cp.AccountID, m.ID, reason)
 	})
+	return true, err
 }
 
 // emitMailState sends message.updated with the reply's new delivery state to the operators

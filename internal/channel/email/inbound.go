@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,6 +120,8 @@ type session struct {
 	in    *Inbound
 	conn  *sessionConn // nil only when served without the limit listener
 	boxes []*livedesk.ContactPoint
+	// nullSender: MAIL FROM:<>, the sender of bounces and auto-replies.
+	nullSender bool
 }
 
 func (s *session) progress() {
@@ -128,13 +131,18 @@ func (s *session) progress() {
 }
 
 // Reset is smtp.Session's.
-func (s *session) Reset() { s.boxes = nil }
+func (s *session) Reset() { s.boxes, s.nullSender = nil, false }
 
 // Logout is smtp.Session's; the connection's places are given back when it closes.
 func (s *session) Logout() error { return nil }
 
-// Mail is smtp.Session's: the envelope sender is not used (the mail's From is).
-func (s *session) Mail(string, *smtp.MailOptions) error { s.progress(); return nil }
+// Mail is smtp.Session's: the envelope sender only tells whether it is the null sender
+// (automatic mail); the visitor is the mail's From.
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.nullSender = strings.Trim(strings.TrimSpace(from), "<>") == ""
+	s.progress()
+	return nil
+}
 
 // Rcpt is smtp.Session's: each recipient must be a mailbox here.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -204,7 +212,7 @@ func (s *session) Data(r io.Reader) error {
 		stop := s.conn.watch(cancel)
 		defer stop()
 	}
-	err = s.in.deliver(ctx, s.boxes, bufio.NewReaderSize(f, 64<<10))
+	err = s.in.deliver(ctx, s.boxes, bufio.NewReaderSize(f, 64<<10), s.nullSender)
 	if errors.Is(err, errConfirmationMail) {
 		s.in.log.Warn("smtp: a confirmation mail came back to livedesk, not taken", "mailboxes", len(s.boxes))
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
@@ -217,15 +225,23 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-// deliver parses the mail and stores it for each mailbox.
-func (in *Inbound) deliver(ctx context.Context, boxes []*livedesk.ContactPoint, r io.Reader) error {
-	m, uploads, err := parseMail(ctx, r, in.opts.Limits.MIME, in.files.Put)
+// deliver parses the mail and gives it to each mailbox: a delivery report to the reply it
+// names (bounce), anything else to ReceiveMail. nullSender: it came with MAIL FROM:<>.
+func (in *Inbound) deliver(ctx context.Context, boxes []*livedesk.ContactPoint, r io.Reader, nullSender bool) error {
+	res, err := ParseMail(ctx, r, ParseOptions{Limits: in.opts.Limits.MIME, Put: in.files.Put, Log: in.log, NullSender: nullSender})
 	kept := false
-	defer func() { in.files.Done(context.WithoutCancel(ctx), uploads, kept) }()
+	defer func() { in.files.Done(context.WithoutCancel(ctx), res.Uploads, kept) }()
 	if err != nil {
 		return err
 	}
+	m := res.Inbound()
 	for _, cp := range boxes {
+		if res.Bounce != nil {
+			if err := in.bounce(ctx, cp, res); err != nil {
+				return fmt.Errorf("mailbox %d: %w", cp.ID, err)
+			}
+			continue
+		}
 		if _, err := in.desk.ReceiveMail(ctx, cp, m); err != nil {
 			return fmt.Errorf("mailbox %d: %w", cp.ID, err)
 		}
@@ -234,9 +250,46 @@ func (in *Inbound) deliver(ctx context.Context, boxes []*livedesk.ContactPoint, 
 	return nil
 }
 
+// Inbound is the mail for desk.ReceiveMail: of a reply that quotes the thread only the new
+// text, the whole text kept as FullText; and whether it must never get an automatic reply.
+func (res *Parsed) Inbound() desk.InboundMail {
+	m := res.Mail
+	m.NoAutoReply, m.AutoReason = res.NoAutoReply, res.AutoReason
+	if res.Quoted && res.NewText != "" && res.NewText != m.Text {
+		m.FullText, m.Text = m.Text, res.NewText
+	}
+	return m
+}
+
+// bounce takes a delivery report sent to the mailbox cp. It never opens a conversation: a
+// failure that names one of the account's replies marks that reply's mail failed with the
+// server's words (desk.MailBounced); a delay or success notice, or a report about mail that
+// is not a reply of the account, is only logged (the sender gets 250: refusing a report
+// makes another report).
+func (in *Inbound) bounce(ctx context.Context, cp *livedesk.ContactPoint, res *Parsed) error {
+	b := res.Bounce
+	attrs := []any{"mailbox", cp.ID, "account", cp.AccountID, "original", b.OriginalMessageID, "action", b.Action,
+		"status", b.Status, "recipient", b.FinalRecipient, "from", res.Mail.FromAddress}
+	if !b.Failed() {
+		in.log.Info("smtp: a delivery report that is not a failure, nothing to do", attrs...)
+		return nil
+	}
+	ours, err := in.desk.MailBounced(ctx, cp, b.OriginalMessageID, b.Reason())
+	if err != nil {
+		return err
+	}
+	if !ours {
+		in.log.Info("smtp: a delivery failure for no reply of this mailbox's account, not taken", append(attrs, "reason", b.Reason())...)
+		return nil
+	}
+	in.log.Info("smtp: a reply's mail bounced, marked failed", append(attrs, "reason", b.Reason())...)
+	return nil
+}
+
 // parse reads a mail from raw with the listener's limits (tests and benchmarks).
 func (in *Inbound) parse(ctx context.Context, raw []byte) (desk.InboundMail, []attachment.Upload, error) {
-	return parseMail(ctx, bytes.NewReader(raw), in.opts.Limits.MIME, in.files.Put)
+	res, err := ParseMail(ctx, bytes.NewReader(raw), ParseOptions{Limits: in.opts.Limits.MIME, Put: in.files.Put})
+	return res.Inbound(), res.Uploads, err
 }
 
 func extension(contentType string) string {

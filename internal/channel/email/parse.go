@@ -69,6 +69,10 @@ type ParseOptions struct {
 	Put PutFunc
 	// Log gets what is worth knowing about odd mail (nil: nothing is logged).
 	Log *slog.Logger
+	// NullSender says the mail came with the null envelope sender (MAIL FROM:<>): it is
+	// automatic (NoAutoReply, AutoReason "MAIL FROM:<>"), and read as a bounce if its words
+	// are those of one.
+	NullSender bool
 }
 
 // Parsed is a mail as the email channel read it: what the desk takes today (Mail) and
@@ -219,6 +223,9 @@ func ParseMail(ctx context.Context, r io.Reader, opts ParseOptions) (*Parsed, er
 			return p.res, errConfirmationMail // even mangled, its code is not shown
 		}
 		p.raw(src)
+		if opts.NullSender {
+			p.res.NoAutoReply, p.res.AutoReason = true, "MAIL FROM:<>"
+		}
 		return p.res, nil
 	}
 	head.b, head.max = nil, 0 // not needed past the header
@@ -240,6 +247,9 @@ func ParseMail(ctx context.Context, r io.Reader, opts ParseOptions) (*Parsed, er
 		return p.res, err
 	}
 	p.res.AutoReason = NoAutoReplyReason(e.Header)
+	if p.res.AutoReason == "" && opts.NullSender {
+		p.res.AutoReason = "MAIL FROM:<>"
+	}
 	p.res.Bounce = p.bounce(params["report-type"], p.res.AutoReason != "")
 	if p.res.AutoReason == "" && p.res.Bounce != nil {
 		p.res.AutoReason = "a delivery report"

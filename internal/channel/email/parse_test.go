@@ -72,3 +72,37 @@ func TestPersonIsNotABounce(t *testing.T) {
 		}
 	}
 }
+
+// TestNullSender: mail that came with MAIL FROM:<> is automatic, and a plain-text bounce
+// from an address that is not a robot's is read as one then (not otherwise: a person may
+// write such words).
+func TestNullSender(t *testing.T) {
+	parse := func(raw string, null bool) *Parsed {
+		t.Helper()
+		res, err := ParseMail(context.Background(), strings.NewReader(raw), ParseOptions{NullSender: null})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	plain := "From: Ivan <ivan@example.org>\r\nSubject: Отпуск\r\n\r\nЯ в отпуске до понедельника.\r\n"
+	if res := parse(plain, true); !res.NoAutoReply || res.AutoReason != "MAIL FROM:<>" || res.Bounce != nil {
+		t.Fatalf("null sender: no auto-reply %v (%q), bounce %+v", res.NoAutoReply, res.AutoReason, res.Bounce)
+	}
+	if res := parse(plain, false); res.NoAutoReply {
+		t.Fatalf("a person's mail is automatic: %q", res.AutoReason)
+	}
+	if res := parse("not a mail at all", true); !res.NoAutoReply {
+		t.Fatal("a mail that is not MIME with the null sender is not automatic")
+	}
+	bounce := "From: mx.example.org <relay@mx.example.org>\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n" +
+		"<ivan@example.org>: host mx.example.org said: 550 5.1.1 User unknown\r\n\r\n" +
+		"Message-ID: <livedesk.abc@shop.example>\r\nSubject: Re: Заказ\r\n"
+	res := parse(bounce, true)
+	if !res.Bounce.Failed() || res.Bounce.OriginalMessageID != "livedesk.abc@shop.example" || !strings.Contains(res.Bounce.Reason(), "User unknown") {
+		t.Fatalf("a plain-text bounce with the null sender: %+v", res.Bounce)
+	}
+	if res := parse(bounce, false); res.Bounce != nil {
+		t.Fatalf("the same words from a person's mail: %+v", res.Bounce)
+	}
+}
