@@ -224,11 +224,27 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 	if in.Key == "" {
 		in.Key = auth.RandomKey(16)
 	}
+	if len(in.Settings) > 0 {
+		if in.Settings, err = CheckContactPointSettings(in.Settings); err != nil {
+			return nil, err
+		}
+	}
 	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: in.Key, Settings: in.Settings}
 	confirm := false
 	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
 		if err := tx.CreateContactPoint(cp); err != nil {
 			return err
+		}
+		// The id is known now: the passwords are sealed with it (mailservers.go).
+		if sealed := cp.Settings; cp.Channel == livedesk.ChannelEmail {
+			if err := d.sealMailPasswords(tx, cp, nil); err != nil {
+				return err
+			}
+			if string(sealed) != string(cp.Settings) {
+				if err := tx.UpdateContactPoint(cp); err != nil {
+					return err
+				}
+			}
 		}
 		if cp.Channel == livedesk.ChannelEmail {
 			// A new address gets a confirmation mail (mailbox.go).
@@ -240,6 +256,9 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 	})
 	if err == nil && confirm {
 		d.wakeMail()
+	}
+	if err == nil && cp.Channel == livedesk.ChannelEmail && d.mailServersChanged != nil {
+		d.mailServersChanged(cp.ID)
 	}
 	return cp, err
 }

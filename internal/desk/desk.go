@@ -13,6 +13,7 @@ import (
 	"livedesk/internal/auth"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/routing"
+	"livedesk/internal/secret"
 )
 
 // Desk runs the conversation rules on a store.
@@ -22,7 +23,10 @@ type Desk struct {
 	quick *quickCache
 	// mailQueued is called after a reply was put in the mail outbox (nil: nobody listens).
 	mailQueued func()
-	opts       Options
+	// mailServersChanged is called after an email contact point was created or changed
+	// (nil: nobody listens).
+	mailServersChanged func(contactPoint livedesk.ID)
+	opts               Options
 	// burner spends a password check at opts.BcryptCost (logins with an unknown email).
 	burner *auth.PasswordBurner
 	// presence throttles the presence writes of REST calls.
@@ -38,6 +42,9 @@ type Options struct {
 	Uploads UploadQuota
 	// SessionIdle ends an operator session unused this long (default 12 hours).
 	SessionIdle time.Duration
+	// Secrets seals and opens the passwords of mailboxes' own IMAP and SMTP servers
+	// (mailservers.go); nil refuses to store one.
+	Secrets *secret.Box
 }
 
 // Configure sets the options. Call it before serving.
@@ -58,6 +65,10 @@ func (d *Desk) Configure(o Options) {
 // OnMailQueued sets the function told that a reply waits in the mail outbox (the sender's
 // wake-up). Call it before serving.
 func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
+
+// OnMailServersChanged sets the function told that an email contact point was created or
+// its settings changed (the IMAP watchers' restart). Call it before serving.
+func (d *Desk) OnMailServersChanged(fn func(contactPoint livedesk.ID)) { d.mailServersChanged = fn }
 
 // New returns a Desk.
 func New(st livedesk.Store, log *slog.Logger) *Desk {

@@ -149,8 +149,9 @@ func normalizeOrigin(s string, wildcard bool) (string, bool) {
 }
 
 // CheckContactPointSettings validates a settings object for a contact point and returns it
-// with the widget fields normalized (origins in lower case without default ports). Keys other
-// than the widget fields are kept as they are.
+// with the widget fields normalized (origins in lower case without default ports) and the
+// "imap" and "smtp" sections of a team's own mailbox checked (mailservers.go; a password in
+// them is still there: Create/UpdateContactPoint seal it). Other keys are kept as they are.
 func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error) {
 	if len(settings) == 0 {
 		return json.RawMessage(`{}`), nil
@@ -217,6 +218,9 @@ func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error
 	if err := checkLimits(raw); err != nil {
 		return nil, err
 	}
+	if err := checkMailServers(raw); err != nil {
+		return nil, err
+	}
 	if b, ok := raw["allowed_origins"]; ok {
 		var list []string
 		if json.Unmarshal(b, &list) != nil {
@@ -269,6 +273,7 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 		if err != nil {
 			return err
 		}
+		prev := cp.Settings
 		if p.Name != nil {
 			cp.Name = name
 		}
@@ -290,6 +295,9 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 				return err
 			}
 			cp.Settings = settings
+			if err := d.sealMailPasswords(tx, cp, prev); err != nil {
+				return err
+			}
 		}
 		if err := tx.UpdateContactPoint(cp); err != nil {
 			return err
@@ -305,6 +313,9 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 	})
 	if err == nil && confirm {
 		d.wakeMail()
+	}
+	if err == nil && out.Channel == livedesk.ChannelEmail && d.mailServersChanged != nil {
+		d.mailServersChanged(out.ID)
 	}
 	return out, err
 }
