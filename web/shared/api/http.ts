@@ -1,14 +1,11 @@
 // The HTTP side of the livedesk REST API (base /api/v1) shared by the operator app and the
-// admin cabinet: the error type, the 401 hook and the fetch wrapper. Each app keeps its own
+// admin cabinet: the error type (shared/api/error, the widget's too), the 401 hook and the
+// fetch wrapper. Each app keeps its own
 // `api` object (in its api/client.ts) built on `request`.
 
-/** A refusal from the server: `{"error": {"code", "message", "details"}}` with its HTTP status. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, string> = {}) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError } from './error';
+
+export { ApiError };
 
 /** Called when a request answers 401 (the session is gone): the app returns to its sign-in screen. */
 let onUnauthenticated: () => void = () => {};
@@ -41,9 +38,8 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     json = text ? JSON.parse(text) : undefined;
   } catch { /* not JSON: handled below */ }
   if (!r.ok) {
-    const code = json?.error?.code ?? 'http_' + r.status;
     if (r.status === 401 && path !== '/auth/login') onUnauthenticated();
-    throw new ApiError(r.status, code, json?.error?.message ?? r.statusText, json?.error?.details ?? {});
+    throw ApiError.fromBody(r.status, json, r.statusText);
   }
   return json as T;
 }

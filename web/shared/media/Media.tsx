@@ -3,7 +3,8 @@
 // uses URLs as they are (its session cookie authorises them); the widget fetches them with
 // its token and shows blob URLs.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useModalFocus } from '../ui/Modal';
 import { type Attachment, type Chip, showsInline } from './attach';
 import { formatSize, type MediaLang, type MediaTexts } from './texts';
 
@@ -90,20 +91,18 @@ export function inlineURL(url: string): string {
 }
 
 function Lightbox({ a, image, download, tx, lang, onClose }: { a: Attachment; image: ImageSource; download: Downloader; tx: MediaTexts; lang: MediaLang; onClose: () => void }) {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } };
-    document.addEventListener('keydown', onKey, true);
-    return () => document.removeEventListener('keydown', onKey, true);
-  }, []);
+  // A modal surface: the close button takes the focus, Esc closes, Tab stays inside, the focus returns.
+  const box = useRef<HTMLDivElement>(null);
+  const onKeyDown = useModalFocus(box, { onClose, initialFocus: ['[data-testid=lightbox-close]'] });
   return (
-    <div class="md-lightbox" role="dialog" aria-modal="true" aria-label={a.name} data-testid="lightbox"
+    <div class="md-lightbox" role="dialog" aria-modal="true" aria-label={a.name} data-testid="lightbox" ref={box} onKeyDown={onKeyDown}
       onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}>
       <figure class="md-lb-fig">
         <AsyncImg src={inlineURL(a.url)} image={image} alt={a.name} class="md-lb-img" testId="lightbox-image" box={lightboxBox(a)} />
         <figcaption class="md-lb-cap">
           <span class="md-name">{a.name}</span><span class="md-sub">{formatSize(a.size, lang)}</span>
           <button type="button" class="md-lb-btn" onClick={() => download(a)}><DownloadIcon />{tx.download}</button>
-          <button type="button" class="md-lb-btn" autoFocus data-testid="lightbox-close" onClick={onClose}>{tx.close}</button>
+          <button type="button" class="md-lb-btn" data-testid="lightbox-close" onClick={onClose}>{tx.close}</button>
         </figcaption>
       </figure>
     </div>

@@ -1,5 +1,6 @@
 // The visitor API as the widget uses it: plain fetch, bearer visitor token, no cookies.
 
+import { ApiError } from '../../shared/api/error';
 import type * as gen from '../../shared/api/types.gen';
 import type { StickerPack } from '../../shared/api/types.gen';
 
@@ -29,16 +30,8 @@ export type Profile = { name?: string; email?: string; phone?: string };
 /** Any frame on the visitor's socket. */
 export type ServerFrame = gen.VisitorFrame;
 
-/** An answer of the server that is not 2xx. `status` 0 means the network failed. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-  }
-  /** Worth trying again later with the same request (network, overload, restart). */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
-  }
-}
+/** An answer of the server that is not 2xx (shared with the other apps). `status` 0 means the network failed. */
+export { ApiError };
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -63,9 +56,7 @@ export class Api {
     const text = await r.text().catch(() => '');
     let json: any = {};
     try { json = text ? JSON.parse(text) : {}; } catch { /* not JSON */ }
-    if (!r.ok) {
-      throw new ApiError(r.status, json?.error?.code ?? 'http_' + r.status, json?.error?.message ?? r.statusText);
-    }
+    if (!r.ok) throw ApiError.fromBody(r.status, json, r.statusText);
     return json as T;
   }
 

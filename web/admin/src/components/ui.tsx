@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Modal as SharedModal } from '../../../shared/ui/Modal';
 import { t } from '../i18n';
 import { errorText } from '../lib/errors';
 import { type Toast, dismissToast, showToast, subscribeToasts } from '../lib/toast';
@@ -36,50 +37,11 @@ interface ModalProps {
   wide?: boolean;
 }
 
-/** A centred dialog: Esc and the backdrop close it, Tab stays inside, focus returns afterwards. */
-export function Modal({ title, onClose, children, footer, testId, wide }: ModalProps) {
-  const box = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  useLayoutEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    const first = box.current?.querySelector<HTMLElement>('.modal-body input:not([disabled]), .modal-body textarea, .modal-body select, .modal-foot button:not([disabled])');
-    first?.focus();
-    const onEsc = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        close.current();
-      }
-    };
-    document.addEventListener('keydown', onEsc, true);
-    return () => {
-      document.removeEventListener('keydown', onEsc, true);
-      before?.focus?.();
-    };
-  }, []);
-
-  function trap(e: KeyboardEvent) {
-    if (e.key !== 'Tab' || !box.current) return;
-    const f = Array.from(box.current.querySelectorAll<HTMLElement>('button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), a[href]'));
-    if (!f.length) return;
-    const i = f.indexOf(document.activeElement as HTMLElement);
-    if (e.shiftKey && i <= 0) { e.preventDefault(); f[f.length - 1].focus(); }
-    else if (!e.shiftKey && i === f.length - 1) { e.preventDefault(); f[0].focus(); }
-  }
-
-  return (
-    <div class="backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div class={'modal' + (wide ? ' modal-wide' : '')} role="dialog" aria-modal="true" aria-label={title} ref={box} onKeyDown={trap} data-testid={testId}>
-        <header class="modal-head">
-          <h2>{title}</h2>
-          <button type="button" class="icon-btn" onClick={onClose} aria-label={t('common.close')} title={t('common.close')}>✕</button>
-        </header>
-        <div class="modal-body">{children}</div>
-        {footer && <footer class="modal-foot">{footer}</footer>}
-      </div>
-    </div>
-  );
+/** The shared dialog (shared/ui/Modal): Esc and the backdrop close it, Tab stays inside, focus returns afterwards. */
+export function Modal(p: ModalProps) {
+  // The first field of the body, else the first button of the footer.
+  return <SharedModal {...p} closeLabel={t('common.close')} closeIcon="✕"
+    initialFocus={['.modal-body input:not([disabled]), .modal-body textarea, .modal-body select, .modal-foot button:not([disabled])']} />;
 }
 
 /** "Are you sure?" for destructive actions; the action runs with the button disabled. */
