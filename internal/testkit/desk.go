@@ -19,6 +19,8 @@ type Desk struct {
 	T     testing.TB
 	Desk  *desk.Desk
 	Store *sqlite.Store
+	// Log is the logger of the desk (discarding).
+	Log *slog.Logger
 }
 
 // OpenDesk opens a store and a desk on it; the store closes at the test's cleanup.
@@ -32,7 +34,7 @@ func OpenDesk(t testing.TB) *Desk {
 	t.Cleanup(func() { st.Close() })
 	d := desk.New(st, log)
 	d.Configure(desk.Options{BcryptCost: 4})
-	return &Desk{T: t, Desk: d, Store: st}
+	return &Desk{T: t, Desk: d, Store: st, Log: log}
 }
 
 // Code is the error code of err, "" for nil.
@@ -126,4 +128,20 @@ func (d *Desk) Read(op *livedesk.Operator, conv livedesk.ID) *livedesk.Conversat
 		d.T.Fatalf("read conversation %s as %s: %v", conv, op.Name, err)
 	}
 	return c
+}
+
+// Reload reads the operator as stored now (status, role, open count, deactivation).
+func (d *Desk) Reload(op *livedesk.Operator) *livedesk.Operator {
+	d.T.Helper()
+	ops, err := d.Desk.Operators(context.Background(), op.AccountID)
+	if err != nil {
+		d.T.Fatal(err)
+	}
+	for _, o := range ops {
+		if o.ID == op.ID {
+			return o
+		}
+	}
+	d.T.Fatalf("operator %s is gone", op.ID)
+	return nil
 }

@@ -53,10 +53,15 @@ func (c *Client) TryWS(visitor bool, query string) (*WS, Response, http.Header, 
 	if err != nil {
 		return nil, r, h, err
 	}
-	w := &WS{T: c.T, Conn: conn, frames: make(chan Frame, 10000)}
+	return newWS(c.T, conn), r, h, nil
+}
+
+// newWS starts reading a connected socket; it is closed at the test's cleanup.
+func newWS(t testing.TB, conn *websocket.Conn) *WS {
+	w := &WS{T: t, Conn: conn, frames: make(chan Frame, 10000)}
 	go w.read()
-	c.T.Cleanup(func() { conn.Close() })
-	return w, r, h, nil
+	t.Cleanup(func() { conn.Close() })
+	return w
 }
 
 // read puts every frame the server sends into w.frames until the socket ends.
