@@ -258,7 +258,7 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 		d.wakeMail()
 	}
 	if err == nil && cp.Channel == livedesk.ChannelEmail && d.mailServersChanged != nil {
-		d.mailServersChanged(cp.ID)
+		d.mailServersChanged(cp)
 	}
 	return cp, err
 }

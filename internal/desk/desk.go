@@ -25,7 +25,7 @@ type Desk struct {
 	mailQueued func()
 	// mailServersChanged is called after an email contact point was created or changed
 	// (nil: nobody listens).
-	mailServersChanged func(contactPoint livedesk.ID)
+	mailServersChanged func(cp *livedesk.ContactPoint)
 	opts               Options
 	// burner spends a password check at opts.BcryptCost (logins with an unknown email).
 	burner *auth.PasswordBurner
@@ -68,7 +68,7 @@ func (d *Desk) OnMailQueued(fn func()) { d.mailQueued = fn }
 
 // OnMailServersChanged sets the function told that an email contact point was created or
 // its settings changed (the IMAP watchers' restart). Call it before serving.
-func (d *Desk) OnMailServersChanged(fn func(contactPoint livedesk.ID)) { d.mailServersChanged = fn }
+func (d *Desk) OnMailServersChanged(fn func(cp *livedesk.ContactPoint)) { d.mailServersChanged = fn }
 
 // New returns a Desk.
 func New(st livedesk.Store, log *slog.Logger) *Desk {

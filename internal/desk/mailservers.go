@@ -363,3 +363,24 @@ func (s *imapState) Save(ctx context.Context, validity, lastUID uint32) error {
 		return tx.SetIMAPPlace(s.account, s.cp, s.place, validity, lastUID)
 	})
 }
+
+// EmailContactPoints lists the email contact points of every account (the app starts an
+// IMAP watcher for each that has IMAP settings).
+func (d *Desk) EmailContactPoints(ctx context.Context) ([]*livedesk.ContactPoint, error) {
+	return d.store.EmailContactPoints(ctx)
+}
+
+// MailServersOf returns the contact point of an email conversation and its own servers (the
+// outbox sends a reply through its SMTP server when it has one).
+func (d *Desk) MailServersOf(ctx context.Context, account, conversation livedesk.ID) (*livedesk.ContactPoint, *MailServers, error) {
+	c, err := d.store.Conversation(ctx, account, conversation)
+	if err != nil {
+		return nil, nil, err
+	}
+	cp, err := d.store.ContactPoint(ctx, account, c.ContactPoint.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	servers, err := d.MailServers(ctx, cp)
+	return cp, servers, err
+}

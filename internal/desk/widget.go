@@ -315,7 +315,7 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 		d.wakeMail()
 	}
 	if err == nil && out.Channel == livedesk.ChannelEmail && d.mailServersChanged != nil {
-		d.mailServersChanged(out.ID)
+		d.mailServersChanged(out)
 	}
 	return out, err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"livedesk/internal/attachment"
+	"livedesk/internal/channel/email/submit"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 )
@@ -42,14 +44,30 @@ const ConfirmationHeader = "X-Livedesk-Confirmation"
 var retryAfter = []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute,
 	15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour}
 
-// Sender delivers the outbox through the relay, oldest first.
+// Sender delivers the outbox, oldest first: the replies of a mailbox with its own SMTP
+// settings through that server (submit.Send, envelope sender the mailbox's address), the
+// others through the relay. Without a relay (RelayConfig.Addr empty) those others, and the
+// confirmation mails, wait in the outbox.
 type Sender struct {
 	relay RelayConfig
 	desk  *desk.Desk
 	files *attachment.Files
 	log   *slog.Logger
 	wake  chan struct{}
+	// onSMTP is told the outcome of every send through a mailbox's own server.
+	onSMTP func(contactPoint livedesk.ID, err error, authFailed bool)
+	// rootCAs, when set, verifies the mailboxes' own servers instead of the system's roots.
+	rootCAs *x509.CertPool
 }
+
+// OnSMTP sets the function told the outcome of each send through a mailbox's own SMTP
+// server (the cabinet shows the latest); authFailed says the settings are wrong (a refused
+// login, TLS). Call it before Run.
+func (s *Sender) OnSMTP(fn func(contactPoint livedesk.ID, err error, authFailed bool)) { s.onSMTP = fn }
+
+// TrustRoots makes the sender verify the mailboxes' own SMTP servers with roots instead of
+// the system's (tests). Call it before Run.
+func (s *Sender) TrustRoots(roots *x509.CertPool) { s.rootCAs = roots }
 
 // NewSender returns a sender; Run starts it.
 func NewSender(relay RelayConfig, d *desk.Desk, files *attachment.Files, log *slog.Logger) *Sender {
@@ -91,18 +109,41 @@ func (s *Sender) SendDue(ctx context.Context) {
 		if len(due) == 0 {
 			return
 		}
+		moved := false
 		for _, e := range due {
-			if !s.deliver(ctx, e) {
+			done, ok := s.deliver(ctx, e)
+			if !ok {
 				return // the outcome could not be recorded: try again at the next look
 			}
+			moved = moved || done
+		}
+		if !moved {
+			return // all wait for a relay that is not configured
 		}
 	}
 }
 
-// deliver sends one entry and records the outcome; false when it could not be recorded.
-// A mail whose success could not be recorded is sent again later: delivery is at least once.
-func (s *Sender) deliver(ctx context.Context, e livedesk.OutgoingEmail) bool {
+// deliver sends one entry and records the outcome; ok is false when it could not be
+// recorded, done false when the entry waits as it is (no relay for it). A mail whose success
+// could not be recorded is sent again later: delivery is at least once.
+//
+// A mailbox's own server's refusals (submit.Error): a temporary one (4xx, no connection) is
+// retried on the schedule, a permanent one (5xx to MAIL, RCPT, DATA) fails the reply with
+// the comment, and wrong settings (refused login, TLS) are retried on the schedule too while
+// the cabinet shows them (OnSMTP).
+func (s *Sender) deliver(ctx context.Context, e livedesk.OutgoingEmail) (done, ok bool) {
 	err := s.send(ctx, e)
+	if errors.Is(err, errNoRelay) {
+		return false, true
+	}
+	return true, s.record(ctx, e, err)
+}
+
+// errNoRelay: the reply goes through the relay and none is configured: it waits.
+var errNoRelay = errors.New("no relay is configured")
+
+// record keeps the outcome of a send; false when it could not be recorded.
+func (s *Sender) record(ctx context.Context, e livedesk.OutgoingEmail, err error) bool {
 	switch {
 	case err == nil:
 		if err := s.desk.MailSent(ctx, e.AccountID, e.MessageID); err != nil {
@@ -130,6 +171,10 @@ func (s *Sender) deliver(ctx context.Context, e livedesk.OutgoingEmail) bool {
 // permanent reports a refusal that retrying will not change (SMTP 5xx, or a mail we cannot
 // write at all).
 func permanent(err error) bool {
+	var sub *submit.Error
+	if errors.As(err, &sub) {
+		return errors.Is(sub.Kind, submit.ErrPermanent)
+	}
 	var se *smtp.SMTPError
 	if errors.As(err, &se) {
 		return se.Code >= 500
@@ -147,6 +192,29 @@ func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
 	if out.Mailbox == "" || out.ToAddress == "" {
 		return fmt.Errorf("%w: the contact point has no address or the visitor no email", errUnsendable)
 	}
+	cp, servers, err := s.desk.MailServersOf(ctx, e.AccountID, out.Message.ConversationID)
+	if err != nil {
+		return err // not an error of the mail: retried
+	}
+	if servers.SMTP != nil {
+		// The team's own server: it decides whether the mailbox's address is theirs.
+		own := *out
+		own.MailboxConfirmed = true
+		var buf bytes.Buffer
+		if err := s.write(&buf, &own); err != nil {
+			return err
+		}
+		cfg := *servers.SMTP
+		cfg.HelloName, cfg.RootCAs = s.relay.Domain, s.rootCAs
+		err := submit.Send(ctx, cfg, out.Mailbox, []string{out.ToAddress}, buf.Bytes())
+		if s.onSMTP != nil {
+			s.onSMTP(cp.ID, err, errors.Is(err, submit.ErrAuth) || errors.Is(err, submit.ErrTLS))
+		}
+		return err
+	}
+	if s.relay.Addr == "" {
+		return errNoRelay
+	}
 	var buf bytes.Buffer
 	if err := s.write(&buf, out); err != nil {
 		return err
@@ -160,6 +228,9 @@ func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
 
 // sendConfirmations sends the due confirmation mails, each with a fresh code.
 func (s *Sender) sendConfirmations(ctx context.Context) {
+	if s.relay.Addr == "" {
+		return // they wait for a relay
+	}
 	due, err := s.desk.DueMailboxConfirmations(ctx, 20)
 	if err != nil {
 		s.log.Error("mailbox confirmations", "err", err)

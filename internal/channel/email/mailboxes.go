@@ -1,0 +1,280 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"reflect"
+	"sync"
+	"time"
+
+	"livedesk/internal/channel/email/imapbox"
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+)
+
+// MaxIngestAttempts is how many times a mail taken from an IMAP mailbox is handed to the
+// desk before it is skipped (marked taken, logged with its Message-ID) so that one mail that
+// always fails does not hold up the mailbox forever.
+const MaxIngestAttempts = 5
+
+// MailboxesOptions are the watchers' timings (tests shorten them) and trust.
+type MailboxesOptions struct {
+	// MinBackoff, MaxBackoff, PollInterval and IdleRenew are imapbox.Options'; zero takes
+	// imapbox's defaults.
+	MinBackoff, MaxBackoff, PollInterval, IdleRenew time.Duration
+	// RootCAs replaces the system's roots for the servers' certificates (tests).
+	RootCAs *x509.CertPool
+}
+
+// Mailboxes owns one IMAP watcher per email contact point with IMAP settings: started for
+// each at Start, replaced when its settings change (Changed, told by the desk), stopped at
+// Close. Each watcher hands new mail to the same path as the SMTP listener (Inbound.deliver:
+// bounces, loops, the Message-ID that keeps one copy of a mail handed twice). It keeps the
+// latest status of every watcher, and the outcome of the latest send through each mailbox's
+// own SMTP server, for the cabinet.
+//
+// TODO(scale-out): with several nodes, only one node may watch a mailbox (two watchers of
+// one folder would take each mail twice and fight over \Seen); this runs on every node that
+// starts it. Run it under the leader election of the periodic jobs when it lands.
+type Mailboxes struct {
+	desk *desk.Desk
+	in   *Inbound
+	log  *slog.Logger
+	opts MailboxesOptions
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	// changing serializes Changed.
+	changing sync.Mutex
+	mu       sync.Mutex
+	watchers map[livedesk.ID]*watching
+	status   map[livedesk.ID]imapbox.Status
+	smtp     map[livedesk.ID]SMTPStatus
+	// failures counts failed hand-overs by the mail's hash (MaxIngestAttempts).
+	failures map[[32]byte]int
+}
+
+// watching is one running watcher.
+type watching struct {
+	cfg    imapbox.Config
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// SMTPStatus is the outcome of the latest send through a mailbox's own SMTP server.
+type SMTPStatus struct {
+	// At is when it was; Error is "" when the server took the mail, else its words.
+	At    time.Time
+	Error string
+	// AuthFailed: the server refused the login or TLS failed: the settings must change.
+	AuthFailed bool
+}
+
+// NewMailboxes returns the watchers' owner; in is the inbound path mail is handed to (an
+// Inbound made with NewInbound, whether or not it serves SMTP).
+func NewMailboxes(d *desk.Desk, in *Inbound, log *slog.Logger, opts MailboxesOptions) *Mailboxes {
+	m := &Mailboxes{desk: d, in: in, log: log, opts: opts, watchers: map[livedesk.ID]*watching{},
+		status: map[livedesk.ID]imapbox.Status{}, smtp: map[livedesk.ID]SMTPStatus{}, failures: map[[32]byte]int{}}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	return m
+}
+
+// Start starts a watcher for every email contact point with IMAP settings.
+func (m *Mailboxes) Start(ctx context.Context) error {
+	points, err := m.desk.EmailContactPoints(ctx)
+	if err != nil {
+		return err
+	}
+	for _, cp := range points {
+		m.Changed(cp)
+	}
+	return nil
+}
+
+// Changed starts, replaces or stops the watcher of cp after its settings changed (the
+// desk's OnMailServersChanged). It reads the contact point again, so calls that overtake
+// each other end with the latest settings. A watcher whose configuration did not change
+// keeps running; a replaced one's status starts afresh.
+func (m *Mailboxes) Changed(cp *livedesk.ContactPoint) {
+	m.changing.Lock()
+	defer m.changing.Unlock()
+	if m.ctx.Err() != nil {
+		return
+	}
+	latest, err := m.desk.ContactPoint(m.ctx, cp.AccountID, cp.ID)
+	if livedesk.IsCode(err, livedesk.CodeNotFound) {
+		m.stop(cp.ID)
+		return
+	}
+	if err == nil {
+		cp = latest
+	}
+	var servers *desk.MailServers
+	if err == nil {
+		servers, err = m.desk.MailServers(m.ctx, cp)
+	}
+	var cfg *imapbox.Config
+	if err == nil && servers.IMAP != nil {
+		c := *servers.IMAP
+		c.RootCAs = m.opts.RootCAs
+		cfg = &c
+	}
+	m.mu.Lock()
+	old := m.watchers[cp.ID]
+	m.mu.Unlock()
+	if old != nil && cfg != nil && reflect.DeepEqual(old.cfg, *cfg) {
+		return
+	}
+	m.stop(cp.ID)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.log.Error("imap mailbox not watched", "contact_point", cp.ID, "err", err)
+		m.status[cp.ID] = imapbox.Status{Phase: imapbox.PhaseError, Error: err}
+		return
+	}
+	if cfg != nil {
+		m.start(cp, *cfg)
+	}
+}
+
+// stop ends the watcher of a contact point, if it has one, and forgets its status.
+func (m *Mailboxes) stop(id livedesk.ID) {
+	m.mu.Lock()
+	old := m.watchers[id]
+	delete(m.watchers, id)
+	m.mu.Unlock()
+	if old != nil {
+		old.cancel()
+		<-old.done // its last status report takes m.mu: not held here
+	}
+	m.mu.Lock()
+	delete(m.status, id)
+	m.mu.Unlock()
+}
+
+// start runs a watcher for cp; m.mu is held.
+func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) {
+	id, account := cp.ID, cp.AccountID
+	ctx, cancel := context.WithCancel(m.ctx)
+	wt := &watching{cfg: cfg, cancel: cancel, done: make(chan struct{})}
+	w, err := imapbox.New(cfg, imapbox.Options{
+		Deliver:      func(ctx context.Context, raw []byte) error { return m.ingest(ctx, cp, raw) },
+		State:        m.desk.IMAPState(cp, cfg),
+		Logger:       m.log.With("contact_point", id, "account", account),
+		MinBackoff:   m.opts.MinBackoff,
+		MaxBackoff:   m.opts.MaxBackoff,
+		PollInterval: m.opts.PollInterval,
+		IdleRenew:    m.opts.IdleRenew,
+		OnStatus: func(s imapbox.Status) {
+			m.mu.Lock()
+			if m.watchers[id] == wt { // not a replaced watcher's last words
+				m.status[id] = s
+			}
+			m.mu.Unlock()
+		},
+	})
+	if err != nil {
+		m.log.Error("imap mailbox not watched", "contact_point", id, "err", err)
+		m.status[id] = imapbox.Status{Phase: imapbox.PhaseError, Error: err}
+		cancel()
+		return
+	}
+	m.watchers[id] = wt
+	m.status[id] = imapbox.Status{Phase: imapbox.PhaseConnecting}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer close(wt.done)
+		_ = w.Watch(ctx)
+	}()
+	m.log.Info("imap mailbox watched", "contact_point", id, "account", account, "imap_host", cfg.Host, "imap_user", cfg.Username)
+}
+
+// ingest hands one mail taken from cp's IMAP folder to the inbound path. An error leaves it
+// in the mailbox to be handed again; a mail that cannot be taken (a confirmation mail, input
+// the desk refuses, MaxIngestAttempts failures) is logged and skipped.
+func (m *Mailboxes) ingest(ctx context.Context, cp *livedesk.ContactPoint, raw []byte) error {
+	err := m.in.deliver(ctx, []*livedesk.ContactPoint{cp}, bytes.NewReader(raw), false)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	attrs := []any{"contact_point", cp.ID, "account", cp.AccountID, "message_id", headerMessageID(raw)}
+	if errors.Is(err, errConfirmationMail) {
+		m.log.Warn("imap: an address confirmation mail in the mailbox, not taken into a conversation", attrs...)
+		return nil
+	}
+	if livedesk.IsCode(err, livedesk.CodeInvalidInput) {
+		m.log.Error("imap: a mail the desk refuses, skipped (it stays in the mailbox, marked taken)", append(attrs, "err", err)...)
+		return nil
+	}
+	sum := sha256.Sum256(raw)
+	m.mu.Lock()
+	m.failures[sum]++
+	n := m.failures[sum]
+	if n >= MaxIngestAttempts {
+		delete(m.failures, sum)
+	}
+	m.mu.Unlock()
+	if n >= MaxIngestAttempts {
+		m.log.Error("imap: a mail failed every attempt, skipped (it stays in the mailbox, marked taken)",
+			append(attrs, "attempts", n, "err", err)...)
+		return nil
+	}
+	return err
+}
+
+// headerMessageID is the Message-ID header of a raw mail, for logs ("" when none).
+func headerMessageID(raw []byte) string {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 {
+		end = min(len(raw), 64<<10)
+	}
+	for _, line := range bytes.Split(raw[:end], []byte("\n")) {
+		if len(line) > 11 && bytes.EqualFold(line[:11], []byte("message-id:")) {
+			return string(bytes.TrimSpace(line[11:]))
+		}
+	}
+	return ""
+}
+
+// Status returns the latest status of cp's watcher; false when it has none (no IMAP
+// settings).
+func (m *Mailboxes) Status(cp livedesk.ID) (imapbox.Status, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.status[cp]
+	return s, ok
+}
+
+// SMTPSent records the outcome of a send through cp's own SMTP server (the outbox's
+// OnSMTP).
+func (m *Mailboxes) SMTPSent(cp livedesk.ID, err error, authFailed bool) {
+	s := SMTPStatus{At: time.Now(), AuthFailed: authFailed}
+	if err != nil {
+		s.Error = err.Error()
+	}
+	m.mu.Lock()
+	m.smtp[cp] = s
+	m.mu.Unlock()
+}
+
+// SMTPStatus returns the latest send through cp's own SMTP server; false when none yet.
+func (m *Mailboxes) SMTPStatus(cp livedesk.ID) (SMTPStatus, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.smtp[cp]
+	return s, ok
+}
+
+// Close stops every watcher and waits for them.
+func (m *Mailboxes) Close() {
+	m.cancel()
+	m.wg.Wait()
+}
