@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err != nil {
 			return err
 		}
-		return json.NewEncoder(stdout).Encode(map[string]any{"database": cfg.SQLitePath(), "applied": names})
+		return json.NewEncoder(stdout).Encode(map[string]any{"database": cfg.DatabaseName(), "applied": names})
 	case "account":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New("usage: livedesk account create --name NAME --admin-email EMAIL --admin-password PASS")

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 
 	"livedesk/internal/attachment"
 	"livedesk/internal/auth"
+	"livedesk/internal/bus"
 	"livedesk/internal/channel/email"
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
@@ -62,8 +64,15 @@ type App struct {
 	// Mail takes inbound mail (nil without --smtp-listen); mailLn is its listener.
 	Mail   *email.Inbound
 	mailLn net.Listener
-	// Sender delivers replies to email conversations (nil without --smtp-relay).
+	// Sender delivers replies to email conversations: through a mailbox's own SMTP server,
+	// else the relay (--smtp-relay; without one those replies wait).
 	Sender *email.Sender
+	// Mailboxes watches the email contact points' own IMAP mailboxes; inbound is the path
+	// their mail (and the SMTP listener's) takes into the desk.
+	Mailboxes *email.Mailboxes
+	inbound   *email.Inbound
+	// Bus joins this node to the others (nil without --bus).
+	Bus *bus.Bus
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -75,6 +84,8 @@ type Options struct {
 	// Spell is a checker to use instead of loading one from cfg.Dictionaries: dictionaries
 	// are immutable once loaded, so apps in one process (tests start dozens) can share one.
 	Spell *spell.Checker
+	// Mailboxes are the IMAP watchers' timings (tests shorten the backoff).
+	Mailboxes email.MailboxesOptions
 }
 
 // New builds the app (and opens the database) without listening yet.
@@ -82,13 +93,10 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.DB != "" && cfg.SQLitePath() == "" {
-		return nil, errors.New("PostgreSQL (--db postgres://…) arrives with the scale-out issue; this build runs on SQLite")
+	if cfg.Bus != "" && cfg.SQLitePath() != "" {
+		return nil, errors.New("--bus joins nodes that share one PostgreSQL database: give --db postgres://… too")
 	}
-	if cfg.Bus != "" {
-		return nil, errors.New("the NATS bus (--bus nats://…) arrives with the scale-out issue; this build runs in-process")
-	}
-	st, err := sqlite.Open(sqlite.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Clock: opts.Clock, Log: log})
+	st, err := openStore(cfg, opts.Clock, log)
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +111,13 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	box, err := secretBox(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.Desk = desk.New(st, log)
-	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle,
+	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle, Secrets: box,
 		Uploads: desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30}})
 	disk, err := attachment.NewDisk(filepath.Join(cfg.Data, "files"))
 	if err != nil {
@@ -112,8 +125,12 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Files = attachment.NewFiles(disk, st.ContentInUse, log)
+	a.newMail(opts)
 	a.Hub = realtime.NewHub(a.Desk, log, realtime.Options{SendQueue: cfg.SendQueue})
-	st.SetPublisher(a.Hub.Publish)
+	if err := a.joinCluster(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.Presence = a.Desk.NewPresence(a.Hub, cfg.StatusGrace, log)
 	a.Hub.OnLastDisconnect = a.Presence.Disconnected
 	reg := prometheus.NewRegistry()
@@ -150,7 +167,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
+		Files: a.Files, Spell: a.Spell, Mailboxes: a.Mailboxes, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
@@ -237,12 +254,7 @@ func (a *App) startMail() error {
 			return fmt.Errorf("listen %s: %w", a.cfg.SMTPListen, err)
 		}
 		a.mailLn = ln
-		a.Mail = email.NewInbound(a.Desk, a.Files, email.InboundOptions{Domain: a.cfg.SMTPDomain,
-			SpoolDir: filepath.Join(a.cfg.Data, "files", "tmp"), // emptied at start (attachment.NewDisk)
-			Limits: email.Limits{MaxSessions: a.cfg.SMTPMaxSessions, PerAddress: a.cfg.SMTPSessionsPerAddress,
-				PerPrefix: a.cfg.SMTPSessionsPerNetwork, IdleTimeout: a.cfg.SMTPIdleTimeout, SessionTimeout: a.cfg.SMTPSessionTimeout,
-				ProcessTimeout: a.cfg.SMTPProcessTimeout, MIME: email.MIMELimits{MaxDepth: a.cfg.SMTPMaxMIMEDepth, MaxParts: a.cfg.SMTPMaxMIMEParts}}},
-			a.log)
+		a.Mail = a.inbound
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
@@ -252,9 +264,6 @@ func (a *App) startMail() error {
 		}()
 		a.log.Info("smtp listening", "addr", ln.Addr().String())
 	}
-	if a.cfg.SMTPRelay == "" {
-		return nil
-	}
 	from := a.cfg.SMTPFrom
 	if from == "" {
 		from = "noreply@" + a.cfg.SMTPDomain
@@ -262,6 +271,10 @@ func (a *App) startMail() error {
 	a.Sender = email.NewSender(email.RelayConfig{Addr: a.cfg.SMTPRelay, User: a.cfg.SMTPRelayUser,
 		Password: a.cfg.SMTPRelayPassword, Domain: a.cfg.SMTPDomain, From: from}, a.Desk, a.Files, a.log)
 	a.Desk.OnMailQueued(a.Sender.Wake)
+	a.Sender.OnSMTP(a.Mailboxes.SMTPSent)
+	if err := a.startMailboxes(); err != nil {
+		return fmt.Errorf("imap mailboxes: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.wg.Add(2)
 	go func() {
@@ -342,9 +355,13 @@ func (a *App) Shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	a.Mailboxes.Close()
 	a.Hub.CloseAll()
 	if a.jobs != nil {
 		a.jobs.Close()
+	}
+	if a.Bus != nil {
+		a.Bus.Close()
 	}
 	close(a.stop)
 	a.wg.Wait()
@@ -375,4 +392,29 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wri
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownWait)
 	defer cancel()
 	return a.Shutdown(sctx)
+}
+
+// joinCluster sends committed events to the hub and, with --bus, to the other nodes, whose
+// events and typing it hands to the hub in turn.
+func (a *App) joinCluster() error {
+	if a.cfg.Bus == "" {
+		a.Store.SetPublisher(a.Hub.Publish)
+		return nil
+	}
+	host, _ := os.Hostname()
+	b, err := bus.Connect(a.cfg.Bus, host+"/"+auth.RandomKey(6), a.log)
+	if err != nil {
+		return err
+	}
+	a.Bus = b
+	a.Hub.Cluster(b, a.cfg.GapWait)
+	a.Store.SetPublisher(func(events []*livedesk.Event) {
+		a.Hub.Publish(events)
+		b.PublishEvents(events)
+	})
+	if err := b.Subscribe(a.Hub.Publish, a.Hub.DeliverEphemeral); err != nil {
+		b.Close()
+		return fmt.Errorf("subscribe to the bus: %w", err)
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"livedesk/internal/config"
@@ -11,19 +10,28 @@ import (
 	"livedesk/internal/store/sqlite"
 )
 
+// openStore opens the configured database: SQLite in --data (or --db sqlite:PATH), or
+// PostgreSQL (--db postgres://…). The choice is made here, once.
+func openStore(cfg config.Config, clock livedesk.Clock, log *slog.Logger) (*sqlite.Store, error) {
+	if path := cfg.SQLitePath(); path != "" {
+		return sqlite.Open(sqlite.Options{Path: path, Synchronous: cfg.Synchronous, Clock: clock, Log: log})
+	}
+	return sqlite.OpenPostgres(sqlite.PostgresOptions{DSN: cfg.DB, Clock: clock, Log: log})
+}
+
 // Migrate applies the pending migrations of the configured database and returns their names
 // (`livedesk migrate`).
 func Migrate(ctx context.Context, cfg config.Config) ([]string, error) {
-	if cfg.SQLitePath() == "" {
-		return nil, errors.New("PostgreSQL arrives with the scale-out issue")
+	if path := cfg.SQLitePath(); path != "" {
+		return sqlite.Migrate(ctx, path)
 	}
-	return sqlite.Migrate(ctx, cfg.SQLitePath())
+	return sqlite.MigratePostgres(ctx, cfg.DB)
 }
 
 // CreateAccount opens the configured database and creates an account with its first admin
 // (`livedesk account create`).
 func CreateAccount(ctx context.Context, cfg config.Config, log *slog.Logger, name string, admin desk.NewOperator) (*livedesk.Account, *livedesk.Operator, error) {
-	st, err := sqlite.Open(sqlite.Options{Path: cfg.SQLitePath(), Synchronous: cfg.Synchronous, Log: log})
+	st, err := openStore(cfg, nil, log)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,7 +17,10 @@ type Config struct {
 	Data   string
 	DB     string
 	Bus    string
-	Demo   bool
+	// GapWait is how long a node waits for an event of another node that the bus has not
+	// brought yet before it reads it from the database.
+	GapWait time.Duration
+	Demo    bool
 
 	LogLevel  string
 	LogFormat string
@@ -43,6 +47,9 @@ type Config struct {
 	// SMTPRelay is the host:port replies to email conversations go out through (empty:
 	// they wait in the outbox). SMTPRelayUser/Password authenticate when the user is set.
 	SMTPRelay, SMTPRelayUser, SMTPRelayPassword string
+	// SecretKey seals the passwords of mailboxes' own IMAP and SMTP servers: standard base64
+	// of 32 bytes (empty: the key file secret.key in Data, created at first start).
+	SecretKey string
 	// OutboxPoll is how often the outbox is looked at besides when a reply is queued.
 	OutboxPoll time.Duration
 	// SMTPFrom is the platform address replies go out from while their mailbox's address is
@@ -82,7 +89,7 @@ type Config struct {
 // Default returns the defaults.
 func Default() Config {
 	return Config{Listen: "127.0.0.1:8080", Data: "./data", LogLevel: "info", LogFormat: "text", BcryptCost: 10,
-		StatusGrace: 60 * time.Second, SweepInterval: time.Second, EventRetention: 72 * time.Hour,
+		StatusGrace: 60 * time.Second, SweepInterval: time.Second, GapWait: 250 * time.Millisecond, EventRetention: 72 * time.Hour,
 		Synchronous: "FULL", SendQueue: 1024, ShutdownWait: 15 * time.Second, FileSweepInterval: time.Minute,
 		Dictionaries: "/usr/share/hunspell", SMTPDomain: "localhost", OutboxPoll: 5 * time.Second,
 		SMTPMaxSessions: 100, SMTPSessionsPerAddress: 8, SMTPSessionsPerNetwork: 16, SMTPIdleTimeout: 30 * time.Second,
@@ -99,7 +106,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.Listen, "listen", "address to listen on")
 	str(&c.Data, "data", "data directory (SQLite database, files)")
 	str(&c.DB, "db", "database URL; empty: SQLite in --data")
-	str(&c.Bus, "bus", "event bus URL; empty: in-process")
+	str(&c.Bus, "bus", "NATS URL joining this node to the others on the same --db postgres://…; empty: one node")
 	str(&c.LogLevel, "log-level", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "text or json")
 	str(&c.Synchronous, "sqlite-synchronous", "SQLite synchronous mode: FULL or NORMAL")
@@ -112,6 +119,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
 	str(&c.MetricsToken, "metrics-token", "bearer token a scraper sends to read /metrics on --listen (empty: metrics only on --debug-listen)")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (empty: none)")
+	str(&c.SecretKey, "secret-key", "key sealing mailbox passwords at rest: base64 of 32 bytes, e.g. from openssl rand -base64 32 (empty: DATA/secret.key, created at first start with mode 0600)")
 	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
 	for _, n := range []struct {
 		p           *int
@@ -146,6 +154,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	}
 	dur(&c.StatusGrace, "status-grace", "how long an operator with no connection stays in their status before going offline")
 	dur(&c.SweepInterval, "sweep-interval", "how often transfers, presence and the offline requeue are checked")
+	dur(&c.GapWait, "gap-wait", "with --bus: how long to wait for another node's event before reading it from the database")
 	dur(&c.EventRetention, "event-retention", "how long events are kept for resuming clients")
 	dur(&c.ShutdownWait, "shutdown-wait", "how long shutdown waits for requests in flight")
 	dur(&c.FileSweepInterval, "file-sweep-interval", "how often expired attachments and unsent uploads are deleted")
@@ -192,6 +201,18 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--log-level must be debug, info, warn or error")
 	}
 	return nil
+}
+
+// DatabaseName names the configured database for humans: the SQLite file, or the
+// PostgreSQL URL without its password.
+func (c *Config) DatabaseName() string {
+	if p := c.SQLitePath(); p != "" {
+		return p
+	}
+	if u, err := url.Parse(c.DB); err == nil {
+		return u.Redacted()
+	}
+	return "postgres"
 }
 
 // SQLitePath is the SQLite file this configuration uses ("" for PostgreSQL).

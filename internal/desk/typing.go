@@ -68,6 +68,12 @@ func (d *Desk) EventBounds(ctx context.Context, account livedesk.ID) (oldest, ne
 	return d.store.EventBounds(ctx, account)
 }
 
+// AccountEvents returns up to limit of the account's events after the cursor, whoever they
+// are for (a node fills the gaps of its stream with them).
+func (d *Desk) AccountEvents(ctx context.Context, account, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
+	return d.store.AccountEvents(ctx, account, after, limit)
+}
+
 // OperatorEvents returns up to limit events after the cursor that the operator, with the
 // role they connected with, receives.
 func (d *Desk) OperatorEvents(ctx context.Context, account, operator livedesk.ID, role livedesk.Role, after livedesk.ID, limit int) ([]*livedesk.Event, error) {

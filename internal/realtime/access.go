@@ -181,7 +181,7 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 		}
 		data, _ := json.Marshal(livedesk.TypingPayload{ConversationID: t.ConversationID, Author: "visitor", VisitorID: c.visitorID})
 		frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-		h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool { return id == t.AssigneeID || role.Staff() }, 0, frame, nil)
+		h.sendEphemeral(Ephemeral{AccountID: c.accountID, ToOperators: true, AssigneeID: t.AssigneeID, Frame: frame})
 		return
 	}
 	t, err := h.desk.OperatorTyping(ctx, c.accountID, c.operatorID, conversation)
@@ -192,7 +192,6 @@ func (h *Hub) typing(c *conn, conversation livedesk.ID) {
 	me := c.operatorID
 	data, _ := json.Marshal(livedesk.TypingPayload{ConversationID: t.ConversationID, Author: "operator", OperatorID: me, Name: t.Name})
 	frame := encode(Frame{Type: livedesk.EventTyping, Data: data})
-	h.sendEphemeral(c.accountID, func(id livedesk.ID, role livedesk.Role) bool {
-		return id != me && (id == t.AssigneeID || role.Staff())
-	}, t.Visitor, frame, c)
+	h.sendEphemeral(Ephemeral{AccountID: c.accountID, ToOperators: true, AssigneeID: t.AssigneeID, ExceptOperator: me,
+		VisitorID: t.Visitor, Frame: frame})
 }

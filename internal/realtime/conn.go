@@ -275,6 +275,17 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) error {
 	c := h.newConn(ws)
 	c.accountID, c.operatorID, c.role, c.name, c.visitorID, c.cpID = cl.AccountID, cl.OperatorID, cl.Role, cl.Name, cl.VisitorID, cl.ContactPointID
 	c.session = cl.Session
+	if h.seq != nil {
+		// The account's stream on this node starts before the connection collects live
+		// events, so they reach it in order.
+		_, newest, err := h.desk.EventBounds(r.Context(), cl.AccountID)
+		if err != nil {
+			h.log.Error("event bounds", "err", err)
+			c.close("replay failed")
+			return nil
+		}
+		h.seq.ensure(cl.AccountID, newest)
+	}
 	if reason := h.add(c, cl.AuthAt); reason != "" {
 		c.close(reason)
 		return nil

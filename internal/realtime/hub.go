@@ -35,6 +35,8 @@ type Metrics struct {
 	SlowDropped  atomic.Int64
 	Resyncs      atomic.Int64
 	ReplayedMsgs atomic.Int64
+	// GapsFilled counts events read from the log because the bus had not brought them in time.
+	GapsFilled atomic.Int64
 }
 
 // Hub fans events out to WebSocket connections.
@@ -51,6 +53,12 @@ type Hub struct {
 	visitorsOf map[livedesk.ID]map[*conn]struct{}
 	online     map[livedesk.ID]int  // operator id → live connections
 	revoked    map[string]time.Time // operator or session key → when revoked
+
+	// seq orders each account's events when they come from several nodes (nil: one node,
+	// whose store publishes in commit order). remote carries ephemeral frames to the other
+	// nodes (nil: none). Both are set by Cluster.
+	seq    *sequencer
+	remote Remote
 
 	// Metrics are exported counters.
 	Metrics Metrics
@@ -101,8 +109,34 @@ func visitorFrame(e *livedesk.Event) []byte {
 	return encode(Frame{Type: livedesk.VisitorEventType(e.Type), Cursor: e.ID.String(), Data: e.VisitorPayload})
 }
 
-// Publish delivers committed events, in order. It never blocks on a client.
+// Remote carries what the hub sends to connections on other nodes: the ephemeral frames
+// (typing), which are not stored and so do not travel with the events.
+type Remote interface {
+	PublishEphemeral(Ephemeral)
+}
+
+// Cluster makes the hub one of several nodes: events (its own and those the bus brings) go
+// through the sequencer, which passes each account's events on in id order and reads from
+// the log the ones that do not arrive within gapWait; ephemeral frames also go to remote.
+// Call it before serving.
+func (h *Hub) Cluster(remote Remote, gapWait time.Duration) {
+	h.remote = remote
+	h.seq = &sequencer{accounts: map[livedesk.ID]*accountSeq{}, wait: gapWait, out: h.fanOut,
+		fetch: h.desk.AccountEvents, gapsFilled: func(n int) { h.Metrics.GapsFilled.Add(int64(n)) }}
+}
+
+// Publish delivers committed events, in order. It never blocks on a client. With several
+// nodes it takes this node's events and the bus's alike, in any order (see Cluster).
 func (h *Hub) Publish(events []*livedesk.Event) {
+	if h.seq != nil {
+		h.seq.add(events)
+		return
+	}
+	h.fanOut(events)
+}
+
+// fanOut delivers committed events, in order, to the connections they are for.
+func (h *Hub) fanOut(events []*livedesk.Event) {
 	var revoked []*livedesk.Event
 	defer func() {
 		// Closing connections takes the hub's lock for writing: after the fan-out.
@@ -285,21 +319,41 @@ func (h *Hub) remove(c *conn) {
 }
 
 // sendEphemeral sends a frame without a cursor (typing) to matching connections.
-func (h *Hub) sendEphemeral(account livedesk.ID, toOperators func(id livedesk.ID, role livedesk.Role) bool, visitor livedesk.ID, frame []byte, except *conn) {
+// Ephemeral is a frame for some connections of one account that is never stored (typing):
+// the account's staff and its assignee (when ToOperators), except one operator (the one
+// typing), and a visitor.
+type Ephemeral struct {
+	AccountID      livedesk.ID `json:"account_id"`
+	ToOperators    bool        `json:"to_operators,omitempty"`
+	AssigneeID     livedesk.ID `json:"assignee_id,omitempty"`
+	ExceptOperator livedesk.ID `json:"except_operator,omitempty"`
+	VisitorID      livedesk.ID `json:"visitor_id,omitempty"`
+	Frame          []byte      `json:"frame"`
+}
+
+// sendEphemeral delivers an ephemeral frame here and on the other nodes.
+func (h *Hub) sendEphemeral(e Ephemeral) {
+	h.DeliverEphemeral(e)
+	if h.remote != nil {
+		h.remote.PublishEphemeral(e)
+	}
+}
+
+// DeliverEphemeral delivers an ephemeral frame to this node's connections (the bus calls it
+// with the frames of other nodes).
+func (h *Hub) DeliverEphemeral(e Ephemeral) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	if toOperators != nil {
-		for c := range h.operators[account] {
-			if c != except && toOperators(c.operatorID, c.role) {
-				c.deliver(0, frame)
+	if e.ToOperators {
+		for c := range h.operators[e.AccountID] {
+			if c.operatorID != e.ExceptOperator && (c.operatorID == e.AssigneeID || c.role.Staff()) {
+				c.deliver(0, e.Frame)
 			}
 		}
 	}
-	if visitor != 0 {
-		for c := range h.visitors[visitor] {
-			if c != except {
-				c.deliver(0, frame)
-			}
+	if e.VisitorID != 0 {
+		for c := range h.visitors[e.VisitorID] {
+			c.deliver(0, e.Frame)
 		}
 	}
 }

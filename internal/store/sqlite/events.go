@@ -41,6 +41,16 @@ func (s *Store) OperatorEvents(ctx context.Context, account, op livedesk.ID, sta
 	return scanEvents(rows)
 }
 
+// AccountEvents returns up to limit of the account's events after the cursor, in order.
+func (s *Store) AccountEvents(ctx context.Context, account, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		account, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanEvents(rows)
+}
+
 // VisitorEvents returns up to limit events after the cursor that the visitor of the account
 // receives.
 func (s *Store) VisitorEvents(ctx context.Context, account, visitor, after livedesk.ID, limit int) ([]*livedesk.Event, error) {

@@ -368,6 +368,16 @@ func testEventOrder(t *testing.T, open Opener) {
 			t.Fatalf("event %d: id %d account %d after id %d", i, e.ID, e.AccountID, all[max(i-1, 0)].ID)
 		}
 	}
+	// The account's whole stream (what a node fills its gaps with) is the same.
+	stream, err := st.AccountEvents(ctx, w.account.ID, start, 10000)
+	if err != nil || len(stream) != len(all) {
+		t.Fatalf("AccountEvents: %d events, %v; want %d", len(stream), err, len(all))
+	}
+	for i := range all {
+		if stream[i].ID != all[i].ID {
+			t.Fatalf("AccountEvents #%d is %d, want %d", i, stream[i].ID, all[i].ID)
+		}
+	}
 	for _, from := range []int{0, 1, writers*each/2 - 1, writers*each - 2} {
 		rest, err := st.OperatorEvents(ctx, w.account.ID, w.op.ID, false, all[from].ID, 10000)
 		if err != nil {

@@ -1,0 +1,305 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"livedesk/internal/app"
+	"livedesk/internal/config"
+	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
+	"livedesk/internal/testkit/pgtest"
+)
+
+// natsURL is the NATS server the cluster tests join (LIVEDESK_TEST_NATS; default the
+// machine's, on loopback).
+func natsURL() string {
+	if u := os.Getenv("LIVEDESK_TEST_NATS"); u != "" {
+		return u
+	}
+	return "nats://127.0.0.1:4222"
+}
+
+// cluster is several livedesk nodes on one PostgreSQL database and one NATS.
+type cluster struct {
+	t     *testing.T
+	nodes []*app.App
+	cfgs  []config.Config
+}
+
+// startCluster starts n nodes on a fresh database.
+func startCluster(t *testing.T, n int) *cluster {
+	t.Helper()
+	db := pgtest.Database(t)
+	c := &cluster{t: t}
+	for range n {
+		c.add(db)
+	}
+	return c
+}
+
+func (c *cluster) add(db string) *app.App {
+	c.t.Helper()
+	cfg := config.Default()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Data = c.t.TempDir()
+	cfg.DB = db
+	cfg.Bus = natsURL()
+	cfg.BcryptCost = 4
+	cfg.GapWait = 100 * time.Millisecond
+	cfg.VisitorMessagesPerMinute, cfg.VisitorSessionsPerMinute = 100000, 100000
+	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	if err != nil {
+		c.t.Fatalf("node %d: %v", len(c.nodes), err)
+	}
+	if err := a.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { stopNode(a) })
+	c.nodes = append(c.nodes, a)
+	c.cfgs = append(c.cfgs, cfg)
+	return a
+}
+
+var stopped sync.Map
+
+// stopNode shuts a node down once (a test may kill one before its cleanup).
+func stopNode(a *app.App) {
+	if _, done := stopped.LoadOrStore(a, true); done {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a.Shutdown(ctx)
+}
+
+// call sends a JSON request to a node and decodes the answer into out.
+func call(t *testing.T, base, method, path, token string, in, out any) {
+	t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, base+path, body)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+}
+
+// frame is a WebSocket frame as the server sends it.
+type frame struct {
+	Type   string          `json:"type"`
+	Cursor string          `json:"cursor"`
+	Data   json.RawMessage `json:"data"`
+}
+
+// dialWS opens a WebSocket on a node with a token (and a cursor to resume from, "" for none)
+// and returns the connection after its ready (or resync) frame.
+func dialWS(t *testing.T, base, path, token, cursor string) (*websocket.Conn, frame) {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(base, "http") + path + "?token=" + token
+	if cursor != "" {
+		u += "&cursor=" + cursor
+	}
+	ws, res, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v (%v)", path, err, res)
+	}
+	t.Cleanup(func() { ws.Close() })
+	for {
+		f := readFrame(t, ws)
+		if f.Type == "ready" || f.Type == livedesk.EventResync {
+			return ws, f
+		}
+	}
+}
+
+func readFrame(t *testing.T, ws *websocket.Conn) frame {
+	t.Helper()
+	ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var f frame
+	if err := ws.ReadJSON(&f); err != nil {
+		t.Fatalf("read frame: %v", err)
+	}
+	return f
+}
+
+// TestClusterEveryNodeSeesEveryOther runs three nodes on one PostgreSQL and one NATS: an
+// operator connected to node A receives, in order and once each, the messages of visitors
+// writing through nodes B and C at the same time; typing crosses nodes; the operator, moved to
+// node C with their cursor, misses nothing and gets nothing twice; an admin's role change on
+// node B closes the operator's socket on node C.
+func TestClusterEveryNodeSeesEveryOther(t *testing.T) {
+	start := time.Now()
+	c := startCluster(t, 3)
+	ctx := context.Background()
+	a, b, cc := c.nodes[0], c.nodes[1], c.nodes[2]
+	acct, admin, err := a.Desk.CreateAccount(ctx, "Кластер", desk.NewOperator{Name: "Админ", Email: "admin@cluster.test", Password: "cluster-password"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := b.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@cluster.test", Password: "cluster-password",
+		Role: livedesk.RoleOperator, Limit: 10}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := cc.Desk.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
+	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
+	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
+	t.Logf("%v: three nodes up, the operator connected to A", time.Since(start).Round(time.Millisecond))
+
+	// Two visitors, one through B and one through C, each sending 25 messages at once.
+	const each = 25
+	type visitor struct {
+		token string
+		texts []string
+	}
+	visitors := make([]*visitor, 2)
+	var wg sync.WaitGroup
+	for i, node := range []*app.App{b, cc} {
+		var s struct {
+			VisitorToken string `json:"visitor_token"`
+		}
+		call(t, node.URL(), "POST", "/api/v1/widget/"+cp.Key+"/session", "", map[string]string{"name": fmt.Sprint("Гость ", i)}, &s)
+		v := &visitor{token: s.VisitorToken}
+		visitors[i] = v
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range each {
+				text := fmt.Sprintf("visitor %d message %d", i, k)
+				v.texts = append(v.texts, text)
+				call(t, node.URL(), "POST", "/api/v1/widget/messages", v.token, map[string]string{"client_id": fmt.Sprintf("v%d-%d", i, k), "text": text}, nil)
+			}
+		}()
+	}
+	wg.Wait()
+
+	// Node A delivers all 50 to the operator, cursors strictly increasing.
+	seen := map[string]bool{}
+	var last int64
+	var cursor string
+	for len(seen) < 2*each {
+		f := readFrame(t, wsA)
+		if f.Cursor != "" {
+			var n int64
+			fmt.Sscan(f.Cursor, &n)
+			if n <= last {
+				t.Fatalf("cursor %d after %d", n, last)
+			}
+			last, cursor = n, f.Cursor
+		}
+		if f.Type != livedesk.EventMessageCreated {
+			continue
+		}
+		var p livedesk.MessagePayload
+		json.Unmarshal(f.Data, &p)
+		if seen[p.Message.Text] {
+			t.Fatalf("%q delivered twice", p.Message.Text)
+		}
+		seen[p.Message.Text] = true
+	}
+	for _, v := range visitors {
+		for _, text := range v.texts {
+			if !seen[text] {
+				t.Fatalf("%q never reached the operator", text)
+			}
+		}
+	}
+
+	t.Logf("%v: 50 messages through B and C reached A in order", time.Since(start).Round(time.Millisecond))
+	// Typing of the visitor on C reaches the operator on A.
+	wsV, _ := dialWS(t, cc.URL(), "/api/v1/widget/ws", visitors[1].token, "")
+	if err := wsV.WriteJSON(map[string]any{"type": "typing"}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if f := readFrame(t, wsA); f.Type == livedesk.EventTyping {
+			break
+		}
+	}
+
+	// More messages while the operator is away, then they resume on C from their cursor.
+	wsA.Close()
+	for k := range 5 {
+		call(t, b.URL(), "POST", "/api/v1/widget/messages", visitors[0].token, map[string]string{"client_id": fmt.Sprint("late-", k), "text": fmt.Sprint("late ", k)}, nil)
+	}
+	u := "ws" + strings.TrimPrefix(cc.URL(), "http") + "/api/v1/ws?token=" + login.Token + "&cursor=" + cursor
+	wsC, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wsC.Close()
+	late := map[string]bool{}
+	for {
+		f := readFrame(t, wsC)
+		if f.Type == livedesk.EventResync {
+			t.Fatal("resync instead of a replay")
+		}
+		if f.Type == livedesk.EventMessageCreated {
+			var p livedesk.MessagePayload
+			json.Unmarshal(f.Data, &p)
+			if seen[p.Message.Text] || late[p.Message.Text] {
+				t.Fatalf("%q replayed though the cursor had it", p.Message.Text)
+			}
+			late[p.Message.Text] = true
+		}
+		if f.Type == "ready" {
+			break
+		}
+	}
+	if len(late) != 5 {
+		t.Fatalf("resumed on another node with %d of the 5 messages sent meanwhile", len(late))
+	}
+
+	t.Logf("%v: resumed on C", time.Since(start).Round(time.Millisecond))
+	// The admin changes the operator's role on B: their socket on C closes.
+	supervisor := livedesk.RoleSupervisor
+	if _, err := b.Desk.UpdateOperator(ctx, admin, op.ID, desk.OperatorPatch{Role: &supervisor}); err != nil {
+		t.Fatal(err)
+	}
+	wsC.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		var f frame
+		if err := wsC.ReadJSON(&f); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+				t.Fatalf("the socket on C ended with %v, want close 1013", err)
+			}
+			break
+		}
+	}
+	t.Logf("%v: the socket on C closed", time.Since(start).Round(time.Millisecond))
+}
