@@ -402,6 +402,8 @@ export interface Message {
     /** Why the last attempt failed (pending) or why it failed for good. */
     error?: string;
   };
+  /** Operators only, never sent to visitors: the whole text of a mail that quoted earlier mail of its thread, `text` being only its new text (the operator app's «Показать всё письмо»; docs/email.md § Quoted replies). Omitted for every other message. */
+  full_text?: string;
   created_at: Time;
 }
 

@@ -4,6 +4,7 @@ import { getLang, t } from '../i18n';
 import { clockTime, dayLabel, menuPosition, sameDay } from '../lib/format';
 import type { HistoryMessage } from '../state/history';
 import { IconAlert, IconArrowDown, IconCheck, IconClock, IconNote, IconQuote } from './icons';
+import { MailText } from './MailText';
 import { MessageMedia } from './MessageMedia';
 
 /** At most this many messages are in the DOM; the window slides as the operator scrolls. */
@@ -216,7 +217,7 @@ export class History extends Component<Props, State> {
             </blockquote>
           )}
           <MessageMedia m={m} />
-          {(m.text || (!m.sticker && !m.attachments?.length)) && <div class="msg-text">{m.text}</div>}
+          {(m.text || (!m.sticker && !m.attachments?.length)) && <MailText m={m} />}
           <div class="msg-foot"><time>{time}</time>{this.delivery(m)}</div>
         </div>
         {quotable && (

@@ -71,6 +71,8 @@ export const en: Record<keyof typeof ru, string> = {
   'chat.mail.pending': 'Mail waiting to be sent',
   'chat.mail.sent': 'Mail sent',
   'chat.mail.failed': 'Mail not delivered',
+  'chat.fullMail.show': 'Show the whole mail',
+  'chat.fullMail.hide': 'Show less',
   'chat.loadingOlder': 'Loading earlier messages…',
   'chat.start': 'Start of the conversation',
   'chat.jumpLatest': 'Latest messages',

@@ -71,6 +71,8 @@ export const ru = {
   'chat.mail.pending': 'Письмо ждёт отправки',
   'chat.mail.sent': 'Письмо отправлено',
   'chat.mail.failed': 'Письмо не доставлено',
+  'chat.fullMail.show': 'Показать всё письмо',
+  'chat.fullMail.hide': 'Свернуть письмо',
   'chat.loadingOlder': 'Загружаем более ранние сообщения…',
   'chat.start': 'Начало обращения',
   'chat.jumpLatest': 'К последним сообщениям',
