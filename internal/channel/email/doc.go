@@ -13,7 +13,11 @@
 // charsets labelled or detected (UTF-8, windows-1251, KOI8-R), file names of every encoding,
 // damaged parts reported while the rest is taken, forwarded messages shown and kept as .eml,
 // the quoted history of a reply split off (SplitQuoted), mail that must never get an
-// automatic reply (NoAutoReplyReason) and delivery reports (Bounce).
+// automatic reply (NoAutoReplyReason) and delivery reports (Bounce). The listener acts on it
+// (docs/email.md, «Bounces, loops and quoted replies»): a delivery failure for one of the
+// account's replies marks that reply failed and opens nothing, other reports are logged and
+// dropped; mail sent with MAIL FROM:<> is automatic too; a quoting reply is stored with its
+// new text and the whole mail as the message's full text (Parsed.Inbound).
 //
 // Nobody outside can stall the listener: connections are counted when accepted (in all, per
 // address, per /24 or /64 network), a client must make progress before DATA within a short
