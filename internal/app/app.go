@@ -245,8 +245,8 @@ func (a *App) startDebug() error {
 	return nil
 }
 
-// startMail starts the email channel: the SMTP listener for inbound mail and the sender of
-// the outbox, each when configured.
+// startMail starts the email channel: the SMTP listener for inbound mail when configured,
+// the IMAP watchers of the mailboxes that have IMAP settings, and the sender of the outbox.
 func (a *App) startMail() error {
 	if a.cfg.SMTPListen != "" {
 		ln, err := net.Listen("tcp", a.cfg.SMTPListen)
@@ -304,12 +304,15 @@ func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 // pings, presence heartbeats, file retention and pruning at their own.
 func (a *App) scheduler() *jobs.Scheduler {
 	s := jobs.New(a.cfg.SweepInterval, a.log)
-	s.Every("transfer expiry", a.cfg.SweepInterval, a.Desk.ExpireTransfers)
+	s.Lead = a.Store.Lead
+	// Every node: its own sockets.
 	s.Every("ping", a.Hub.PingInterval(), func(context.Context) error { a.Hub.PingAll(); return nil })
 	s.Every("presence heartbeat", desk.HeartbeatInterval, a.Presence.Heartbeat)
-	s.Every("presence sweep", a.cfg.SweepInterval, a.Presence.Sweep)
-	s.Every("file retention", a.cfg.FileSweepInterval, a.SweepFiles)
-	s.Every("event and session pruning", time.Hour, func(ctx context.Context) error {
+	// One node at a time (the leader): the database's.
+	s.Once("transfer expiry", a.cfg.SweepInterval, a.Desk.ExpireTransfers)
+	s.Once("presence sweep", a.cfg.SweepInterval, a.Presence.Sweep)
+	s.Once("file retention", a.cfg.FileSweepInterval, a.SweepFiles)
+	s.Once("event and session pruning", time.Hour, func(ctx context.Context) error {
 		return errors.Join(a.Desk.PruneEvents(ctx, a.cfg.EventRetention), a.Desk.PruneSessions(ctx))
 	})
 	return s

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -302,4 +303,53 @@ func TestClusterEveryNodeSeesEveryOther(t *testing.T) {
 		}
 	}
 	t.Logf("%v: the socket on C closed", time.Since(start).Round(time.Millisecond))
+}
+
+// TestClusterOneLeaderTakenOver checks the cluster-wide jobs' leader: of three nodes exactly
+// one leads; when its database session dies (PostgreSQL ends the session holding the lock,
+// as when the node's network dies), the cluster has one leader again within seconds; when
+// the leading node stops, another takes the lead within seconds.
+func TestClusterOneLeaderTakenOver(t *testing.T) {
+	c := startCluster(t, 3)
+	ctx := context.Background()
+	alive := map[*app.App]bool{c.nodes[0]: true, c.nodes[1]: true, c.nodes[2]: true}
+	oneLeader := func(why string) *app.App {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			var leaders []*app.App
+			for a := range alive {
+				if a.Store.Lead(ctx) {
+					leaders = append(leaders, a)
+				}
+			}
+			if len(leaders) == 1 {
+				return leaders[0]
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d leaders of %d nodes", why, len(leaders), len(alive))
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	oneLeader("at start")
+	admin, err := sql.Open("pgx", pgtest.Server(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	res, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objid = $1`, int64(7_415_162_002)&0xffffffff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, _ := res.RowsAffected(); k != 1 {
+		t.Fatalf("terminated %d sessions holding the leader lock", k)
+	}
+	leader := oneLeader("after the leader's session died")
+	stopNode(leader)
+	delete(alive, leader)
+	if next := oneLeader("after the leader stopped"); next == leader {
+		t.Fatal("a stopped node leads")
+	}
 }

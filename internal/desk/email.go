@@ -190,10 +190,20 @@ func (d *Desk) MailSent(ctx context.Context, account, message livedesk.ID) error
 	})
 }
 
-// DueMail lists up to limit replies whose mail is due to be sent now, oldest first.
+// DueMail takes up to limit replies whose mail is due now, oldest first, for this sender (see
+// MailClaimLease): no other sender, on this node or another, gets them meanwhile.
 func (d *Desk) DueMail(ctx context.Context, limit int) ([]livedesk.OutgoingEmail, error) {
-	return d.store.DueEmails(ctx, d.store.Now(), limit)
+	var due []livedesk.OutgoingEmail
+	err := d.store.Write(ctx, func(tx livedesk.Tx) (err error) {
+		due, err = tx.ClaimDueEmails(limit, MailClaimLease)
+		return err
+	})
+	return due, err
 }
+
+// MailClaimLease is how long a reply taken by a sender is not due for another: a node that
+// dies while sending leaves it to the others after this.
+const MailClaimLease = 5 * time.Minute
 
 // OutgoingMail reads what the sender needs to write a reply waiting in the outbox.
 func (d *Desk) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*livedesk.OutgoingMail, error) {

@@ -15,6 +15,10 @@ type Scheduler struct {
 	tick time.Duration
 	log  *slog.Logger
 	jobs []*job
+	// Lead reports whether this node runs the cluster-wide jobs now (taking the lead when
+	// nobody holds it); nil: it always does (one node). Set before Start.
+	Lead    func(context.Context) bool
+	leading bool
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -25,6 +29,8 @@ type job struct {
 	every time.Duration
 	run   func(context.Context) error
 	last  time.Time
+	// once: a cluster-wide job, run only on the node that leads (see Lead).
+	once bool
 }
 
 // New returns a scheduler that looks at its jobs every tick (the finest interval a job can
@@ -37,6 +43,11 @@ func New(tick time.Duration, log *slog.Logger) *Scheduler {
 // its name. Register before Start.
 func (s *Scheduler) Every(name string, interval time.Duration, run func(context.Context) error) {
 	s.jobs = append(s.jobs, &job{name: name, every: interval, run: run})
+}
+
+// Once registers a cluster-wide job: with several nodes, only the one that leads runs it.
+func (s *Scheduler) Once(name string, interval time.Duration, run func(context.Context) error) {
+	s.jobs = append(s.jobs, &job{name: name, every: interval, run: run, once: true})
 }
 
 // Start runs the jobs in the background until Close.
@@ -61,11 +72,19 @@ func (s *Scheduler) Start() {
 
 // runDue runs, in registration order, every job whose interval has passed.
 func (s *Scheduler) runDue(ctx context.Context, now time.Time) {
+	lead := true
+	if s.Lead != nil {
+		lead = s.Lead(ctx)
+		if lead != s.leading {
+			s.log.Info("cluster-wide jobs", "leading", lead)
+			s.leading = lead
+		}
+	}
 	for _, j := range s.jobs {
 		if ctx.Err() != nil {
 			return
 		}
-		if now.Sub(j.last) < j.every {
+		if now.Sub(j.last) < j.every || (j.once && !lead) {
 			continue
 		}
 		j.last = now

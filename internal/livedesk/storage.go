@@ -169,8 +169,6 @@ type Store interface {
 	MessageByMailID(ctx context.Context, account ID, mailID string) (*Message, error)
 	// OutgoingMail reads a reply waiting in the outbox.
 	OutgoingMail(ctx context.Context, account, message ID) (*OutgoingMail, error)
-	// DueEmails returns up to limit outbox entries due at now, oldest first.
-	DueEmails(ctx context.Context, now time.Time, limit int) ([]OutgoingEmail, error)
 	// OperatorEvents returns up to limit events after the cursor that the operator receives.
 	OperatorEvents(ctx context.Context, account, op ID, staff bool, after ID, limit int) ([]*Event, error)
 	// AccountEvents returns up to limit of the account's events after the cursor, in order,
@@ -353,6 +351,10 @@ type Tx interface {
 	SetEmailSubject(conversation ID, subject string) error
 	// QueueEmail puts an operator's reply in the outbox, due now.
 	QueueEmail(account, message ID) error
+	// ClaimDueEmails takes up to limit outbox entries due now, oldest first, for one sender:
+	// they are not due again for lease. Two senders claiming at once never take the same
+	// entry.
+	ClaimDueEmails(limit int, lease time.Duration) ([]OutgoingEmail, error)
 	// EmailSent marks an outbox entry delivered to the relay.
 	EmailSent(message ID) error
 	// EmailRetry records a failed attempt: the entry is due again at next, or failed for good

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"livedesk/internal/livedesk"
@@ -163,10 +165,19 @@ func (tx *Tx) QueueEmail(account, message livedesk.ID) error {
 	return err
 }
 
-// DueEmails returns up to limit outbox entries due at now, oldest first.
-func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]livedesk.OutgoingEmail, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT message_id, account_id, attempts FROM email_outbox
-		WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, message_id LIMIT ?`, ms(now), limit)
+// ClaimDueEmails takes up to limit outbox entries due now, oldest first, for one sender: they
+// are not due again for lease (a sender that dies mid-way leaves them to another after it).
+// On PostgreSQL the rows are locked with SKIP LOCKED, so two nodes claiming at once never
+// take the same entry; on SQLite the single writer does the same.
+func (tx *Tx) ClaimDueEmails(limit int, lease time.Duration) ([]livedesk.OutgoingEmail, error) {
+	skipLocked := ""
+	if tx.pg {
+		skipLocked = " FOR UPDATE SKIP LOCKED"
+	}
+	rows, err := tx.tx.QueryContext(tx.ctx, `UPDATE email_outbox SET next_attempt_at = ?
+		WHERE message_id IN (SELECT message_id FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= ?
+			ORDER BY next_attempt_at, message_id LIMIT ?`+skipLocked+`)
+		RETURNING message_id, account_id, attempts`, ms(tx.now.Add(lease)), ms(tx.now), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +190,7 @@ func (s *Store) DueEmails(ctx context.Context, now time.Time, limit int) ([]live
 		}
 		out = append(out, e)
 	}
+	slices.SortFunc(out, func(a, b livedesk.OutgoingEmail) int { return cmp.Compare(a.MessageID, b.MessageID) })
 	return out, rows.Err()
 }
 

@@ -207,3 +207,49 @@ func (l *accountLocks) lock(ids []livedesk.ID) (unlock func()) {
 		}
 	}
 }
+
+// leaderLockKey is the advisory lock the node running the cluster-wide jobs holds.
+const leaderLockKey = 7_415_162_002 // "livedesk leader"
+
+// Lead reports whether this node runs the cluster-wide periodic jobs now (transfer expiry,
+// presence sweep, retention, pruning): on SQLite always; on PostgreSQL while it holds a
+// session advisory lock on a connection of its own, which it tries to take when nobody holds
+// it. When the leader dies its connection closes, the lock is free, and another node takes
+// it at its next tick (within a second or two).
+func (s *Store) Lead(ctx context.Context) bool {
+	if !s.pg {
+		return true
+	}
+	s.leadMu.Lock()
+	defer s.leadMu.Unlock()
+	if s.leadConn != nil {
+		if err := s.leadConn.PingContext(ctx); err == nil {
+			return true
+		}
+		s.log.Warn("lost the leader lock's connection")
+		s.leadConn.Close()
+		s.leadConn = nil
+	}
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return false
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, leaderLockKey).Scan(&got); err != nil || !got {
+		conn.Close()
+		return false
+	}
+	s.leadConn = conn
+	return true
+}
+
+// resign gives the lead up (at Close).
+func (s *Store) resign() {
+	s.leadMu.Lock()
+	defer s.leadMu.Unlock()
+	if s.leadConn != nil {
+		s.leadConn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, leaderLockKey)
+		s.leadConn.Close()
+		s.leadConn = nil
+	}
+}

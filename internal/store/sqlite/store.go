@@ -66,6 +66,9 @@ type Store struct {
 	// publication of its events, so events are published in commit order (postgres.go).
 	commitLocks accountLocks
 	inflight    sync.WaitGroup
+	// leadConn holds the leader lock while this node leads (postgres.go).
+	leadMu   sync.Mutex
+	leadConn *sql.Conn
 
 	points pointCache
 
@@ -245,6 +248,7 @@ func (s *Store) Close() error {
 	s.once.Do(func() { close(s.done) })
 	<-s.closed
 	s.inflight.Wait() // PostgreSQL writes already running
+	s.resign()
 	s.rq.c.close()
 	s.wc.close()
 	err := s.read.Close()

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EventOrderAndResume", func(t *testing.T) { testEventOrder(t, open) })
 	t.Run("ClientIDOncePerAuthor", func(t *testing.T) { testClientID(t, open) })
 	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
+	t.Run("OutboxClaimedOnce", func(t *testing.T) { testOutboxClaims(t, open) })
 	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
 	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
 	t.Run("MailServerPasswordsAndIMAPPlace", func(t *testing.T) { testMailServer(t, open) })
@@ -608,5 +609,67 @@ func testMailServer(t *testing.T, open Opener) {
 	}
 	if !found {
 		t.Fatalf("EmailContactPoints misses the mailbox: %+v", points)
+	}
+}
+
+func testOutboxClaims(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "outbox", 5)
+	const replies = 40
+	write(t, st, func(tx livedesk.Tx) error {
+		for i := range replies {
+			m := &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText, Text: fmt.Sprint("reply ", i),
+				Author: livedesk.Author{Type: livedesk.AuthorOperator, ID: w.op.ID, Name: w.op.Name}}
+			if err := tx.InsertMessage(w.account.ID, m); err != nil {
+				return err
+			}
+			if err := tx.QueueEmail(w.account.ID, m.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// Four senders claim three at a time, at once, until nothing is due: each reply is taken
+	// by exactly one of them.
+	var mu sync.Mutex
+	taken := map[livedesk.ID]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				var got []livedesk.OutgoingEmail
+				err := st.Write(ctx, func(tx livedesk.Tx) (err error) {
+					got, err = tx.ClaimDueEmails(3, time.Hour)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, e := range got {
+					if e.AccountID != w.account.ID {
+						t.Errorf("claimed %d of account %d", e.MessageID, e.AccountID)
+					}
+					taken[e.MessageID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(taken) != replies {
+		t.Fatalf("%d replies claimed, want %d", len(taken), replies)
+	}
+	for id, n := range taken {
+		if n != 1 {
+			t.Fatalf("reply %d claimed %d times", id, n)
+		}
 	}
 }
