@@ -22,7 +22,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   const r = await fetch(BASE + path, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await r.text();
   const json = text ? JSON.parse(text) : {};

@@ -333,7 +333,7 @@ export class Controller {
    * Sends a reply (with its quote, uploaded files or a sticker) or an internal comment; it
    * shows at once as pending.
    */
-  async send(id: ID, text: string, opts: { comment: boolean; quote?: Quote; sticker?: StickerRef; attachments?: Attachment[] }, cid = clientId()) {
+  async send(id: ID, text: string, opts: { comment: boolean; quote?: Quote | undefined; sticker?: StickerRef | undefined; attachments?: Attachment[] | undefined }, cid = clientId()) {
     const me = this.state.me;
     const attachments = opts.attachments ?? [];
     this.dispatch({

@@ -26,8 +26,8 @@ export async function request<T>(method: string, path: string, body?: unknown, s
       method,
       credentials: 'same-origin',
       headers: body === undefined || form ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
-      signal,
+      ...(body === undefined ? {} : { body: form ? (body as FormData) : JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
     });
   } catch {
     throw new ApiError(0, 'network', 'network error');

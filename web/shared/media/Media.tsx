@@ -17,7 +17,7 @@ export type Downloader = (a: Attachment) => void;
 /** CSS properties set on an element (through the CSSOM, which a strict CSP allows). */
 type BoxStyle = Record<string, string>;
 
-export function AsyncImg({ src, image, alt, class: cls, testId, box }: { src: string; image: ImageSource; alt: string; class?: string; testId?: string; box?: BoxStyle }) {
+export function AsyncImg({ src, image, alt, class: cls, testId, box }: { src: string; image: ImageSource; alt: string; class?: string; testId?: string; box?: BoxStyle | undefined }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;

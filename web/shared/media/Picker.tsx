@@ -33,7 +33,7 @@ export interface PickerProps {
   onClose: () => void;
   storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   /** Stickers cannot be sent now (e.g. writing a comment): the tab says why. */
-  stickersOff?: string;
+  stickersOff?: string | undefined;
   initialTab?: Tab;
 }
 

@@ -30,9 +30,9 @@ export interface Chip {
   id?: string;
   error?: string;
   /** A local preview (object URL) of an image. */
-  preview?: string;
+  preview?: string | undefined;
   /** What the server said of the uploaded picture: shown inline or not, and its size. */
-  inline?: boolean;
+  inline?: boolean | undefined;
   width?: number;
   height?: number;
 }

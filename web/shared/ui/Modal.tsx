@@ -30,7 +30,7 @@ export function trapTab(box: HTMLElement, e: KeyboardEvent): boolean {
 /** How a modal surface takes the focus. */
 export interface ModalFocusOptions {
   /** Esc anywhere closes it (absent: Esc does nothing, e.g. an offer that must be answered). */
-  onClose?: () => void;
+  onClose?: (() => void) | undefined;
   /** Selectors of the element to focus first, tried in order (none matches: the first focusable). */
   initialFocus?: string[];
 }
@@ -77,17 +77,17 @@ function within(part: string, selector: string): string {
 export interface ModalProps {
   title: string;
   /** Esc, the backdrop and the ✕ button close it; absent: none of them does. */
-  onClose?: () => void;
+  onClose?: (() => void) | undefined;
   children: ComponentChildren;
   footer?: ComponentChildren;
-  wide?: boolean;
+  wide?: boolean | undefined;
   /** data-testid of the dialog, for the end-to-end tests. */
-  testId?: string;
+  testId?: string | undefined;
   /**
    * The element to focus first: a selector looked for in the body, then in the footer
    * (default: the first field or button), or a list of selectors tried in order in the dialog.
    */
-  initialFocus?: string | string[];
+  initialFocus?: string | string[] | undefined;
   /** The ✕ button's name (in the app's language) and its icon. */
   closeLabel: string;
   closeIcon: ComponentChildren;

@@ -47,7 +47,7 @@ export class Api {
     let r: Response;
     try {
       r = await this.fetchFn(this.base + path, {
-        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         credentials: 'omit', mode: 'cors', cache: 'no-store',
       });
     } catch (e) {

@@ -13,20 +13,20 @@ export type Delivery = 'sending' | 'queued' | 'sent' | 'failed';
 export interface ChatMessage {
   /** Stable key: "m:<id>" once stored, "c:<client_id>" while pending. */
   key: string;
-  id?: string;
-  clientId?: string;
-  conversationId?: string;
+  id?: string | undefined;
+  clientId?: string | undefined;
+  conversationId?: string | undefined;
   author: 'visitor' | 'operator' | 'system';
   name: string;
   text: string;
   at: string;
-  delivery?: Delivery;
-  error?: string;
+  delivery?: Delivery | undefined;
+  error?: string | undefined;
   /** The sticker of a sticker message. */
-  sticker?: Sticker;
-  attachments?: Attachment[];
+  sticker?: Sticker | undefined;
+  attachments?: Attachment[] | undefined;
   /** The message this one quotes. */
-  quote?: Quote;
+  quote?: Quote | undefined;
 }
 
 /** What a message carries besides its text. */
@@ -74,8 +74,8 @@ interface OutboxItem {
   clientId: string;
   text: string;
   at: string;
-  sticker?: Sticker;
-  attachments?: Attachment[];
+  sticker?: Sticker | undefined;
+  attachments?: Attachment[] | undefined;
 }
 
 /** The subset of the WebSocket API the widget uses (a fake one in tests). */

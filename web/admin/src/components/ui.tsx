@@ -20,7 +20,7 @@ export function Field({ label, id, error, hint, children, inline }: {
 }
 
 /** aria attributes of an input inside Field. */
-export function described(id: string, error?: string | null, hint?: boolean): { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string } {
+export function described(id: string, error?: string | null, hint?: boolean): { id: string; 'aria-invalid'?: boolean | undefined; 'aria-describedby'?: string | undefined } {
   return {
     id,
     'aria-invalid': error ? true : undefined,

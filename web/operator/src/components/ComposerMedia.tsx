@@ -47,7 +47,7 @@ interface Options {
   text: string;
   setText: (text: string) => void;
   disabled: boolean;
-  tip?: string;
+  tip?: string | undefined;
   comment: boolean;
   onSticker: (s: Sticker) => void;
 }

@@ -20,7 +20,7 @@ interface Props {
   which: Which;
   onOpen: (id: ID) => void;
   /** The conversation's menu (Завершить, Передать); the archive has none. */
-  onContextMenu?: (id: ID, x: number, y: number) => void;
+  onContextMenu?: ((id: ID, x: number, y: number) => void) | undefined;
 }
 
 const selectList = (which: Which) => (s: AppState) => s[which];

@@ -46,7 +46,7 @@ type Snapshot = { bottom: true } | { id: string; offset: number } | null;
  * while content is added above or removed below.
  */
 export class History extends Component<Props, State> {
-  state: State = { firstId: null, lastId: null, loadingOlder: false, atBottom: true, menu: null };
+  override state: State = { firstId: null, lastId: null, loadingOlder: false, atBottom: true, menu: null };
   private box: HTMLDivElement | null = null;
 
   private range(): [number, number] {
@@ -65,16 +65,16 @@ export class History extends Component<Props, State> {
     return [start, end];
   }
 
-  componentDidMount() {
+  override componentDidMount() {
     this.scrollToBottom();
     this.closeMenuOnOutside();
   }
 
-  componentWillUnmount() {
+  override componentWillUnmount() {
     document.removeEventListener('mousedown', this.onOutside);
   }
 
-  getSnapshotBeforeUpdate(): Snapshot {
+  override getSnapshotBeforeUpdate(): Snapshot {
     const el = this.box;
     if (!el) return null;
     if (this.state.lastId === null && this.state.atBottom) return { bottom: true };
@@ -84,7 +84,7 @@ export class History extends Component<Props, State> {
     return null;
   }
 
-  componentDidUpdate(prev: Props, _prevState: State, snap: Snapshot) {
+  override componentDidUpdate(prev: Props, _prevState: State, snap: Snapshot) {
     const el = this.box;
     if (!el) return;
     if (prev.sendCount !== this.props.sendCount) {
@@ -145,7 +145,7 @@ export class History extends Component<Props, State> {
     this.setState({ lastId: null, firstId: null, atBottom: true }, () => this.scrollToBottom());
   };
 
-  render() {
+  override render() {
     const { messages, loaded, hasOlder, typing, canQuote } = this.props;
     const [start, end] = this.range();
     const lang = getLang();

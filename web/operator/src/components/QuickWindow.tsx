@@ -229,7 +229,7 @@ function QuickView({ m, cache, words, onPick, onEdit }: {
 }
 
 /** Сохранить a new personal message, or Изменить one: title and text (with placeholders). */
-function QuickEditor({ cache, m, onDone }: { cache: QuickCache; m?: QuickMessage; onDone: (m?: QuickMessage) => void }) {
+function QuickEditor({ cache, m, onDone }: { cache: QuickCache; m?: QuickMessage | undefined; onDone: (m?: QuickMessage) => void }) {
   const [title, setTitle] = useState(m?.title ?? '');
   const [text, setText] = useState(m?.text ?? '');
   const [error, setError] = useState('');

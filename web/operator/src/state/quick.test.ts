@@ -6,8 +6,11 @@ import {
 } from './quick';
 import { QuickCache } from './quickStore';
 
-function qm(id: string, title: string, text: string, extra: Partial<QuickMessage> = {}): QuickMessage {
-  return { id, title, text, personal: false, category_id: '10', position: 0, created_at: '', updated_at: '', ...extra };
+/** A quick message; a field given as undefined is left out (a personal one has no category). */
+function qm(id: string, title: string, text: string, extra: { [K in keyof QuickMessage]?: QuickMessage[K] | undefined } = {}): QuickMessage {
+  const m: Record<string, unknown> = { id, title, text, personal: false, category_id: '10', position: 0, created_at: '', updated_at: '', ...extra };
+  for (const k of Object.keys(m)) if (m[k] === undefined) delete m[k];
+  return m as unknown as QuickMessage;
 }
 
 const items = [
@@ -143,7 +146,7 @@ describe('QuickCache', () => {
             { id: '11', name: 'B', personal: false }], items: list.slice(0, n) };
         },
         createQuick: async (title: string, text: string) => qm('99', title, text, { personal: true, category_id: undefined }),
-        updateQuick: async (id: string, title: string, text: string) => ({ ...all.find((m) => m.id === id)!, title, text, hotkey: undefined }),
+        updateQuick: async (id: string, title: string, text: string) => qm(id, title, text, { ...all.find((m) => m.id === id)!, title, text, hotkey: undefined }),
         deleteQuick: async () => {},
         setQuickHotkey: async (id: string, hotkey: string | null) => ({ ...all.find((m) => m.id === id)!, ...(hotkey ? { hotkey } : {}) }),
       },

@@ -122,7 +122,8 @@ export class QuickCache {
 
   async update(id: ID, title: string, text: string): Promise<QuickMessage> {
     const m = await this.api.updateQuick(id, title, text);
-    this.put({ ...m, hotkey: m.hotkey ?? this.byId(id)?.hotkey });
+    const hotkey = m.hotkey ?? this.byId(id)?.hotkey;
+    this.put({ ...m, ...(hotkey ? { hotkey } : {}) });
     return this.byId(id)!;
   }
 

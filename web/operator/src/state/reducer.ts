@@ -18,7 +18,7 @@ export interface Notice {
   id: number;
   tone: 'info' | 'success' | 'error';
   key: string;
-  params?: Record<string, string>;
+  params?: Record<string, string> | undefined;
 }
 
 export interface AppState {
@@ -187,7 +187,7 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
       out = {
         ...out,
         open: list.patch(out.open, t.conversation_id, (c) =>
-          c.pending_transfer?.id === t.id ? { ...c, pending_transfer: undefined } : c),
+          c.pending_transfer?.id === t.id ? withoutPending(c) : c),
       };
       return out;
     }
@@ -256,4 +256,10 @@ export function attentionCount(s: AppState): number {
     if (c.assignee_id === s.me.id && c.unread_count > 0) n++;
   }
   return n;
+}
+
+/** The conversation without its pending transfer (the offer ended). */
+function withoutPending(c: Conversation): Conversation {
+  const { pending_transfer: _gone, ...rest } = c;
+  return rest;
 }
