@@ -152,6 +152,8 @@ func TestIsolationRoutes(t *testing.T) {
 		"GET /api/v1/admin/contact-points/{id}/mailbox":          {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox", admin: true},
 		"POST /api/v1/admin/contact-points/{id}/mailbox/resend":  {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox/resend", admin: true},
 		"POST /api/v1/admin/contact-points/{id}/mailbox/confirm": {path: "/api/v1/admin/contact-points/" + a.mailCP + "/mailbox/confirm", body: map[string]any{"code": "12345678"}, admin: true},
+		"POST /api/v1/admin/contact-points/{id}/imap/test":       {path: "/api/v1/admin/contact-points/" + a.mailCP + "/imap/test", admin: true},
+		"POST /api/v1/admin/contact-points/{id}/smtp/test":       {path: "/api/v1/admin/contact-points/" + a.mailCP + "/smtp/test", body: map[string]any{"to": "x@evil.example"}, admin: true},
 		"PATCH /api/v1/admin/conversation-categories/{id}":       {path: "/api/v1/admin/conversation-categories/" + a.catID, body: map[string]any{"name": "Hijacked"}, admin: true},
 		"DELETE /api/v1/admin/conversation-categories/{id}":      {path: "/api/v1/admin/conversation-categories/" + a.catID, admin: true},
 		"PATCH /api/v1/quick-messages/{id}":                      {path: "/api/v1/quick-messages/" + a.qmPersonal, body: map[string]any{"text": "hijack"}},

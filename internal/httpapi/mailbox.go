@@ -15,7 +15,7 @@ func (s *Server) adminMailbox(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, m)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }
 
 func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -27,7 +27,7 @@ func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, m)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }
 
 func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -45,5 +45,5 @@ func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, m)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }

@@ -54,6 +54,8 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/admin/contact-points/{id}/mailbox", Admin, "a mailbox's address confirmation state", s.adminMailbox},
 		{"POST", "/api/v1/admin/contact-points/{id}/mailbox/resend", Admin, "mail the mailbox a new confirmation code", s.adminMailboxResend},
 		{"POST", "/api/v1/admin/contact-points/{id}/mailbox/confirm", Admin, "confirm a mailbox's address with the code mailed to it", s.adminMailboxConfirm},
+		{"POST", "/api/v1/admin/contact-points/{id}/imap/test", Admin, "check a mailbox's IMAP settings (saved, or unsaved ones in the body)", s.adminIMAPTest},
+		{"POST", "/api/v1/admin/contact-points/{id}/smtp/test", Admin, "send a test mail through a mailbox's own SMTP server", s.adminSMTPTest},
 		{"GET", "/api/v1/admin/conversation-categories", Admin, "list categories", s.categories},
 		{"POST", "/api/v1/admin/conversation-categories", Admin, "create a category", s.adminCreateCategory},
 		{"PATCH", "/api/v1/admin/conversation-categories/{id}", Admin, "change a category", s.adminUpdateCategory},

@@ -161,6 +161,9 @@ func (m *Mailboxes) stop(id livedesk.ID) {
 
 // start runs a watcher for cp; m.mu is held.
 func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) {
+	if m.ctx.Err() != nil {
+		return // closed
+	}
 	id, account := cp.ID, cp.AccountID
 	ctx, cancel := context.WithCancel(m.ctx)
 	wt := &watching{cfg: cfg, cancel: cancel, done: make(chan struct{})}
@@ -275,6 +278,8 @@ func (m *Mailboxes) SMTPStatus(cp livedesk.ID) (SMTPStatus, bool) {
 
 // Close stops every watcher and waits for them.
 func (m *Mailboxes) Close() {
-	m.cancel()
+	m.mu.Lock()
+	m.cancel() // under mu: start, which holds it, starts nothing after this
+	m.mu.Unlock()
 	m.wg.Wait()
 }

@@ -483,6 +483,10 @@ export interface ContactPoint {
 
 /** Where the confirmation of an email contact point's address stands (docs/email.md). */
 export interface MailboxState {
+  /** The IMAP watcher of a mailbox with `imap` settings (null without). */
+  imap_status: IMAPStatus | null;
+  /** The latest reply sent through the mailbox's own `smtp` server since livedesk started (null none). */
+  smtp_status: SMTPSendStatus | null;
   contact_point_id: ID;
   address: string;
   /** When the account proved control of the address; null: not confirmed (replies go out from --smtp-from with Reply-To the address). */
@@ -493,6 +497,79 @@ export interface MailboxState {
   code_expires_at: string | null;
   /** Why the last confirmation mail could not be sent (absent when it was, or is on its way). */
   confirmation_error?: string;
+}
+
+/** What the watcher of a mailbox's IMAP folder is doing, kept in memory by the node that watches it. */
+export interface IMAPStatus {
+  phase: 'connecting' | 'fetching' | 'idle' | 'polling' | 'error' | 'stopped';
+  /** The last failure in the server's words while `phase` is `error` ("" otherwise), e.g. "the IMAP server refused the login (login): the server said: [AUTHENTICATIONFAILED] Authentication failed." */
+  error: string;
+  /** The server refused the login; it is retried, but the settings must change. */
+  auth_failed: boolean;
+  /** The next attempt while in error. */
+  retry_at: string | null;
+  /** When the folder was last found up to date. */
+  last_success: string | null;
+  /** The server offers IDLE: new mail is taken within a second (else polled every minute). */
+  idle: boolean;
+}
+
+/** The latest send through a mailbox's own SMTP server. */
+export interface SMTPSendStatus {
+  at: string;
+  /** "" when the server took the mail, else its words. */
+  error: string;
+  /** The login was refused or TLS failed: replies wait and are retried until the settings are fixed. */
+  auth_failed: boolean;
+}
+
+/** The outcome of a check button. */
+export interface MailCheck {
+  ok: boolean;
+  /** What failed, in the server's words (absent when ok). */
+  error?: string;
+  /** The server refused the username and password. */
+  auth_failed: boolean;
+}
+
+/**
+ * A mailbox's own IMAP server (issue 16): livedesk watches the folder and takes new
+ * mail into conversations. `password` is write-only: it is stored sealed and never
+ * returned; answers carry `password_set` instead. A change without `password` keeps
+ * the stored one, unless `host` changed (then it is required again).
+ */
+export interface IMAPSettings {
+  host: string;
+  /** 0 or absent: 993 for `tls`, 143 for `starttls`/`none`. */
+  port?: number;
+  /** `none` only for a loopback host. Default `tls`. */
+  security?: 'tls' | 'starttls' | 'none';
+  username: string;
+  /** Never returned. "" removes the stored one. */
+  password?: string;
+  /** A password is stored. */
+  password_set?: boolean;
+  /** Default `INBOX`. */
+  folder?: string;
+  /** `seen` (default) or `move:<folder>`. */
+  after_fetch?: string;
+}
+
+/**
+ * A mailbox's own SMTP submission server: its replies go out there, from its address.
+ * `password` is write-only as in `IMAPSettings`.
+ */
+export interface SMTPSettings {
+  host: string;
+  /** 0 or absent: 587 for `starttls`, 465 for `tls`, 25 for `none`. */
+  port?: number;
+  /** `none` only for a loopback host. Default `starttls`. */
+  security?: 'starttls' | 'tls' | 'none';
+  /** Empty sends without AUTH. */
+  username?: string;
+  /** Never returned. "" removes the stored one. */
+  password?: string;
+  password_set?: boolean;
 }
 
 /**
@@ -520,8 +597,13 @@ export interface WidgetSettings {
    * `--smtp-relay` from this address once it is confirmed (a code is mailed to it; see
    * `/api/v1/admin/contact-points/{id}/mailbox`), until then from `--smtp-from` with
    * `Reply-To` this address. A new or changed address starts unconfirmed. See docs/email.md.
+   * Required with `imap` or `smtp`.
    */
   address?: string;
+  /** Email contact points with a mailbox of their own, read over IMAP (`invalid_input` names `settings.imap.<field>`). null removes it (and its password). */
+  imap?: IMAPSettings;
+  /** Email contact points that send through their own server (`settings.smtp.<field>` in errors); without it the global relay sends. */
+  smtp?: SMTPSettings;
   /**
    * Sites whose pages may use this contact point's widget: `scheme://host[:port]`;
    * a host starting with `*.` matches any subdomain (not the domain itself). Stored in
@@ -880,6 +962,26 @@ export interface AdminUpdateContactPointRequest {
 /** The body of POST /api/v1/admin/contact-points/{id}/mailbox/confirm (confirm a mailbox's address with the code mailed to it). */
 export interface AdminMailboxConfirmRequest {
   code: string;
+}
+
+/** The body of POST /api/v1/admin/contact-points/{id}/imap/test (check a mailbox's IMAP settings (saved, or unsaved ones in the body)). */
+export interface AdminIMAPTestRequest {
+  /** Unsaved settings to check (`imap`, `address`), as in `WidgetSettings`. */
+  settings?: {
+    address?: string;
+    imap?: IMAPSettings;
+  };
+}
+
+/** The body of POST /api/v1/admin/contact-points/{id}/smtp/test (send a test mail through a mailbox's own SMTP server). */
+export interface AdminSMTPTestRequest {
+  /** Where the test mail goes. */
+  to: string;
+  /** Unsaved settings to try (`smtp`, `address`), as in `WidgetSettings`. */
+  settings?: {
+    address?: string;
+    smtp?: SMTPSettings;
+  };
 }
 
 /** The body of PATCH /api/v1/admin/settings (change account settings). */
