@@ -298,7 +298,45 @@ func TestIMAPMailboxEndToEnd(t *testing.T) {
 		}
 	}
 
-	// 4. A wrong password shows in the status with the server's words.
+	// 4. A reply the team's server refuses for good (550 to RCPT) fails with the comment.
+	if err := s.SendMX(mailserver.RefusedRecipient, []string{mailserver.Support}, mailserver.Message("Ответьте мне",
+		"From", mailserver.RefusedRecipient, "To", mailserver.Support, "Subject", "Отказ")); err != nil {
+		t.Fatal(err)
+	}
+	items = waitConversations(t, anna, 3)
+	refused := ""
+	for _, it := range items {
+		if it.LastMessage != nil && strings.Contains(it.LastMessage.Text, "Ответьте мне") {
+			refused = it.ID
+		}
+	}
+	if refused == "" {
+		t.Fatalf("no conversation of the refused address: %+v", items)
+	}
+	anna.Must("POST", "/api/v1/conversations/"+refused+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "Ответ"}, nil)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		history.Items = nil
+		anna.Must("GET", "/api/v1/conversations/"+refused+"/messages", nil, &history)
+		last := history.Items[0] // newest first
+		if last.Kind == "comment" && strings.Contains(last.Text, "не доставлено") && strings.Contains(last.Text, "550") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no «не доставлено» comment after a 550: %+v", history.Items)
+		}
+	}
+	var smtpSt struct {
+		SMTPStatus *struct {
+			Error      string `json:"error"`
+			AuthFailed bool   `json:"auth_failed"`
+		} `json:"smtp_status"`
+	}
+	rec.do(acct.Admin, "GET", "/api/v1/admin/contact-points/"+cp.ID+"/mailbox", nil, &smtpSt)
+	if smtpSt.SMTPStatus == nil || !strings.Contains(smtpSt.SMTPStatus.Error, "550") || smtpSt.SMTPStatus.AuthFailed {
+		t.Fatalf("smtp_status after a 550: %+v", smtpSt.SMTPStatus)
+	}
+
+	// 5. A wrong password shows in the status with the server's words.
 	rec.do(acct.Admin, "PATCH", "/api/v1/admin/contact-points/"+cp.ID, map[string]any{"settings": map[string]any{
 		"imap": map[string]any{"host": imapHost, "port": imapPort, "security": "none", "username": mailserver.Support,
 			"password": "wrong-Password-91"}}}, nil)
@@ -315,7 +353,7 @@ func TestIMAPMailboxEndToEnd(t *testing.T) {
 	rec.do(acct.Admin, "GET", "/api/v1/admin/contact-points/"+cp.ID, nil, nil)
 	rec.do(acct.Admin, "GET", "/api/v1/admin/contact-points", nil, nil)
 
-	// 5. No password in any answer or log line.
+	// 6. No password in any answer or log line.
 	node.stop()
 	for _, pw := range []string{mailserver.Password, "wrong-Password-91"} {
 		for _, b := range rec.bodies {
