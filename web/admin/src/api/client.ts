@@ -1,6 +1,6 @@
 import { request } from '../../../shared/api/http';
 import type * as gen from '../../../shared/api/types.gen';
-import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, MailboxState, Monitor, Operator, QuickMessage, Report, StickerPack, WidgetSettings } from './types';
+import type { AccountSettings, Category, Channel, ContactPoint, ConversationPage, ID, MailCheck, MailboxState, Monitor, Operator, QuickMessage, Report, StickerPack, WidgetSettings } from './types';
 
 // ApiError and the 401 hook live with request in shared/api/http; re-exported for this app's modules.
 export { ApiError, setUnauthenticatedHandler } from '../../../shared/api/http';
@@ -38,6 +38,11 @@ export const api = {
   mailbox: (id: ID) => request<MailboxState>('GET', `/admin/contact-points/${enc(id)}/mailbox`),
   resendMailboxCode: (id: ID) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/resend`),
   confirmMailbox: (id: ID, code: string) => request<MailboxState>('POST', `/admin/contact-points/${enc(id)}/mailbox/confirm`, { code }),
+  /** Check buttons of a mailbox's own servers: saved settings, or the unsaved ones given. */
+  imapTest: (id: ID, settings?: Record<string, unknown>) =>
+    request<MailCheck>('POST', `/admin/contact-points/${enc(id)}/imap/test`, settings ? { settings } : {}),
+  smtpTest: (id: ID, to: string, settings?: Record<string, unknown>) =>
+    request<MailCheck>('POST', `/admin/contact-points/${enc(id)}/smtp/test`, settings ? { to, settings } : { to }),
 
   categories: () => request<gen.CategoryList>('GET', '/admin/conversation-categories'),
   createCategory: (name: string, position: number) => request<Category>('POST', '/admin/conversation-categories', { name, position }),

@@ -5,7 +5,7 @@
 import type * as gen from '../../../shared/api/types.gen';
 
 export type {
-  AccountSettings, Category, Channel, ContactPoint, Conversation, ID, MailboxState, Operator, OperatorBrief, QuickMessage,
+  AccountSettings, Category, Channel, ContactPoint, Conversation, ID, IMAPStatus, MailCheck, MailboxState, Operator, OperatorBrief, QuickMessage,
   Report, Role, Status, Sticker, StickerPack, WidgetSettings,
 } from '../../../shared/api/types.gen';
 

@@ -12,6 +12,12 @@ const BY_FIELD: Record<string, string> = {
   'invalid_input settings.color': 'cp.colorBad',
   'invalid_input email': 'form.email',
   'invalid_input limit': 'form.limit',
+  'invalid_input settings.imap.security': 'mail.securityNone',
+  'invalid_input settings.smtp.security': 'mail.securityNone',
+  'invalid_input settings.imap.password': 'mail.passwordAgain',
+  'invalid_input settings.smtp.password': 'mail.passwordAgain',
+  'invalid_input settings.imap.port': 'mail.portBad',
+  'invalid_input settings.smtp.port': 'mail.portBad',
 };
 
 // Known server messages that have a text of our own (the server speaks English).
@@ -32,6 +38,7 @@ const KNOWN: [RegExp, string][] = [
   [/^settings\.allowed_origins has more than/, 'cp.originsMany'],
   [/allowed_origins/, 'cp.originsBad'],
   [/^settings\.color/, 'cp.colorBad'],
+  [/^settings\.address is required with imap or smtp/, 'mail.addressNeeded'],
   [/^settings\.address/, 'cp.addressBad'],
 ];
 

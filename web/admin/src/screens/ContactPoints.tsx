@@ -7,6 +7,7 @@ import { t } from '../i18n';
 import { errorText, placeError } from '../lib/errors';
 import { COLOR_RE, parseOrigins, validateAddress } from '../lib/forms';
 import { showToast } from '../lib/toast';
+import { IMAPSection, MAIL_FIELDS, type MailForm, SMTPSection, checkMailForm, imapOf, mailFormOf, smtpOf } from './MailServers';
 
 const DEFAULT_COLOR = '#2563eb';
 
@@ -157,17 +158,29 @@ function addressOf(cp: ContactPoint): string {
 function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactPoint) => void }) {
   const [name, setName] = useState(cp.name);
   const [address, setAddress] = useState(addressOf(cp));
+  const [mail, setMail] = useState<MailForm>(() => mailFormOf(cp));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState('');
   const [busy, setBusy] = useState(false);
   const saved = addressOf(cp);
-  const dirty = name !== cp.name || address.trim() !== saved;
+  const dirty = name !== cp.name || address.trim() !== saved || JSON.stringify(mail) !== JSON.stringify(mailFormOf(cp));
 
   function reset() {
     setName(cp.name);
     setAddress(saved);
+    setMail(mailFormOf(cp));
     setErrors({});
     setFormError('');
+  }
+
+  function setMailPart(patch: Partial<MailForm>) {
+    setMail({ ...mail, ...patch });
+    const next = { ...errors };
+    for (const k of Object.keys(patch)) {
+      const m = /^(imap|smtp)([A-Z].*)$/.exec(k);
+      if (m) delete next[m[1] + '.' + m[2].charAt(0).toLowerCase() + m[2].slice(1)];
+    }
+    setErrors(next);
   }
 
   async function save(e: Event) {
@@ -176,19 +189,22 @@ function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactP
     if (!name.trim()) errs.name = t('form.required');
     const bad = validateAddress(address);
     if (bad) errs.address = t(bad);
+    for (const [k, v] of Object.entries(checkMailForm(mail))) errs[k] = t(v);
     setErrors(errs);
     setFormError('');
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      const next = await api.updateContactPoint(cp.id, { name: name.trim(), settings: { address: address.trim() } });
+      const next = await api.updateContactPoint(cp.id, { name: name.trim(),
+        settings: { address: address.trim(), imap: imapOf(mail), smtp: smtpOf(mail) } });
       onSaved(next);
       setName(next.name);
       setAddress(addressOf(next));
+      setMail(mailFormOf(next));
       showToast(t('cp.saved', { name: next.name }));
     } catch (err) {
-      const { field, text } = placeError(err, CP_FIELDS);
-      if (field === 'name' || field === 'address') setErrors({ [field]: text });
+      const { field, text } = placeError(err, { ...CP_FIELDS, ...MAIL_FIELDS });
+      if (field) setErrors({ [field]: text });
       else setFormError(text);
     } finally {
       setBusy(false);
@@ -209,6 +225,8 @@ function EmailEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactP
               placeholder="support@shop.example" onInput={(e) => { setAddress(e.currentTarget.value); setErrors({ ...errors, address: '' }); }} />
           </Field>
           {saved && <MailboxConfirmation key={cp.id + ' ' + saved} id={cp.id} />}
+          <IMAPSection cp={cp} form={mail} set={setMailPart} errors={errors} />
+          <SMTPSection cp={cp} form={mail} set={setMailPart} errors={errors} />
         </div>
         <aside class="editor-side mail-how" data-testid="cp-mail-how">
           <h3 class="side-title">{t('cp.mailHow')}</h3>
