@@ -7,7 +7,6 @@ import (
 
 	"livedesk/internal/channel/email"
 	"livedesk/internal/config"
-	"livedesk/internal/livedesk"
 	"livedesk/internal/secret"
 )
 
@@ -31,17 +30,18 @@ func (a *App) newMail(opts Options) {
 			PerPrefix: c.SMTPSessionsPerNetwork, IdleTimeout: c.SMTPIdleTimeout, SessionTimeout: c.SMTPSessionTimeout,
 			ProcessTimeout: c.SMTPProcessTimeout, MIME: email.MIMELimits{MaxDepth: c.SMTPMaxMIMEDepth, MaxParts: c.SMTPMaxMIMEParts}}},
 		a.log)
-	a.Mailboxes = email.NewMailboxes(a.Desk, a.inbound, a.log, opts.Mailboxes)
+	mo := opts.Mailboxes
+	if mo.Lead == nil {
+		mo.Lead = a.Store.Lead
+	}
+	a.Mailboxes = email.NewMailboxes(a.Desk, a.inbound, a.log, mo)
 }
 
 // startMailboxes watches every email contact point with IMAP settings, and the one whose
 // settings change from now on.
 //
-// TODO(scale-out): every node that starts runs the watchers; with several nodes only one
-// may (see email.Mailboxes).
+// Only the node that leads the cluster-wide jobs watches (email.Mailboxes, Lead).
 func (a *App) startMailboxes() error {
-	a.Desk.OnMailServersChanged(func(cp *livedesk.ContactPoint) {
-		go a.Mailboxes.Changed(cp) // after the commit; never holds up the admin's request
-	})
+	a.Desk.OnMailServersChanged(a.Mailboxes.ChangedLater) // after the commit, in the background
 	return a.Mailboxes.Start(context.Background())
 }

@@ -21,8 +21,18 @@ import (
 // always fails does not hold up the mailbox forever.
 const MaxIngestAttempts = 5
 
-// MailboxesOptions are the watchers' timings (tests shorten them) and trust.
+// DefaultRescan is how often Mailboxes looks whether this node leads and at every mailbox's
+// settings (a change made on another node arrives that way).
+const DefaultRescan = 10 * time.Second
+
+// MailboxesOptions are the watchers' timings (tests shorten them), trust, and who leads.
 type MailboxesOptions struct {
+	// Lead, when set, says whether this node watches the mailboxes now: the leader of the
+	// cluster-wide periodic jobs (a PostgreSQL advisory lock; always true on SQLite). Only
+	// one node may watch a mailbox: two would fight over \Seen and double the connections.
+	Lead func(context.Context) bool
+	// Rescan is how often the lead and the settings are looked at again (DefaultRescan).
+	Rescan time.Duration
 	// MinBackoff, MaxBackoff, PollInterval and IdleRenew are imapbox.Options'; zero takes
 	// imapbox's defaults.
 	MinBackoff, MaxBackoff, PollInterval, IdleRenew time.Duration
@@ -37,9 +47,11 @@ type MailboxesOptions struct {
 // latest status of every watcher, and the outcome of the latest send through each mailbox's
 // own SMTP server, for the cabinet.
 //
-// TODO(scale-out): with several nodes, only one node may watch a mailbox (two watchers of
-// one folder would take each mail twice and fight over \Seen); this runs on every node that
-// starts it. Run it under the leader election of the periodic jobs when it lands.
+// With several nodes only the node that leads (MailboxesOptions.Lead) watches: it looks every
+// Rescan whether it leads and at every mailbox's settings, so a node that takes the lead over
+// starts the watchers and one that loses it stops them, and a change made on another node
+// reaches the watcher within a Rescan. The status lives in the watching node's memory: on
+// the other nodes Status has none (a known gap: the cabinet behind a balancer may ask them).
 type Mailboxes struct {
 	desk *desk.Desk
 	in   *Inbound
@@ -50,8 +62,10 @@ type Mailboxes struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	// changing serializes Changed.
+	// changing serializes Changed and the rescans.
 	changing sync.Mutex
+	// leading: this node watches (set by the rescans, under mu).
+	leading  bool
 	mu       sync.Mutex
 	watchers map[livedesk.ID]*watching
 	status   map[livedesk.ID]imapbox.Status
@@ -85,8 +99,63 @@ func NewMailboxes(d *desk.Desk, in *Inbound, log *slog.Logger, opts MailboxesOpt
 	return m
 }
 
-// Start starts a watcher for every email contact point with IMAP settings.
+// Start starts a watcher for every email contact point with IMAP settings when this node
+// leads, and from then on looks again every Rescan until Close.
 func (m *Mailboxes) Start(ctx context.Context) error {
+	if err := m.rescan(ctx); err != nil {
+		return err
+	}
+	every := m.opts.Rescan
+	if every <= 0 {
+		every = DefaultRescan
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx.Err() != nil {
+		return nil
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-m.ctx.Done():
+				return
+			case <-t.C:
+				if err := m.rescan(m.ctx); err != nil && m.ctx.Err() == nil {
+					m.log.Error("imap mailboxes", "err", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// rescan takes or gives up the watching with the lead, and brings every watcher to its
+// mailbox's settings.
+func (m *Mailboxes) rescan(ctx context.Context) error {
+	lead := m.opts.Lead == nil || m.opts.Lead(ctx)
+	m.mu.Lock()
+	was := m.leading
+	m.leading = lead
+	ids := make([]livedesk.ID, 0, len(m.watchers))
+	for id := range m.watchers {
+		ids = append(ids, id)
+	}
+	m.mu.Unlock()
+	if lead != was {
+		m.log.Info("imap mailboxes", "watching", lead)
+	}
+	if !lead {
+		m.changing.Lock()
+		defer m.changing.Unlock()
+		for _, id := range ids {
+			m.stop(id)
+		}
+		return nil
+	}
 	points, err := m.desk.EmailContactPoints(ctx)
 	if err != nil {
 		return err
@@ -104,8 +173,11 @@ func (m *Mailboxes) Start(ctx context.Context) error {
 func (m *Mailboxes) Changed(cp *livedesk.ContactPoint) {
 	m.changing.Lock()
 	defer m.changing.Unlock()
-	if m.ctx.Err() != nil {
-		return
+	m.mu.Lock()
+	leading := m.leading
+	m.mu.Unlock()
+	if m.ctx.Err() != nil || !leading {
+		return // another node watches; it sees the change at its next rescan
 	}
 	latest, err := m.desk.ContactPoint(m.ctx, cp.AccountID, cp.ID)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
@@ -142,6 +214,21 @@ func (m *Mailboxes) Changed(cp *livedesk.ContactPoint) {
 	if cfg != nil {
 		m.start(cp, *cfg)
 	}
+}
+
+// ChangedLater runs Changed in the background: the desk's callback must not wait for an old
+// watcher to stop. Close waits for it.
+func (m *Mailboxes) ChangedLater(cp *livedesk.ContactPoint) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx.Err() != nil {
+		return
+	}
+	m.wg.Add(1) // under mu: Close cancels under it before it waits
+	go func() {
+		defer m.wg.Done()
+		m.Changed(cp)
+	}()
 }
 
 // stop ends the watcher of a contact point, if it has one, and forgets its status.
