@@ -54,7 +54,7 @@ func TestClusterOneNodeWatchesAMailbox(t *testing.T) {
 	}
 	acct.Admin.Must("POST", "/api/v1/admin/contact-points", map[string]any{"name": "Почта", "channel": "email", "settings": map[string]any{
 		"address": mailserver.Support,
-		"imap": map[string]any{"host": host, "port": port, "security": "none", "username": mailserver.Support, "password": mailserver.Password},
+		"imap":    map[string]any{"host": host, "port": port, "security": "none", "username": mailserver.Support, "password": mailserver.Password},
 	}}, &cp)
 
 	// watcher waits until exactly one node watches the mailbox and is up to date.
