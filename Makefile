@@ -27,6 +27,8 @@ test-go: web lint
 	@test -z "$$(gofmt -l cmd internal web/*.go)" || { echo "gofmt needed:"; gofmt -l cmd internal web/*.go; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+	@echo "end-to-end tests again, every server on PostgreSQL (docs/scaling.md)"
+	LIVEDESK_TEST_STORE=postgres $(GO) test -count=1 -timeout 15m ./internal/app/
 
 test-web: build
 	cd web && npm run typecheck && npm test && npm run e2e

@@ -36,6 +36,7 @@ func natsURL() string {
 // cluster is several livedesk nodes on one PostgreSQL database and one NATS.
 type cluster struct {
 	t     *testing.T
+	db    string
 	nodes []*app.App
 	cfgs  []config.Config
 }
@@ -44,7 +45,7 @@ type cluster struct {
 func startCluster(t *testing.T, n int) *cluster {
 	t.Helper()
 	db := pgtest.Database(t)
-	c := &cluster{t: t}
+	c := &cluster{t: t, db: db}
 	for range n {
 		c.add(db)
 	}
@@ -333,13 +334,15 @@ func TestClusterOneLeaderTakenOver(t *testing.T) {
 		}
 	}
 	oneLeader("at start")
-	admin, err := sql.Open("pgx", pgtest.Server(t))
+	// The cluster's database only: other tests' servers hold the same lock in theirs.
+	admin, err := sql.Open("pgx", c.db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
 	res, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objid = $1`, int64(7_415_162_002)&0xffffffff)
+		WHERE locktype = 'advisory' AND granted AND objid = $1
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, int64(7_415_162_002)&0xffffffff)
 	if err != nil {
 		t.Fatal(err)
 	}

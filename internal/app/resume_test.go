@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -81,6 +82,7 @@ func burst(writers []writer, prefix string, n int) ([]string, error) {
 // replay and the live part, and then go on live.
 func checkResume(t *testing.T, reader *testkit.Client, visitor bool, writers []writer, before, during int) {
 	t.Helper()
+	serialIDs := os.Getenv(testkit.StoreEnv) != "postgres"
 	w := reader.WS(visitor, "")
 	w.Ready()
 	seen, err := burst(writers, "до", 1)
@@ -154,7 +156,10 @@ func checkResume(t *testing.T, reader *testkit.Client, visitor bool, writers []w
 			if got[id]++; got[id] > 1 {
 				t.Fatalf("message %s delivered twice", id)
 			}
-			if len(order) > 0 && testkit.ParseID(t, id) <= testkit.ParseID(t, order[len(order)-1]) {
+			// On SQLite message ids are taken by the one writer in commit order too; on
+			// PostgreSQL concurrent writers take them out of commit order (the cursor, checked
+			// above, is what orders delivery).
+			if serialIDs && len(order) > 0 && testkit.ParseID(t, id) <= testkit.ParseID(t, order[len(order)-1]) {
 				t.Fatalf("message %s delivered after message %s", id, order[len(order)-1])
 			}
 			order = append(order, id)

@@ -487,7 +487,8 @@ type Tx interface {
 	SendableSticker(account ID, id string) (*Sticker, error)
 	// Now is the time of this write.
 	Now() time.Time
-	// Emit stores an event; it is published after the commit and gets its cursor now.
+	// Emit stores an event with the transaction; it gets its id (its cursor: per account,
+	// growing in commit order) by the commit at the latest, and is published after it.
 	Emit(e *Event) error
 	// CreateTransfer stores a transfer; a second pending one for the conversation is a conflict.
 	CreateTransfer(account ID, t *Transfer) error

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ import (
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/spell"
+	"livedesk/internal/testkit/pgtest"
 )
 
 // Env is one running livedesk.
@@ -43,6 +45,11 @@ func Start(t testing.TB, opts ...Option) *Env {
 	return StartWith(t, app.Options{}, opts...)
 }
 
+// StoreEnv names the variable choosing the database the tests' servers run on:
+// "postgres" gives each a fresh database on the machine's PostgreSQL (see pgtest), anything
+// else SQLite in the test's directory. `make test` runs the end-to-end tests both ways.
+const StoreEnv = "LIVEDESK_TEST_STORE"
+
 // StartWith runs livedesk with app options (an injected Clock, for one) and stops it at
 // cleanup.
 func StartWith(t testing.TB, appOpts app.Options, opts ...Option) *Env {
@@ -55,6 +62,9 @@ func StartWith(t testing.TB, appOpts app.Options, opts ...Option) *Env {
 	cfg.Synchronous = "NORMAL"
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if os.Getenv(StoreEnv) == "postgres" && cfg.DB == "" {
+		cfg.DB = pgtest.Database(t)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {

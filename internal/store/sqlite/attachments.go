@@ -118,9 +118,9 @@ func (tx *Tx) strings(q string, args ...any) ([]string, error) {
 // ContentInUse reports whether an attachment that is not expired (sent or not) references
 // the content.
 func (s *Store) ContentInUse(ctx context.Context, sha string) (bool, error) {
-	var n int
-	err := s.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM attachments WHERE sha256 = ? AND expired = 0 LIMIT 1)`, sha).Scan(&n)
-	return n > 0, err
+	var used bool
+	err := s.rq.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ? AND expired = 0)`, sha).Scan(&used)
+	return used, err
 }
 
 // withAttachments fills the attachments of messages with one query.

@@ -67,7 +67,11 @@ func (s *Store) Conversation(ctx context.Context, account, id livedesk.ID) (*liv
 
 // Conversation reads one conversation of the account inside the transaction.
 func (tx *Tx) Conversation(account, id livedesk.ID) (*livedesk.Conversation, error) {
-	return getConversation(tx.ctx, tx.tx, account, id)
+	c, err := scanConversation(tx.queryRow(conversationSelect+`WHERE c.id = ? AND c.account_id = ?`+tx.lock("c"), id, account))
+	if err != nil {
+		return nil, notFound(err, "conversation")
+	}
+	return c, nil
 }
 
 func openConversationOf(ctx context.Context, q querier, account, visitor, contactPoint livedesk.ID) (*livedesk.Conversation, error) {
@@ -82,7 +86,12 @@ func openConversationOf(ctx context.Context, q querier, account, visitor, contac
 // OpenConversationOf returns the visitor's open conversation at the contact point (not closed
 // and not closed by the visitor), or not_found.
 func (tx *Tx) OpenConversationOf(account, visitor, contactPoint livedesk.ID) (*livedesk.Conversation, error) {
-	return openConversationOf(tx.ctx, tx.tx, account, visitor, contactPoint)
+	c, err := scanConversation(tx.queryRow(conversationSelect+`WHERE c.visitor_id = ? AND c.contact_point_id = ?
+		AND c.account_id = ? AND c.state <> 'closed' AND c.visitor_closed = 0`+tx.lock("c"), visitor, contactPoint, account))
+	if err != nil {
+		return nil, notFound(err, "conversation")
+	}
+	return c, nil
 }
 
 // OpenConversationOf returns the visitor's open conversation at the contact point, or not_found.
@@ -93,7 +102,7 @@ func (s *Store) OpenConversationOf(ctx context.Context, account, visitor, contac
 // LatestConversationOf returns the visitor's newest conversation at any state, or not_found.
 func (tx *Tx) LatestConversationOf(account, visitor livedesk.ID) (*livedesk.Conversation, error) {
 	c, err := scanConversation(tx.queryRow(conversationSelect+`WHERE c.visitor_id = ? AND c.account_id = ?
-		ORDER BY c.id DESC LIMIT 1`, visitor, account))
+		ORDER BY c.id DESC LIMIT 1`+tx.lock("c"), visitor, account))
 	if err != nil {
 		return nil, notFound(err, "conversation")
 	}
@@ -164,8 +173,10 @@ func (tx *Tx) MarkRead(id livedesk.ID) error {
 
 // QueuedConversationIDs returns up to n queued conversations of the account, oldest first.
 func (tx *Tx) QueuedConversationIDs(account livedesk.ID, n int) ([]livedesk.ID, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id FROM conversations WHERE account_id = ? AND state = 'queued'
-		ORDER BY queued_at, id LIMIT ?`, account, n)
+	// On PostgreSQL the queued conversations are held until the commit: a transaction changing
+	// one (a visitor writing, a supervisor taking it) is waited for, so the queue stays FIFO.
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT c.id FROM conversations c WHERE c.account_id = ? AND c.state = 'queued'
+		ORDER BY c.queued_at, c.id LIMIT ?`+tx.lock("c"), account, n)
 	if err != nil {
 		return nil, err
 	}

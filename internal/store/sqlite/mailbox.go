@@ -25,7 +25,7 @@ func scanMailbox(sc scanner) (*livedesk.MailboxState, error) {
 // livedesk.MailboxState returns the mailbox of the account's contact point, or not_found (not an
 // email contact point, or one without an address).
 func (tx *Tx) MailboxState(account, contactPoint livedesk.ID) (*livedesk.MailboxState, error) {
-	m, err := scanMailbox(tx.queryRow(mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`, contactPoint, account))
+	m, err := scanMailbox(tx.queryRow(mailboxSelect+`WHERE contact_point_id = ? AND account_id = ?`+tx.lock("mailboxes"), contactPoint, account))
 	if err != nil {
 		return nil, notFound(err, "mailbox")
 	}

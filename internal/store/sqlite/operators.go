@@ -64,7 +64,11 @@ func (s *Store) Operator(ctx context.Context, account, id livedesk.ID) (*livedes
 
 // Operator reads one operator of the account inside the transaction.
 func (tx *Tx) Operator(account, id livedesk.ID) (*livedesk.Operator, error) {
-	return getOperator(tx.ctx, tx.tx, account, id)
+	o, err := scanOperator(tx.queryRow(`SELECT `+operatorCols+` FROM operators WHERE id = ? AND account_id = ?`+tx.lock("operators"), id, account))
+	if err != nil {
+		return nil, notFound(err, "operator")
+	}
+	return o, nil
 }
 
 // OperatorByEmail finds an operator for login.
@@ -101,6 +105,13 @@ func (s *Store) Operators(ctx context.Context, account livedesk.ID) ([]*livedesk
 
 // RoutingCandidates lists the account's available operators below their limit.
 func (tx *Tx) RoutingCandidates(account livedesk.ID) ([]*livedesk.Operator, error) {
+	if tx.pg {
+		// One drain of an account at a time (SQLite's single writer gives that for free):
+		// two would both take the head of the queue.
+		if _, err := tx.exec(`SELECT pg_advisory_xact_lock(?)`, drainLockBase+int64(account)); err != nil {
+			return nil, err
+		}
+	}
 	return listOperators(tx.ctx, tx.tx, `account_id = ? AND status = 'available' AND open_count < lim`, account)
 }
 

@@ -110,24 +110,41 @@ func (s *Store) writePG(ctx context.Context, fn func(livedesk.Tx) error) error {
 		s.Stats.Requests.Add(1)
 		s.Stats.BusyNanos.Add(int64(time.Since(start)))
 	}()
+	statementFailed := false
 	for attempt := 0; ; attempt++ {
-		err := s.tryWritePG(ctx, fn)
-		if err == nil || !retryable(err) || attempt >= 8 || ctx.Err() != nil {
+		failed, err := s.tryWritePG(ctx, fn)
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return err
+		case failed && !statementFailed:
+			// A statement failed (a unique index, most often) and the function gave up: the
+			// row in the way may be a concurrent transaction's, which SQLite's single writer
+			// would have made visible first. Once more, now that it is committed; a lasting
+			// conflict fails the same way again.
+			statementFailed = true
+		case !retryable(err) || attempt >= 8:
 			return err
 		}
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
 }
 
-func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) error {
+// tryWritePG runs fn once; failed says a statement of the transaction failed (PostgreSQL
+// then refuses the rest of it).
+func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) (failed bool, err error) {
 	sqlTx, err := s.read.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return false, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{tx: txq{sqlTx, s.wc}, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: true}
 	if err := safeCall(fn, tx); err != nil {
+		_, probe := sqlTx.ExecContext(ctx, `SELECT 1`)
 		sqlTx.Rollback()
-		return err
+		return probe != nil && !retryable(err), err
+	}
+	if err := tx.storeEventsPG(); err != nil {
+		sqlTx.Rollback()
+		return false, err
 	}
 	accounts := make([]livedesk.ID, 0, 2)
 	for _, e := range tx.events {
@@ -141,7 +158,7 @@ func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) erro
 	err = sqlTx.Commit()
 	s.Stats.CommitNanos.Add(int64(time.Since(commitStart)))
 	if err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return false, fmt.Errorf("commit: %w", err)
 	}
 	if tx.changedContactPoints {
 		s.points.clear()
@@ -154,26 +171,70 @@ func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) erro
 			pub(tx.events)
 		}
 	}
+	return false, nil
+}
+
+// lock is the clause that locks the rows a transaction reads of table (or alias) until it
+// ends, on PostgreSQL: the desk's rules read a conversation, an operator or a transfer and
+// then change it, which is safe on SQLite's single writer and, on PostgreSQL's concurrent
+// READ COMMITTED transactions, needs the row held (a second transaction waits and then reads
+// the first one's result).
+func (tx *Tx) lock(table string) string {
+	if tx.pg {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
+// emitPG keeps an event for the end of the transaction (storeEventsPG).
+func (tx *Tx) emitPG(e *livedesk.Event) error {
+	tx.events = append(tx.events, e)
 	return nil
 }
 
-// emitPG stores an event with the account's next event id: the UPDATE of the account's
-// counter holds its row until the commit, so ids are taken in commit order, without gaps.
-func (tx *Tx) emitPG(e *livedesk.Event) error {
-	if err := tx.queryRow(`UPDATE accounts SET event_seq = event_seq + 1 WHERE id = ? RETURNING event_seq`, e.AccountID).Scan(&e.ID); err != nil {
-		return fmt.Errorf("emit %s: event id: %w", e.Type, err)
+// drainLockBase keys the advisory locks that let one drain of an account run at a time.
+const drainLockBase = 0x4C44_0000_0000_0000
+
+// storeEventsPG gives the transaction's events their ids and stores them, just before the
+// commit: per account (in id order, so two transactions never wait for each other's
+// accounts crosswise) one UPDATE of the account's counter takes as many ids as it has
+// events. The counter's row stays locked until the commit, so ids are taken in commit order,
+// without gaps — and only for that last moment, after every other lock of the transaction.
+func (tx *Tx) storeEventsPG() error {
+	if len(tx.events) == 0 {
+		return nil
 	}
-	var vp any
-	if e.VisitorPayload != nil {
-		vp = string(e.VisitorPayload)
+	count := map[livedesk.ID]int64{}
+	var accounts []livedesk.ID
+	for _, e := range tx.events {
+		if count[e.AccountID] == 0 {
+			accounts = append(accounts, e.AccountID)
+		}
+		count[e.AccountID]++
 	}
-	if _, err := tx.exec(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
-		visitor_id, payload, visitor_payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-		e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
-		nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now)); err != nil {
-		return fmt.Errorf("emit %s: %w", e.Type, err)
+	slices.Sort(accounts)
+	next := map[livedesk.ID]livedesk.ID{}
+	for _, a := range accounts {
+		var last livedesk.ID
+		if err := tx.queryRow(`UPDATE accounts SET event_seq = event_seq + ? WHERE id = ? RETURNING event_seq`, count[a], a).Scan(&last); err != nil {
+			return fmt.Errorf("event ids of account %d: %w", a, err)
+		}
+		next[a] = last - livedesk.ID(count[a]) + 1
 	}
-	tx.events = append(tx.events, e)
+	for _, e := range tx.events {
+		e.ID = next[e.AccountID]
+		next[e.AccountID]++
+		var vp any
+		if e.VisitorPayload != nil {
+			vp = string(e.VisitorPayload)
+		}
+		if _, err := tx.exec(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
+			visitor_id, payload, visitor_payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
+			nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now)); err != nil {
+			return fmt.Errorf("store event %s: %w", e.Type, err)
+		}
+	}
 	return nil
 }
 

@@ -8,13 +8,16 @@ import (
 
 // stmtCache prepares each distinct query once per database handle: SQLite spends most of a
 // small statement's time parsing it, so reusing prepared statements matters on hot paths.
-// On PostgreSQL (pg) each query is rebound to $n placeholders once, when it is prepared, and
-// Go booleans in its arguments are sent as 0/1.
+// On PostgreSQL (pg) nothing is prepared here: the driver keeps its own statement cache on
+// each connection (preparing here would need a free connection while transactions hold them
+// all). Each query is rebound to $n placeholders once (rebound), and Go booleans in its
+// arguments are sent as 0/1.
 type stmtCache struct {
-	db *sql.DB
-	pg bool
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	db      *sql.DB
+	pg      bool
+	mu      sync.RWMutex
+	m       map[string]*sql.Stmt
+	rebound sync.Map // query → its PostgreSQL text
 }
 
 func newStmtCache(db *sql.DB, pg bool) *stmtCache {
@@ -31,10 +34,15 @@ func (c *stmtCache) args(args []any) []any {
 
 // sql is q as the database reads it.
 func (c *stmtCache) sql(q string) string {
-	if c.pg {
-		return rebind(q)
+	if !c.pg {
+		return q
 	}
-	return q
+	if r, ok := c.rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := rebind(q)
+	c.rebound.Store(q, r)
+	return r
 }
 
 func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
@@ -70,6 +78,9 @@ func (c *stmtCache) close() {
 type reader struct{ c *stmtCache }
 
 func (r reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if r.c.pg {
+		return r.c.db.QueryContext(ctx, r.c.sql(q), r.c.args(args)...)
+	}
 	st, err := r.c.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -78,6 +89,9 @@ func (r reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.R
 }
 
 func (r reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if r.c.pg {
+		return r.c.db.QueryRowContext(ctx, r.c.sql(q), r.c.args(args)...)
+	}
 	st, err := r.c.get(ctx, q)
 	if err != nil {
 		// Let the caller see the preparation error through the usual Row path.
@@ -93,6 +107,9 @@ type txq struct {
 }
 
 func (t txq) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if t.c.pg {
+		return nil, nil
+	}
 	st, err := t.c.get(ctx, q)
 	if err != nil {
 		return nil, err
@@ -101,6 +118,9 @@ func (t txq) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.c.pg {
+		return t.tx.QueryContext(ctx, t.c.sql(q), t.c.args(args)...)
+	}
 	st, err := t.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -110,13 +130,16 @@ func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := t.stmt(ctx, q)
-	if err != nil {
+	if t.c.pg || err != nil {
 		return t.tx.QueryRowContext(ctx, t.c.sql(q), t.c.args(args)...)
 	}
 	return st.QueryRowContext(ctx, t.c.args(args)...)
 }
 
 func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if t.c.pg {
+		return t.tx.ExecContext(ctx, t.c.sql(q), t.c.args(args)...)
+	}
 	st, err := t.stmt(ctx, q)
 	if err != nil {
 		return nil, err

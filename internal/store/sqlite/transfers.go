@@ -41,7 +41,7 @@ func (tx *Tx) CreateTransfer(account livedesk.ID, t *livedesk.Transfer) error {
 
 // Transfer reads a transfer of the account.
 func (tx *Tx) Transfer(account, id livedesk.ID) (*livedesk.Transfer, error) {
-	t, err := scanTransfer(tx.queryRow(`SELECT `+transferCols+` FROM transfers WHERE id = ? AND account_id = ?`, id, account))
+	t, err := scanTransfer(tx.queryRow(`SELECT `+transferCols+` FROM transfers WHERE id = ? AND account_id = ?`+tx.lock("transfers"), id, account))
 	if err != nil {
 		return nil, notFound(err, "transfer")
 	}
