@@ -307,7 +307,7 @@ func (a *App) scheduler() *jobs.Scheduler {
 	s.Lead = a.Store.Lead
 	// Every node: its own sockets.
 	s.Every("ping", a.Hub.PingInterval(), func(context.Context) error { a.Hub.PingAll(); return nil })
-	s.Every("presence heartbeat", desk.HeartbeatInterval, a.Presence.Heartbeat)
+	s.Every("presence heartbeat", a.Presence.HeartbeatInterval(), a.Presence.Heartbeat)
 	// One node at a time (the leader): the database's.
 	s.Once("transfer expiry", a.cfg.SweepInterval, a.Desk.ExpireTransfers)
 	s.Once("presence sweep", a.cfg.SweepInterval, a.Presence.Sweep)

@@ -54,6 +54,12 @@ func startCluster(t *testing.T, n int) *cluster {
 
 func (c *cluster) add(db string) *app.App {
 	c.t.Helper()
+	return c.addWith(db, nil)
+}
+
+// addWith starts a node whose configuration mod changes (nil: none).
+func (c *cluster) addWith(db string, mod func(*config.Config)) *app.App {
+	c.t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Data = c.t.TempDir()
@@ -62,6 +68,9 @@ func (c *cluster) add(db string) *app.App {
 	cfg.BcryptCost = 4
 	cfg.GapWait = 100 * time.Millisecond
 	cfg.VisitorMessagesPerMinute, cfg.VisitorSessionsPerMinute = 100000, 100000
+	if mod != nil {
+		mod(&cfg)
+	}
 	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
 	if err != nil {
 		c.t.Fatalf("node %d: %v", len(c.nodes), err)
@@ -354,5 +363,60 @@ func TestClusterOneLeaderTakenOver(t *testing.T) {
 	delete(alive, leader)
 	if next := oneLeader("after the leader stopped"); next == leader {
 		t.Fatal("a stopped node leads")
+	}
+}
+
+// TestClusterPresenceAcrossNodes: an operator with tabs on nodes A and B stays in their
+// status when A stops (B's socket keeps them present, whichever node sweeps), and goes
+// offline only after the grace period once no node holds a socket of theirs.
+func TestClusterPresenceAcrossNodes(t *testing.T) {
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db}
+	for range 3 {
+		c.addWith(db, func(cfg *config.Config) { cfg.StatusGrace, cfg.SweepInterval = 2*time.Second, 100*time.Millisecond })
+	}
+	ctx := context.Background()
+	a, b, other := c.nodes[0], c.nodes[1], c.nodes[2]
+	acct, _, err := a.Desk.CreateAccount(ctx, "Присутствие", desk.NewOperator{Name: "Админ", Email: "admin@presence.test", Password: "cluster-password"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@presence.test", Password: "cluster-password",
+		Role: livedesk.RoleOperator, Limit: 3}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
+	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
+	dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
+	wsB, _ := dialWS(t, b.URL(), "/api/v1/ws", login.Token, "")
+	status := func() livedesk.Status {
+		briefs, err := other.Desk.OperatorBriefs(ctx, acct.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range briefs {
+			if o.ID == op.ID {
+				return o.Status
+			}
+		}
+		t.Fatal("operator gone")
+		return ""
+	}
+	stopNode(a)
+	// Three grace periods with the socket on B alone: still available.
+	for end := time.Now().Add(6 * time.Second); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+		if s := status(); s != livedesk.StatusAvailable {
+			t.Fatalf("with a socket on B the operator became %s", s)
+		}
+	}
+	wsB.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for status() != livedesk.StatusOffline {
+		if time.Now().After(deadline) {
+			t.Fatalf("no socket on any node for 30 s, still %s", status())
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

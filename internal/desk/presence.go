@@ -32,8 +32,17 @@ type Connections interface {
 	LiveSessions() []string
 }
 
-// HeartbeatInterval is how often operators holding sockets are marked seen.
+// HeartbeatInterval is how often operators holding sockets are marked seen (at most: see
+// Presence.HeartbeatInterval).
 const HeartbeatInterval = 15 * time.Second
+
+// HeartbeatInterval is how often this node marks seen the operators holding sockets on it:
+// every 15 seconds, or a quarter of the grace when that is shorter. With several nodes the
+// node that sweeps sees other nodes' sockets only through these marks, so they must come
+// well within the grace.
+func (p *Presence) HeartbeatInterval() time.Duration {
+	return min(HeartbeatInterval, p.grace/4)
+}
 
 // NewPresence returns the presence of operators on conns; grace is how long an unseen
 // operator keeps their status.
