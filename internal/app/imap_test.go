@@ -343,6 +343,30 @@ func TestIMAPMailboxEndToEnd(t *testing.T) {
 		t.Fatalf("smtp_status after a 550: %+v", smtpSt.SMTPStatus)
 	}
 
+	// A wrong SMTP password: the reply waits (retried on the schedule), the status says why.
+	rec.do(acct.Admin, "PATCH", "/api/v1/admin/contact-points/"+cp.ID, map[string]any{"settings": map[string]any{
+		"smtp": map[string]any{"host": smtpHost, "port": smtpPort, "security": "none", "username": mailserver.Support,
+			"password": "wrong-Password-91"}}}, nil)
+	anna.Must("POST", "/api/v1/conversations/"+conv.ID+"/messages", map[string]any{"client_id": testkit.Unique("r"), "text": "Ещё ответ"}, nil)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		smtpSt.SMTPStatus = nil
+		rec.do(acct.Admin, "GET", "/api/v1/admin/contact-points/"+cp.ID+"/mailbox", nil, &smtpSt)
+		if smtpSt.SMTPStatus != nil && smtpSt.SMTPStatus.AuthFailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("smtp_status with a wrong password: %+v", smtpSt.SMTPStatus)
+		}
+	}
+	if !strings.Contains(smtpSt.SMTPStatus.Error, "535") {
+		t.Fatalf("smtp_status error: %q", smtpSt.SMTPStatus.Error)
+	}
+	history.Items = nil
+	anna.Must("GET", "/api/v1/conversations/"+conv.ID+"/messages", nil, &history)
+	if d := history.Items[0].EmailDelivery; history.Items[0].Text != "Ещё ответ" || d == nil || d.State != "pending" || !strings.Contains(d.Error, "535") {
+		t.Fatalf("a reply refused for the login: %+v %+v", history.Items[0], d)
+	}
+
 	// 5. A wrong password shows in the status with the server's words.
 	rec.do(acct.Admin, "PATCH", "/api/v1/admin/contact-points/"+cp.ID, map[string]any{"settings": map[string]any{
 		"imap": map[string]any{"host": imapHost, "port": imapPort, "security": "none", "username": mailserver.Support,
