@@ -109,3 +109,38 @@ func TestMailPasswordsWriteOnly(t *testing.T) {
 	}
 	var _ imapbox.State = st
 }
+
+// TestMailTestServers: the check buttons try unsaved settings over the saved ones, with the
+// stored password only for the saved host.
+func TestMailTestServers(t *testing.T) {
+	ctx := context.Background()
+	d, account := mailDesk(t)
+	cp, err := d.CreateContactPoint(ctx, account, desk.NewContactPoint{Name: "Support", Channel: livedesk.ChannelEmail,
+		Settings: json.RawMessage(`{"address":"support@shop.test","imap":{"host":"imap.shop.test","username":"support","password":"imap-secret"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := d.MailTestServers(ctx, account, cp.ID, nil)
+	if err != nil || saved.IMAP.Password != "imap-secret" || saved.IMAP.Security != imapbox.SecurityTLS || saved.SMTP != nil {
+		t.Fatalf("saved servers: %+v %v", saved, err)
+	}
+	same, err := d.MailTestServers(ctx, account, cp.ID, json.RawMessage(`{"imap":{"host":"IMAP.shop.test","security":"starttls","username":"support"}}`))
+	if err != nil || same.IMAP.Password != "imap-secret" || same.IMAP.Security != imapbox.SecuritySTARTTLS {
+		t.Fatalf("unsaved settings for the same host: %+v %v", same, err)
+	}
+	_, err = d.MailTestServers(ctx, account, cp.ID, json.RawMessage(`{"imap":{"host":"evil.example","username":"support"}}`))
+	if livedesk.ErrorDetails(err)["field"] != "settings.imap.password" {
+		t.Fatalf("another host without a password: %v", err)
+	}
+	typed, err := d.MailTestServers(ctx, account, cp.ID, json.RawMessage(`{"imap":{"host":"other.example","username":"u","password":"typed"}},"smtp":{"host":"smtp.other.example"}}`))
+	if err == nil {
+		t.Fatalf("malformed settings taken: %+v", typed)
+	}
+	typed, err = d.MailTestServers(ctx, account, cp.ID, json.RawMessage(`{"imap":{"host":"other.example","username":"u","password":"typed"},"smtp":{"host":"smtp.other.example"}}`))
+	if err != nil || typed.IMAP.Password != "typed" || typed.SMTP == nil || typed.SMTP.Host != "smtp.other.example" || typed.Address != "support@shop.test" {
+		t.Fatalf("typed settings: %+v %v", typed, err)
+	}
+	if _, err := d.MailTestServers(ctx, account+1000, cp.ID, nil); !livedesk.IsCode(err, livedesk.CodeNotFound) {
+		t.Fatalf("another account's contact point: %v", err)
+	}
+}
