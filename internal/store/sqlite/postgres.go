@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -25,11 +24,12 @@ type PostgresOptions struct {
 }
 
 // OpenPostgres opens livedesk's PostgreSQL database, applies its migrations (one node at a
-// time, under an advisory lock) and returns the store. On PostgreSQL every Write is its own
-// transaction, run concurrently with others (the database serialises what conflicts): the
-// routing invariant holds because capacity is reserved by a conditional UPDATE of the
-// operator's row, and an account's events take their ids from accounts.event_seq in the
-// writing transaction, which orders them gap-free in commit order.
+// time, under an advisory lock) and returns the store. Writes go through the same single
+// writer as on SQLite, which batches them into one transaction (one commit for many
+// messages); other nodes write concurrently, so a transaction holds the rows it reads and
+// then changes (lock), one drain of an account runs at a time, capacity is reserved by a
+// conditional UPDATE of the operator's row, and an account's events take their ids from
+// accounts.event_seq at the end of the transaction, gap-free in commit order.
 func OpenPostgres(opts PostgresOptions) (*Store, error) {
 	if opts.Clock == nil {
 		opts.Clock = livedesk.SystemClock{}
@@ -58,10 +58,10 @@ func OpenPostgres(opts PostgresOptions) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{read: db, write: db, clock: opts.Clock, log: opts.Log, pg: true,
-		done: make(chan struct{}), closed: make(chan struct{})}
-	close(s.closed) // there is no writer goroutine to wait for
+		reqs: make(chan *writeReq, 4096), done: make(chan struct{}), closed: make(chan struct{}), maxBatch: 256}
 	s.rq = reader{newStmtCache(db, true)}
 	s.wc = s.rq.c
+	go s.writer()
 	return s, nil
 }
 
@@ -90,88 +90,6 @@ func MigratePostgres(ctx context.Context, dsn string) ([]string, error) {
 	}
 	defer s.Close()
 	return s.migrationNames(ctx)
-}
-
-// writePG runs fn in its own transaction, again when PostgreSQL refused it only because of a
-// concurrent one (serialization failure, deadlock), and publishes its events after the
-// commit. The commit and the publication hold the locks of the accounts the events belong
-// to, so each account's events are published in commit order.
-func (s *Store) writePG(ctx context.Context, fn func(livedesk.Tx) error) error {
-	select {
-	case <-s.done:
-		return ErrClosed
-	default:
-	}
-	s.inflight.Add(1)
-	defer s.inflight.Done()
-	start := time.Now()
-	defer func() {
-		s.Stats.Batches.Add(1)
-		s.Stats.Requests.Add(1)
-		s.Stats.BusyNanos.Add(int64(time.Since(start)))
-	}()
-	statementFailed := false
-	for attempt := 0; ; attempt++ {
-		failed, err := s.tryWritePG(ctx, fn)
-		switch {
-		case err == nil || ctx.Err() != nil:
-			return err
-		case failed && !statementFailed:
-			// A statement failed (a unique index, most often) and the function gave up: the
-			// row in the way may be a concurrent transaction's, which SQLite's single writer
-			// would have made visible first. Once more, now that it is committed; a lasting
-			// conflict fails the same way again.
-			statementFailed = true
-		case !retryable(err) || attempt >= 8:
-			return err
-		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-	}
-}
-
-// tryWritePG runs fn once; failed says a statement of the transaction failed (PostgreSQL
-// then refuses the rest of it).
-func (s *Store) tryWritePG(ctx context.Context, fn func(livedesk.Tx) error) (failed bool, err error) {
-	sqlTx, err := s.read.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{tx: txq{sqlTx, s.wc}, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: true}
-	if err := safeCall(fn, tx); err != nil {
-		_, probe := sqlTx.ExecContext(ctx, `SELECT 1`)
-		sqlTx.Rollback()
-		return probe != nil && !retryable(err), err
-	}
-	if err := tx.storeEventsPG(); err != nil {
-		sqlTx.Rollback()
-		return false, err
-	}
-	accounts := make([]livedesk.ID, 0, 2)
-	for _, e := range tx.events {
-		if !slices.Contains(accounts, e.AccountID) {
-			accounts = append(accounts, e.AccountID)
-		}
-	}
-	unlock := s.commitLocks.lock(accounts)
-	defer unlock()
-	commitStart := time.Now()
-	err = sqlTx.Commit()
-	s.Stats.CommitNanos.Add(int64(time.Since(commitStart)))
-	if err != nil {
-		return false, fmt.Errorf("commit: %w", err)
-	}
-	if tx.changedContactPoints {
-		s.points.clear()
-	}
-	if len(tx.events) > 0 {
-		s.pubMu.RLock()
-		pub := s.publish
-		s.pubMu.RUnlock()
-		if pub != nil {
-			pub(tx.events)
-		}
-	}
-	return false, nil
 }
 
 // lock is the clause that locks the rows a transaction reads of table (or alias) until it
@@ -236,37 +154,6 @@ func (tx *Tx) storeEventsPG() error {
 		}
 	}
 	return nil
-}
-
-// accountLocks are mutexes by account id, taken in id order (no deadlock between two
-// writes that touch the same accounts).
-type accountLocks struct {
-	mu sync.Mutex
-	m  map[livedesk.ID]*sync.Mutex
-}
-
-func (l *accountLocks) lock(ids []livedesk.ID) (unlock func()) {
-	slices.Sort(ids)
-	l.mu.Lock()
-	if l.m == nil {
-		l.m = map[livedesk.ID]*sync.Mutex{}
-	}
-	ms := make([]*sync.Mutex, len(ids))
-	for i, id := range ids {
-		if l.m[id] == nil {
-			l.m[id] = &sync.Mutex{}
-		}
-		ms[i] = l.m[id]
-	}
-	l.mu.Unlock()
-	for _, m := range ms {
-		m.Lock()
-	}
-	return func() {
-		for i := len(ms) - 1; i >= 0; i-- {
-			ms[i].Unlock()
-		}
-	}
 }
 
 // leaderLockKey is the advisory lock the node running the cluster-wide jobs holds.

@@ -59,13 +59,9 @@ type Store struct {
 
 	maxBatch int
 
-	// pg: the database is PostgreSQL (postgres.go): no writer goroutine, one transaction per
-	// write, per-account event ids.
+	// pg: the database is PostgreSQL (postgres.go): the same writer and batches, with row
+	// locks and per-account event ids for the other nodes' concurrent transactions.
 	pg bool
-	// commitLocks serialise, per account, a PostgreSQL transaction's commit with the
-	// publication of its events, so events are published in commit order (postgres.go).
-	commitLocks accountLocks
-	inflight    sync.WaitGroup
 	// leadConn holds the leader lock while this node leads (postgres.go).
 	leadMu   sync.Mutex
 	leadConn *sql.Conn
@@ -87,6 +83,9 @@ type writeReq struct {
 	ctx    context.Context
 	fn     func(livedesk.Tx) error
 	result chan error
+	// attempts and statementFailed count PostgreSQL's runs of it again (runBatch).
+	attempts        int
+	statementFailed bool
 }
 
 // Open opens (creating if needed) the database, applies migrations and starts the writer.
@@ -247,7 +246,6 @@ func (s *Store) Now() time.Time { return s.clock.Now() }
 func (s *Store) Close() error {
 	s.once.Do(func() { close(s.done) })
 	<-s.closed
-	s.inflight.Wait() // PostgreSQL writes already running
 	s.resign()
 	s.rq.c.close()
 	s.wc.close()
@@ -265,9 +263,6 @@ var ErrClosed = &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "server
 // changes are rolled back alone if it returns an error; other requests in the same batch
 // are not affected. Events emitted by fn are published after the commit.
 func (s *Store) Write(ctx context.Context, fn func(livedesk.Tx) error) error {
-	if s.pg {
-		return s.writePG(ctx, fn)
-	}
 	req := &writeReq{ctx: ctx, fn: fn, result: make(chan error, 1)}
 	select {
 	case <-s.done:
@@ -298,7 +293,9 @@ func (s *Store) writer() {
 			for {
 				select {
 				case r := <-s.reqs:
-					s.runBatch([]*writeReq{r})
+					for again := []*writeReq{r}; len(again) > 0; {
+						again = s.runBatch(again)
+					}
 				default:
 					return
 				}
@@ -313,27 +310,39 @@ func (s *Store) writer() {
 				break fill
 			}
 		}
-		s.runBatch(batch)
+		for again := s.runBatch(batch); len(again) > 0; {
+			again = s.runBatch(again)
+		}
 	}
 }
 
-func (s *Store) runBatch(batch []*writeReq) {
+// runBatch runs a batch of write requests in one transaction, each isolated by a savepoint,
+// commits, publishes the events and answers the requests. On PostgreSQL it returns the
+// requests to run again in a new batch: one refused only because of a concurrent
+// transaction of another node (deadlock, serialization), or one whose statement failed (a
+// row of a transaction that committed meanwhile may have been in the way: SQLite's single
+// writer would have shown it) — that one once.
+func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 	start := time.Now()
 	defer func() {
 		s.Stats.Batches.Add(1)
-		s.Stats.Requests.Add(int64(len(batch)))
+		s.Stats.Requests.Add(int64(len(batch) - len(again)))
 		s.Stats.BusyNanos.Add(int64(time.Since(start)))
 	}()
 	ctx := context.Background()
 	errs := make([]error, len(batch))
+	retry := make([]bool, len(batch))
 	var events []*livedesk.Event
 	clearPoints := false
+	fail := func(err error) {
+		for _, r := range batch {
+			r.result <- err
+		}
+	}
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		for _, r := range batch {
-			r.result <- fmt.Errorf("begin: %w", err)
-		}
-		return
+		fail(fmt.Errorf("begin: %w", err))
+		return nil
 	}
 	q := txq{sqlTx, s.wc}
 	for i, r := range batch {
@@ -345,10 +354,15 @@ func (s *Store) runBatch(batch []*writeReq) {
 			errs[i] = err
 			continue
 		}
-		tx := &Tx{tx: q, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond)}
+		tx := &Tx{tx: q, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: s.pg}
 		err := safeCall(r.fn, tx)
 		if err != nil {
 			errs[i] = err
+			if s.pg && r.attempts < 8 {
+				_, probe := q.ExecContext(ctx, `SELECT 1`)
+				retry[i] = retryable(err) || (probe != nil && !r.statementFailed)
+				r.statementFailed = r.statementFailed || probe != nil
+			}
 			if _, rbErr := q.ExecContext(ctx, `ROLLBACK TO req`); rbErr != nil {
 				s.log.Error("rollback to savepoint", "err", rbErr)
 			}
@@ -360,14 +374,28 @@ func (s *Store) runBatch(batch []*writeReq) {
 			s.log.Error("release savepoint", "err", err)
 		}
 	}
+	if s.pg && len(events) > 0 {
+		// The batch's events take their ids last, so the accounts' counters are held only for
+		// the commit (postgres.go).
+		bt := &Tx{tx: q, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: true, events: events}
+		if err := bt.storeEventsPG(); err != nil {
+			sqlTx.Rollback()
+			if retryable(err) {
+				return s.retryAll(batch)
+			}
+			fail(err)
+			return nil
+		}
+	}
 	commitStart := time.Now()
 	err = sqlTx.Commit()
 	s.Stats.CommitNanos.Add(int64(time.Since(commitStart)))
 	if err != nil {
-		for _, r := range batch {
-			r.result <- fmt.Errorf("commit: %w", err)
+		if s.pg && retryable(err) {
+			return s.retryAll(batch)
 		}
-		return
+		fail(fmt.Errorf("commit: %w", err))
+		return nil
 	}
 	if clearPoints {
 		s.points.clear()
@@ -381,8 +409,27 @@ func (s *Store) runBatch(batch []*writeReq) {
 		}
 	}
 	for i, r := range batch {
+		if retry[i] {
+			r.attempts++
+			again = append(again, r)
+			continue
+		}
 		r.result <- errs[i]
 	}
+	return again
+}
+
+// retryAll sends a whole batch round again (its transaction could not commit only because of
+// a concurrent one), failing the requests that were tried too often.
+func (s *Store) retryAll(batch []*writeReq) (again []*writeReq) {
+	for _, r := range batch {
+		if r.attempts++; r.attempts > 8 {
+			r.result <- &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "the database is too busy: try again"}
+			continue
+		}
+		again = append(again, r)
+	}
+	return again
 }
 
 func safeCall(fn func(livedesk.Tx) error, tx *Tx) (err error) {
