@@ -141,8 +141,11 @@ func dialWS(t *testing.T, base, path, token, cursor string) (*websocket.Conn, fr
 		u += "&cursor=" + cursor
 	}
 	ws, res, err := websocket.DefaultDialer.Dial(u, nil)
+	if res != nil {
+		res.Body.Close()
+	}
 	if err != nil {
-		t.Fatalf("dial %s: %v (%v)", path, err, res)
+		t.Fatalf("dial %s: %v", path, err)
 	}
 	t.Cleanup(func() { ws.Close() })
 	for {
@@ -269,7 +272,10 @@ func TestClusterEveryNodeSeesEveryOther(t *testing.T) {
 		call(t, b.URL(), "POST", "/api/v1/widget/messages", visitors[0].token, map[string]string{"client_id": fmt.Sprint("late-", k), "text": fmt.Sprint("late ", k)}, nil)
 	}
 	u := "ws" + strings.TrimPrefix(cc.URL(), "http") + "/api/v1/ws?token=" + login.Token + "&cursor=" + cursor
-	wsC, _, err := websocket.DefaultDialer.Dial(u, nil)
+	wsC, res, err := websocket.DefaultDialer.Dial(u, nil)
+	if res != nil {
+		res.Body.Close()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
