@@ -32,7 +32,7 @@ import (
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 	"livedesk/internal/spell"
-	"livedesk/internal/store/sqlite"
+	"livedesk/internal/store/sqlstore"
 	"livedesk/web"
 )
 
@@ -43,7 +43,7 @@ const Version = "0.1.0"
 type App struct {
 	cfg   config.Config
 	log   *slog.Logger
-	Store *sqlite.Store
+	Store *sqlstore.Store
 	Desk  *desk.Desk
 	Hub   *realtime.Hub
 	// Presence is when operators count as present (sockets, requests, grace, requeue).
@@ -175,7 +175,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	return a, nil
 }
 
-func visitorSecret(st *sqlite.Store) (string, error) {
+func visitorSecret(st *sqlstore.Store) (string, error) {
 	var secret string
 	err := st.Write(context.Background(), func(tx livedesk.Tx) error {
 		var err error

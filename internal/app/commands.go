@@ -7,25 +7,25 @@ import (
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store/sqlite"
+	"livedesk/internal/store/sqlstore"
 )
 
 // openStore opens the configured database: SQLite in --data (or --db sqlite:PATH), or
 // PostgreSQL (--db postgres://…). The choice is made here, once.
-func openStore(cfg config.Config, clock livedesk.Clock, log *slog.Logger) (*sqlite.Store, error) {
+func openStore(cfg config.Config, clock livedesk.Clock, log *slog.Logger) (*sqlstore.Store, error) {
 	if path := cfg.SQLitePath(); path != "" {
-		return sqlite.Open(sqlite.Options{Path: path, Synchronous: cfg.Synchronous, Clock: clock, Log: log})
+		return sqlstore.OpenSQLite(sqlstore.SQLiteOptions{Path: path, Synchronous: cfg.Synchronous, Clock: clock, Log: log})
 	}
-	return sqlite.OpenPostgres(sqlite.PostgresOptions{DSN: cfg.DB, Clock: clock, Log: log})
+	return sqlstore.OpenPostgres(sqlstore.PostgresOptions{DSN: cfg.DB, Clock: clock, Log: log})
 }
 
 // Migrate applies the pending migrations of the configured database and returns their names
 // (`livedesk migrate`).
 func Migrate(ctx context.Context, cfg config.Config) ([]string, error) {
 	if path := cfg.SQLitePath(); path != "" {
-		return sqlite.Migrate(ctx, path)
+		return sqlstore.MigrateSQLite(ctx, path)
 	}
-	return sqlite.MigratePostgres(ctx, cfg.DB)
+	return sqlstore.MigratePostgres(ctx, cfg.DB)
 }
 
 // CreateAccount opens the configured database and creates an account with its first admin

@@ -12,12 +12,12 @@ import (
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/secret"
-	"livedesk/internal/store/sqlite"
+	"livedesk/internal/store/sqlstore"
 )
 
 func mailDesk(t *testing.T) (*desk.Desk, livedesk.ID) {
 	t.Helper()
-	st, err := sqlite.Open(sqlite.Options{Path: filepath.Join(t.TempDir(), "db.sqlite")})
+	st, err := sqlstore.OpenSQLite(sqlstore.SQLiteOptions{Path: filepath.Join(t.TempDir(), "db.sqlite")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
-	"livedesk/internal/store/sqlite"
+	"livedesk/internal/store/sqlstore"
 )
 
 // The docs of the public interface (docs/openapi.yaml, docs/events.md) must describe what is
@@ -39,7 +39,7 @@ const (
 func newDocsServer(t *testing.T) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := sqlite.Open(sqlite.Options{Path: filepath.Join(t.TempDir(), "docs.db"), Synchronous: "NORMAL", Log: log})
+	st, err := sqlstore.OpenSQLite(sqlstore.SQLiteOptions{Path: filepath.Join(t.TempDir(), "docs.db"), Synchronous: "NORMAL", Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

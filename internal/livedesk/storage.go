@@ -6,8 +6,10 @@ import (
 )
 
 // This file is the data layer's contract: the types that cross it and the two interfaces
-// every store implements (SQLite in internal/store/sqlite; the conformance suite in
-// internal/store/storetest). Only the conversation service (internal/desk) calls them.
+// every store implements (internal/store/sqlstore, on SQLite or PostgreSQL; the conformance
+// suite is internal/store/storetest). Only the conversation service (internal/desk) calls
+// them.
+
 // DictionaryWord is one word of a personal or account spell-check dictionary.
 type DictionaryWord struct {
 	Word      string    `json:"word"`

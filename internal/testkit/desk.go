@@ -9,7 +9,7 @@ import (
 
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
-	"livedesk/internal/store/sqlite"
+	"livedesk/internal/store/sqlstore"
 )
 
 // Desk is a desk on a real SQLite store in the test's temporary directory, with no server:
@@ -18,7 +18,7 @@ import (
 type Desk struct {
 	T     testing.TB
 	Desk  *desk.Desk
-	Store *sqlite.Store
+	Store *sqlstore.Store
 	// Log is the logger of the desk (discarding).
 	Log *slog.Logger
 }
@@ -27,7 +27,7 @@ type Desk struct {
 func OpenDesk(t testing.TB) *Desk {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := sqlite.Open(sqlite.Options{Path: filepath.Join(t.TempDir(), "x.db"), Synchronous: "NORMAL", Log: log})
+	st, err := sqlstore.OpenSQLite(sqlstore.SQLiteOptions{Path: filepath.Join(t.TempDir(), "x.db"), Synchronous: "NORMAL", Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

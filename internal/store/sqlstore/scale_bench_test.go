@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func seedScale(b *testing.B) *scaleEnv {
 		n = v
 	}
 	dir := b.TempDir()
-	s, err := Open(Options{Path: filepath.Join(dir, "scale.db"), Synchronous: "OFF"})
+	s, err := OpenSQLite(SQLiteOptions{Path: filepath.Join(dir, "scale.db"), Synchronous: "OFF"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"path/filepath"
@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) (livedesk.Store, func() livedesk.Store) {
 		path := filepath.Join(t.TempDir(), "livedesk.db")
 		open := func() livedesk.Store {
-			s, err := Open(Options{Path: path, Synchronous: "NORMAL"})
+			s, err := OpenSQLite(SQLiteOptions{Path: path, Synchronous: "NORMAL"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func (c *stepClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 func openTest(t *testing.T, clock livedesk.Clock) *Store {
 	t.Helper()
-	s, err := Open(Options{Path: filepath.Join(t.TempDir(), "livedesk.db"), Clock: clock})
+	s, err := OpenSQLite(SQLiteOptions{Path: filepath.Join(t.TempDir(), "livedesk.db"), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,11 @@
-// Package sqlite keeps livedesk's data in SQL by hand on database/sql. All writes go through
-// one writer goroutine that batches concurrent requests into a single transaction (group
-// commit), each request isolated by a savepoint, so writes are serialised, durable when
-// acknowledged, and events are published in commit order.
-package sqlite
+// Package sqlstore keeps livedesk's data in SQL by hand on database/sql, on SQLite (the
+// default, embedded) or PostgreSQL (several nodes): one implementation of livedesk.Store
+// whose SQL runs on both (dialect.go holds the few differences, postgres.go what PostgreSQL
+// adds for other nodes' concurrent transactions). All writes of a node go through one writer
+// goroutine that batches concurrent requests into a single transaction (group commit), each
+// request isolated by a savepoint, so writes are durable when acknowledged and events are
+// published in commit order.
+package sqlstore
 
 import (
 	"context"
@@ -29,8 +32,8 @@ import (
 //go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
-// Options configure Open.
-type Options struct {
+// SQLiteOptions configure OpenSQLite.
+type SQLiteOptions struct {
 	// Path of the SQLite database file.
 	Path string
 	// Synchronous is the SQLite synchronous pragma: FULL (default) or NORMAL.
@@ -89,7 +92,7 @@ type writeReq struct {
 }
 
 // Open opens (creating if needed) the database, applies migrations and starts the writer.
-func Open(opts Options) (*Store, error) {
+func OpenSQLite(opts SQLiteOptions) (*Store, error) {
 	if opts.Clock == nil {
 		opts.Clock = livedesk.SystemClock{}
 	}
@@ -148,9 +151,10 @@ func Open(opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Migrate applies pending migrations to the database at path and returns.
-func Migrate(ctx context.Context, path string) ([]string, error) {
-	s, err := Open(Options{Path: path})
+// MigrateSQLite applies pending migrations to the SQLite database at path and returns the
+// names of all applied ones.
+func MigrateSQLite(ctx context.Context, path string) ([]string, error) {
+	s, err := OpenSQLite(SQLiteOptions{Path: path})
 	if err != nil {
 		return nil, err
 	}
