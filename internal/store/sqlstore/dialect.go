@@ -1,9 +1,15 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"livedesk/internal/livedesk"
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	sqlitedrv "modernc.org/sqlite"
@@ -89,4 +95,26 @@ func uniqueIndex(err error) string {
 func retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// unavailable turns a lost or refused connection to the database (PostgreSQL across the
+// network) into the API's 503 unavailable: nothing was written, and the same request works
+// when the database is back. Other errors pass unchanged.
+func unavailable(err error) error {
+	if err == nil || !connectionLost(err) {
+		return err
+	}
+	return &livedesk.Error{Code: livedesk.CodeUnavailable, Message: "the database cannot be reached: try again in a moment", Err: err}
+}
+
+// connectionLost reports whether err comes from the connection to the database rather than
+// from the statement: refused, reset, closed under the driver.
+func connectionLost(err error) bool {
+	if _, ok := errors.AsType[*livedesk.Error](err); ok {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed") // pgconn's error for a connection closed under it
 }

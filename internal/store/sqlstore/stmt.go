@@ -79,7 +79,8 @@ type reader struct{ c *stmtCache }
 
 func (r reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if r.c.pg {
-		return r.c.db.QueryContext(ctx, r.c.sql(q), r.c.args(args)...)
+		rows, err := r.c.db.QueryContext(ctx, r.c.sql(q), r.c.args(args)...)
+		return rows, unavailable(err)
 	}
 	st, err := r.c.get(ctx, q)
 	if err != nil {

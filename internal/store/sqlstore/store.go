@@ -345,7 +345,7 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 	}
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		fail(fmt.Errorf("begin: %w", err))
+		fail(unavailable(fmt.Errorf("begin: %w", err)))
 		return nil
 	}
 	q := txq{sqlTx, s.wc}
@@ -398,7 +398,7 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 		if s.pg && retryable(err) {
 			return s.retryAll(batch)
 		}
-		fail(fmt.Errorf("commit: %w", err))
+		fail(unavailable(fmt.Errorf("commit: %w", err)))
 		return nil
 	}
 	if clearPoints {
@@ -418,7 +418,7 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 			again = append(again, r)
 			continue
 		}
-		r.result <- errs[i]
+		r.result <- unavailable(errs[i])
 	}
 	return again
 }
@@ -511,7 +511,7 @@ func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return livedesk.NotFound(what)
 	}
-	return err
+	return unavailable(err)
 }
 
 // Ping checks that the database answers.
