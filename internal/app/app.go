@@ -411,6 +411,7 @@ func (a *App) joinCluster() error {
 	}
 	a.Bus = b
 	a.Hub.Cluster(b, a.cfg.GapWait)
+	b.OnReconnect(a.Hub.CatchUp)
 	a.Store.SetPublisher(func(events []*livedesk.Event) {
 		a.Hub.Publish(events)
 		b.PublishEvents(events)

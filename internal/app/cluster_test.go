@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -424,5 +425,70 @@ func TestClusterPresenceAcrossNodes(t *testing.T) {
 			t.Fatalf("no socket on any node for 30 s, still %s", status())
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestClusterBusOutage: while NATS cannot be reached, every node keeps serving its own
+// clients and writes commit; when it is back, the operator on the other node receives,
+// in order and once each, what the visitor sent meanwhile (read from the event log).
+func TestClusterBusOutage(t *testing.T) {
+	u, err := url.Parse(natsURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCutProxy(t, u.Host)
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db}
+	for range 2 {
+		c.addWith(db, func(cfg *config.Config) { cfg.Bus = "nats://" + proxy.addr })
+	}
+	ctx := context.Background()
+	a, b := c.nodes[0], c.nodes[1]
+	acct, _, err := a.Desk.CreateAccount(ctx, "Шина", desk.NewOperator{Name: "Админ", Email: "admin@bus.test", Password: "cluster-password"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@bus.test", Password: "cluster-password",
+		Role: livedesk.RoleOperator, Limit: 5}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := a.Desk.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
+	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
+	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
+	var s struct {
+		VisitorToken string `json:"visitor_token"`
+	}
+	call(t, b.URL(), "POST", "/api/v1/widget/"+cp.Key+"/session", "", map[string]string{"name": "Гость"}, &s)
+	call(t, b.URL(), "POST", "/api/v1/widget/messages", s.VisitorToken, map[string]string{"client_id": "m0", "text": "до"}, nil)
+	waitText := func(want string) {
+		t.Helper()
+		for {
+			f := readFrame(t, wsA)
+			if f.Type != livedesk.EventMessageCreated {
+				continue
+			}
+			var p livedesk.MessagePayload
+			json.Unmarshal(f.Data, &p)
+			if p.Message.Text != want {
+				t.Fatalf("the operator got %q, want %q", p.Message.Text, want)
+			}
+			return
+		}
+	}
+	waitText("до")
+
+	proxy.Cut()
+	for i := range 3 {
+		call(t, b.URL(), "POST", "/api/v1/widget/messages", s.VisitorToken, map[string]string{"client_id": fmt.Sprint("m", i+1), "text": fmt.Sprint("без шины ", i)}, nil)
+	}
+	proxy.Restore()
+	for i := range 3 {
+		waitText(fmt.Sprint("без шины ", i))
 	}
 }

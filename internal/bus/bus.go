@@ -31,6 +31,9 @@ type Bus struct {
 	node string
 	log  *slog.Logger
 	subs []*nats.Subscription
+	// onReconnect is told that the connection is back after a loss (what the other nodes
+	// published meanwhile never arrived here).
+	onReconnect atomic.Pointer[func()]
 
 	// Published and Received count messages, for the metrics.
 	Published, Received atomic.Int64
@@ -39,18 +42,28 @@ type Bus struct {
 // Connect connects to NATS at url as node (a name unique among the nodes, e.g. its host and
 // port: a node ignores its own messages).
 func Connect(url, node string, log *slog.Logger) (*Bus, error) {
+	b := &Bus{node: node, log: log}
 	nc, err := nats.Connect(url, nats.Name("livedesk "+node), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.Warn("bus disconnected", "err", err)
 			}
 		}),
-		nats.ReconnectHandler(func(*nats.Conn) { log.Info("bus reconnected") }))
+		nats.ReconnectHandler(func(*nats.Conn) {
+			log.Info("bus reconnected")
+			if fn := b.onReconnect.Load(); fn != nil {
+				(*fn)()
+			}
+		}))
 	if err != nil {
 		return nil, fmt.Errorf("connect to NATS at %s: %w", url, err)
 	}
-	return &Bus{nc: nc, node: node, log: log}, nil
+	b.nc = nc
+	return b, nil
 }
+
+// OnReconnect sets the function told that the connection is back after a loss.
+func (b *Bus) OnReconnect(fn func()) { b.onReconnect.Store(&fn) }
 
 // wireEvent is an event as it travels between nodes.
 type wireEvent struct {

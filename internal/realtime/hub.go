@@ -125,6 +125,15 @@ func (h *Hub) Cluster(remote Remote, gapWait time.Duration) {
 		fetch: h.desk.AccountEvents, gapsFilled: func(n int) { h.Metrics.GapsFilled.Add(int64(n)) }}
 }
 
+// CatchUp reads from the event log what the other nodes committed while the bus was away
+// (call it when the bus connection is back): the connections get it in order, or nothing
+// twice.
+func (h *Hub) CatchUp() {
+	if h.seq != nil {
+		h.seq.catchUp()
+	}
+}
+
 // Publish delivers committed events, in order. It never blocks on a client. With several
 // nodes it takes this node's events and the bus's alike, in any order (see Cluster).
 func (h *Hub) Publish(events []*livedesk.Event) {

@@ -88,7 +88,22 @@ func (s *sequencer) advance(account livedesk.ID, a *accountSeq, run []*livedesk.
 	return run
 }
 
-// fill reads from the log the events an account's stream still waits for.
+// catchUp reads from the log, for every account followed here, what came after the stream's
+// place: after the bus was away, the other nodes' events of that time were never announced.
+func (s *sequencer) catchUp() {
+	s.mu.Lock()
+	accounts := make([]livedesk.ID, 0, len(s.accounts))
+	for id := range s.accounts {
+		accounts = append(accounts, id)
+	}
+	s.mu.Unlock()
+	for _, id := range accounts {
+		s.fill(id)
+	}
+}
+
+// fill reads from the log the events an account's stream still waits for (or, from
+// catchUp, whatever follows its place).
 func (s *sequencer) fill(account livedesk.ID) {
 	s.mu.Lock()
 	a := s.accounts[account]
