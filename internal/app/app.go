@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -119,7 +118,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a.Desk = desk.New(st, log)
 	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle, Secrets: box,
 		Uploads: desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30}})
-	disk, err := attachment.NewDisk(filepath.Join(cfg.Data, "files"))
+	disk, err := attachment.NewDisk(cfg.FilesDir())
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -25,7 +25,7 @@ func secretBox(cfg config.Config) (*secret.Box, error) {
 func (a *App) newMail(opts Options) {
 	c := a.cfg
 	a.inbound = email.NewInbound(a.Desk, a.Files, email.InboundOptions{Domain: c.SMTPDomain,
-		SpoolDir: filepath.Join(c.Data, "files", "tmp"), // emptied at start (attachment.NewDisk)
+		SpoolDir: filepath.Join(c.FilesDir(), "tmp"), // leftovers removed at start (attachment.NewDisk)
 		Limits: email.Limits{MaxSessions: c.SMTPMaxSessions, PerAddress: c.SMTPSessionsPerAddress,
 			PerPrefix: c.SMTPSessionsPerNetwork, IdleTimeout: c.SMTPIdleTimeout, SessionTimeout: c.SMTPSessionTimeout,
 			ProcessTimeout: c.SMTPProcessTimeout, MIME: email.MIMELimits{MaxDepth: c.SMTPMaxMIMEDepth, MaxParts: c.SMTPMaxMIMEParts}}},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrTooLarge is returned by Storage.Put when the content is longer than the limit. Nothing
@@ -68,7 +69,13 @@ type Disk struct {
 	dir string
 }
 
-// NewDisk opens (creating) the storage directory and removes leftover temporary files.
+// leftoverAge is how old a temporary file must be to count as a crashed upload's leftover:
+// the directory may be shared by several nodes, whose uploads in progress are younger (a
+// body that slow is cut long before).
+const leftoverAge = time.Hour
+
+// NewDisk opens (creating) the storage directory and removes leftover temporary files (those
+// older than leftoverAge).
 func NewDisk(dir string) (*Disk, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return nil, fmt.Errorf("files directory: %w", err)
@@ -78,6 +85,9 @@ func NewDisk(dir string) (*Disk, error) {
 		return nil, fmt.Errorf("files directory: %w", err)
 	}
 	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) < leftoverAge {
+			continue
+		}
 		if err := os.RemoveAll(filepath.Join(dir, "tmp", e.Name())); err != nil {
 			return nil, fmt.Errorf("remove leftover upload: %w", err)
 		}

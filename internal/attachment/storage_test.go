@@ -13,22 +13,29 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"livedesk/internal/livedesk"
 )
 
 func TestDiskPutOpenDelete(t *testing.T) {
 	dir := t.TempDir()
-	// A leftover of a crashed upload is removed when the storage opens.
+	// A leftover of a crashed upload is removed when the storage opens; a fresh temporary
+	// file (another node's upload in progress, in a shared directory) is not.
 	os.MkdirAll(filepath.Join(dir, "tmp"), 0o750)
-	os.WriteFile(filepath.Join(dir, "tmp", "upload-crashed"), []byte("partial"), 0o600)
+	crashed := filepath.Join(dir, "tmp", "upload-crashed")
+	os.WriteFile(crashed, []byte("partial"), 0o600)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(crashed, old, old)
+	os.WriteFile(filepath.Join(dir, "tmp", "upload-elsewhere"), []byte("partial"), 0o600)
 	d, err := NewDisk(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
-		t.Fatalf("leftovers not cleaned: %v", left)
+	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 1 || left[0].Name() != "upload-elsewhere" {
+		t.Fatalf("after opening, tmp holds %v; want only the fresh upload", left)
 	}
+	os.Remove(filepath.Join(dir, "tmp", "upload-elsewhere"))
 	content := []byte("hello, файл")
 	p, err := d.Put(context.Background(), bytes.NewReader(content), int64(len(content)))
 	if err != nil {

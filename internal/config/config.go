@@ -50,6 +50,9 @@ type Config struct {
 	// SecretKey seals the passwords of mailboxes' own IMAP and SMTP servers: standard base64
 	// of 32 bytes (empty: the key file secret.key in Data, created at first start).
 	SecretKey string
+	// Files is the directory of attachment content (empty: Data/files). With several nodes
+	// every node must see the same one (a shared file system).
+	Files string
 	// OutboxPoll is how often the outbox is looked at besides when a reply is queued.
 	OutboxPoll time.Duration
 	// SMTPFrom is the platform address replies go out from while their mailbox's address is
@@ -119,6 +122,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.SMTPRelayPassword, "smtp-relay-password", "password for the relay user")
 	str(&c.MetricsToken, "metrics-token", "bearer token a scraper sends to read /metrics on --listen (empty: metrics only on --debug-listen)")
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (empty: none)")
+	str(&c.Files, "files", "directory of attachment content; several nodes need one they all see (empty: DATA/files)")
 	str(&c.SecretKey, "secret-key", "key sealing mailbox passwords at rest: base64 of 32 bytes, e.g. from openssl rand -base64 32 (empty: DATA/secret.key, created at first start with mode 0600)")
 	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
 	for _, n := range []struct {
@@ -201,6 +205,14 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--log-level must be debug, info, warn or error")
 	}
 	return nil
+}
+
+// FilesDir is the directory of attachment content.
+func (c *Config) FilesDir() string {
+	if c.Files != "" {
+		return c.Files
+	}
+	return filepath.Join(c.Data, "files")
 }
 
 // DatabaseName names the configured database for humans: the SQLite file, or the
