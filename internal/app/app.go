@@ -171,6 +171,16 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
 		a.Desk, a.Hub, auth.NewVisitorTokens(secret, cfg.VisitorTokenTTL, 180*24*time.Hour, st.Now), reg, log, st.Ping)
+	if a.Bus != nil {
+		// Rate limits count what a client spends on every node.
+		buckets := a.API.Buckets()
+		buckets.Share(a.Bus.PublishSpend)
+		if err := a.Bus.SubscribeSpends(func(s guard.Spend) { buckets.Apply(s, time.Now()) }); err != nil {
+			a.Bus.Close()
+			st.Close()
+			return nil, fmt.Errorf("subscribe to the bus: %w", err)
+		}
+	}
 	return a, nil
 }
 

@@ -492,3 +492,51 @@ func TestClusterBusOutage(t *testing.T) {
 		waitText(fmt.Sprint("без шины ", i))
 	}
 }
+
+// TestClusterRateLimitsShared: failed logins from one address count on every node: after
+// the limit is spent on node A, node B refuses that address too (once A's spends reached it
+// over the bus), even a login with the right password.
+func TestClusterRateLimitsShared(t *testing.T) {
+	db := pgtest.Database(t)
+	c := &cluster{t: t, db: db}
+	for range 2 {
+		c.addWith(db, func(cfg *config.Config) { cfg.LoginFailuresPerAddress = 3 })
+	}
+	ctx := context.Background()
+	a, b := c.nodes[0], c.nodes[1]
+	acct, _, err := a.Desk.CreateAccount(ctx, "Лимиты", desk.NewOperator{Name: "Админ", Email: "admin@limits.test", Password: "cluster-password"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@limits.test", Password: "cluster-password",
+		Role: livedesk.RoleOperator, Limit: 3}, 4); err != nil {
+		t.Fatal(err)
+	}
+	login := func(node *app.App, password string) int {
+		t.Helper()
+		res, err := http.Post(node.URL()+"/api/v1/auth/login", "application/json",
+			strings.NewReader(`{"email":"anna@limits.test","password":"`+password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for range 3 {
+		if code := login(a, "wrong-password"); code != http.StatusUnauthorized {
+			t.Fatalf("a wrong password on A: %d", code)
+		}
+	}
+	if code := login(a, "cluster-password"); code != http.StatusTooManyRequests {
+		t.Fatalf("A after the limit: %d, want 429", code)
+	}
+	// B learns A's spends over the bus; until then the right password still works there (and
+	// spends nothing).
+	deadline := time.Now().Add(15 * time.Second)
+	for login(b, "cluster-password") != http.StatusTooManyRequests {
+		if time.Now().After(deadline) {
+			t.Fatal("node B never counted the failures spent on node A")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

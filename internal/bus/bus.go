@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"livedesk/internal/guard"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/realtime"
 )
@@ -23,6 +24,9 @@ import (
 const (
 	eventsSubject    = "livedesk.events."
 	ephemeralSubject = "livedesk.ephemeral."
+	// limitsSubject carries the rate limits' spends (logins, visitor sessions and messages),
+	// so a limit counts what a client spent on every node.
+	limitsSubject = "livedesk.limits"
 )
 
 // Bus is one node's connection to the others.
@@ -85,6 +89,7 @@ type envelope struct {
 	Node      string              `json:"node"`
 	Events    []wireEvent         `json:"events,omitempty"`
 	Ephemeral *realtime.Ephemeral `json:"ephemeral,omitempty"`
+	Spend     *guard.Spend        `json:"spend,omitempty"`
 }
 
 // PublishEvents sends committed events to the other nodes, one message per account (the
@@ -109,6 +114,28 @@ func (b *Bus) PublishEvents(events []*livedesk.Event) {
 // PublishEphemeral sends an ephemeral frame to the other nodes.
 func (b *Bus) PublishEphemeral(e realtime.Ephemeral) {
 	b.publish(ephemeralSubject+strconv.FormatInt(int64(e.AccountID), 10), envelope{Node: b.node, Ephemeral: &e})
+}
+
+// PublishSpend sends a rate limit's spend to the other nodes.
+func (b *Bus) PublishSpend(s guard.Spend) {
+	b.publish(limitsSubject, envelope{Node: b.node, Spend: &s})
+}
+
+// SubscribeSpends hands the other nodes' rate limit spends to apply.
+func (b *Bus) SubscribeSpends(apply func(guard.Spend)) error {
+	sub, err := b.nc.Subscribe(limitsSubject, func(m *nats.Msg) {
+		var env envelope
+		if json.Unmarshal(m.Data, &env) != nil || env.Node == b.node || env.Spend == nil {
+			return
+		}
+		b.Received.Add(1)
+		apply(*env.Spend)
+	})
+	if err != nil {
+		return err
+	}
+	b.subs = append(b.subs, sub)
+	return b.nc.Flush()
 }
 
 func (b *Bus) publish(subject string, env envelope) {

@@ -17,7 +17,45 @@ type Buckets struct {
 	overflow  bucket
 	lastSweep time.Time
 	maxKeys   int
+	// share is told of every token spent and every reset, for the other nodes (nil: one node).
+	share func(Spend)
 }
+
+// Spend is a change of one bucket that the other nodes of a cluster apply to theirs, so a
+// limit counts what a client spent on every node.
+type Spend struct {
+	Key       string  `json:"key"`
+	N         float64 `json:"n,omitempty"`
+	PerMinute int     `json:"per_minute,omitempty"`
+	Burst     int     `json:"burst,omitempty"`
+	// Reset: the bucket is full again (a successful login forgets its failures).
+	Reset bool `json:"reset,omitempty"`
+}
+
+// Share sets the function told of every token spent and every reset (the bus, which sends
+// them to the other nodes). Set it before use.
+func (b *Buckets) Share(fn func(Spend)) { b.share = fn }
+
+// Apply applies another node's spend or reset: the tokens are spent whether or not they are
+// there (down to none), and nobody is told again.
+func (b *Buckets) Apply(s Spend, now time.Time) {
+	if s.Reset {
+		b.mu.Lock()
+		delete(b.m, s.Key)
+		b.mu.Unlock()
+		return
+	}
+	b.spend(s.Key, s.N, s.PerMinute, s.Burst, now, force)
+}
+
+// mode is what spend does with the tokens.
+type mode int
+
+const (
+	peek  mode = iota // look only
+	take              // spend them if they are there
+	force             // spend what is there, down to none (another node let the client through)
+)
 
 type bucket struct {
 	tokens float64
@@ -56,6 +94,19 @@ func (b *Buckets) Peek(key string, perMinute, burst int, now time.Time) (ok bool
 }
 
 func (b *Buckets) take(key string, n float64, perMinute, burst int, now time.Time, spend bool) (ok bool, retryAfter time.Duration) {
+	m := peek
+	if spend {
+		m = take
+	}
+	ok, retryAfter = b.spend(key, n, perMinute, burst, now, m)
+	if ok && spend && perMinute > 0 && b.share != nil {
+		b.share(Spend{Key: key, N: n, PerMinute: perMinute, Burst: burst})
+	}
+	return ok, retryAfter
+}
+
+// spend is the work of take and Apply, under the lock.
+func (b *Buckets) spend(key string, n float64, perMinute, burst int, now time.Time, m mode) (ok bool, retryAfter time.Duration) {
 	if perMinute <= 0 {
 		return true, 0
 	}
@@ -83,9 +134,13 @@ func (b *Buckets) take(key string, n float64, perMinute, burst int, now time.Tim
 	}
 	k.at = now
 	if k.tokens >= n {
-		if spend {
+		if m != peek {
 			k.tokens -= n
 		}
+		return true, 0
+	}
+	if m == force {
+		k.tokens = 0
 		return true, 0
 	}
 	wait := time.Duration((n - k.tokens) / rate * float64(time.Second))
@@ -100,6 +155,9 @@ func (b *Buckets) Reset(key string) {
 	b.mu.Lock()
 	delete(b.m, key)
 	b.mu.Unlock()
+	if b.share != nil {
+		b.share(Spend{Key: key, Reset: true})
+	}
 }
 
 // Len is the number of keys held.

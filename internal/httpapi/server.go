@@ -141,6 +141,10 @@ func (s *Server) allowedMethods(r *http.Request) []string {
 	return out
 }
 
+// Buckets are the per-address and per-email rate limits' token buckets (the app shares
+// their spends with the other nodes).
+func (s *Server) Buckets() *guard.Buckets { return s.buckets }
+
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
