@@ -24,8 +24,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"livedesk/internal/channel/email/endpoint"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"unicode"
@@ -33,18 +33,17 @@ import (
 	"github.com/emersion/go-imap/v2"
 )
 
-// Security is how the connection is protected.
-type Security string
+// Security is how the connection is protected (endpoint.Security).
+type Security = endpoint.Security
 
-// The kinds of Security.
+// The kinds of Security, with IMAP's ports.
 const (
 	// SecurityTLS is implicit TLS from the first byte (port 993).
-	SecurityTLS Security = "tls"
-	// SecuritySTARTTLS is a plain connection upgraded with STARTTLS before login (port 143);
-	// a server that does not offer STARTTLS is refused.
-	SecuritySTARTTLS Security = "starttls"
+	SecurityTLS = endpoint.TLS
+	// SecuritySTARTTLS is a plain connection upgraded with STARTTLS before login (port 143).
+	SecuritySTARTTLS = endpoint.STARTTLS
 	// SecurityNone is no encryption at all, allowed only for loopback hosts.
-	SecurityNone Security = "none"
+	SecurityNone = endpoint.None
 )
 
 // AfterFetch values: what happens to a taken message.
@@ -80,23 +79,8 @@ type Config struct {
 // Validate checks a configuration without connecting: host and port, a known security with
 // "none" only for a loopback host, a username, a folder name and AfterFetch.
 func (c Config) Validate() error {
-	if strings.TrimSpace(c.Host) == "" {
-		return &FieldError{Field: "host", Reason: "is required"}
-	}
-	if !validHost(c.Host) {
-		return &FieldError{Field: "host", Reason: "is not a host name or address"}
-	}
-	if c.Port < 0 || c.Port > 65535 {
-		return &FieldError{Field: "port", Reason: "must be between 1 and 65535"}
-	}
-	switch c.Security {
-	case SecurityTLS, SecuritySTARTTLS:
-	case SecurityNone:
-		if !IsLoopback(c.Host) {
-			return &FieldError{Field: "security", Reason: `"none" is allowed only for a loopback host (127.0.0.1, ::1, localhost); use "tls" or "starttls"`}
-		}
-	default:
-		return &FieldError{Field: "security", Reason: `must be "tls", "starttls" or "none"`}
+	if field, reason := endpoint.Check(c.Host, c.Port, c.Security); field != "" {
+		return &FieldError{Field: field, Reason: reason}
 	}
 	if c.Username == "" {
 		return &FieldError{Field: "username", Reason: "is required"}
@@ -108,27 +92,6 @@ func (c Config) Validate() error {
 		return &FieldError{Field: "after_fetch", Reason: err.Error()}
 	}
 	return nil
-}
-
-// IsLoopback tells whether host is a loopback address (127.0.0.0/8, ::1) or the name
-// localhost. Names are not resolved: what a name resolves to can change after the check.
-func IsLoopback(host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	if host == "localhost" {
-		return true
-	}
-	addr, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err == nil && addr.IsLoopback()
-}
-
-// validHost accepts a name without spaces, slashes or @, or an IP address (IPv6 with or
-// without brackets).
-func validHost(host string) bool {
-	if strings.Contains(host, ":") {
-		_, err := netip.ParseAddr(strings.Trim(host, "[]"))
-		return err == nil
-	}
-	return !strings.ContainsAny(host, " \t/@[]") && !strings.ContainsFunc(host, unicode.IsControl)
 }
 
 // folder is the folder to watch.
@@ -182,9 +145,7 @@ func (c Config) address() string {
 	return net.JoinHostPort(strings.Trim(c.Host, "[]"), strconv.Itoa(port))
 }
 
-func (c Config) tlsConfig() *tls.Config {
-	return &tls.Config{ServerName: strings.Trim(c.Host, "[]"), RootCAs: c.RootCAs, MinVersion: tls.VersionTLS12}
-}
+func (c Config) tlsConfig() *tls.Config { return endpoint.TLSConfig(c.Host, c.RootCAs) }
 
 // FieldError is a configuration that Validate refuses: which setting and why.
 type FieldError struct {

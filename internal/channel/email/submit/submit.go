@@ -24,30 +24,28 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"livedesk/internal/channel/email/endpoint"
 	"mime"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
-// Security is how the connection is protected.
-type Security string
+// Security is how the connection is protected (endpoint.Security).
+type Security = endpoint.Security
 
-// The kinds of Security.
+// The kinds of Security, with submission's ports.
 const (
-	// SecuritySTARTTLS is a plain connection upgraded with STARTTLS before anything else
-	// (port 587); a server that does not offer STARTTLS is refused.
-	SecuritySTARTTLS Security = "starttls"
+	// SecuritySTARTTLS is a plain connection upgraded with STARTTLS (port 587).
+	SecuritySTARTTLS = endpoint.STARTTLS
 	// SecurityTLS is implicit TLS from the first byte (port 465).
-	SecurityTLS Security = "tls"
+	SecurityTLS = endpoint.TLS
 	// SecurityNone is no encryption at all, allowed only for loopback hosts (port 25).
-	SecurityNone Security = "none"
+	SecurityNone = endpoint.None
 )
 
 // DefaultTimeout bounds a whole Send when the context has no deadline.
@@ -85,47 +83,13 @@ func (e *FieldError) Error() string { return "smtp " + e.Field + " " + e.Reason 
 // Validate checks a configuration without connecting: host and port, and a known security
 // with "none" only for a loopback host.
 func (c Config) Validate() error {
-	if strings.TrimSpace(c.Host) == "" {
-		return &FieldError{Field: "host", Reason: "is required"}
-	}
-	if !validHost(c.Host) {
-		return &FieldError{Field: "host", Reason: "is not a host name or address"}
-	}
-	if c.Port < 0 || c.Port > 65535 {
-		return &FieldError{Field: "port", Reason: "must be between 1 and 65535"}
-	}
-	switch c.Security {
-	case SecuritySTARTTLS, SecurityTLS:
-	case SecurityNone:
-		if !IsLoopback(c.Host) {
-			return &FieldError{Field: "security", Reason: `"none" is allowed only for a loopback host (127.0.0.1, ::1, localhost); use "starttls" or "tls"`}
-		}
-	default:
-		return &FieldError{Field: "security", Reason: `must be "starttls", "tls" or "none"`}
+	if field, reason := endpoint.Check(c.Host, c.Port, c.Security); field != "" {
+		return &FieldError{Field: field, Reason: reason}
 	}
 	if c.Username == "" && c.Password != "" {
 		return &FieldError{Field: "username", Reason: "is required with a password"}
 	}
 	return nil
-}
-
-// IsLoopback tells whether host is a loopback address (127.0.0.0/8, ::1) or the name
-// localhost. Names are not resolved: what a name resolves to can change after the check.
-func IsLoopback(host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
-	if host == "localhost" {
-		return true
-	}
-	addr, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err == nil && addr.IsLoopback()
-}
-
-func validHost(host string) bool {
-	if strings.Contains(host, ":") {
-		_, err := netip.ParseAddr(strings.Trim(host, "[]"))
-		return err == nil
-	}
-	return !strings.ContainsAny(host, " \t/@[]") && !strings.ContainsFunc(host, unicode.IsControl)
 }
 
 func (c Config) address() string {
@@ -143,9 +107,7 @@ func (c Config) address() string {
 	return net.JoinHostPort(strings.Trim(c.Host, "[]"), strconv.Itoa(port))
 }
 
-func (c Config) tlsConfig() *tls.Config {
-	return &tls.Config{ServerName: strings.Trim(c.Host, "[]"), RootCAs: c.RootCAs, MinVersion: tls.VersionTLS12}
-}
+func (c Config) tlsConfig() *tls.Config { return endpoint.TLSConfig(c.Host, c.RootCAs) }
 
 // Kinds of failure, for errors.Is on an *Error.
 var (
@@ -370,7 +332,7 @@ func authenticate(ctx context.Context, c *smtp.Client, cfg Config) error {
 	if cfg.Username == "" {
 		return nil
 	}
-	if _, tlsOn := c.TLSConnectionState(); !tlsOn && !IsLoopback(cfg.Host) {
+	if _, tlsOn := c.TLSConnectionState(); !tlsOn && !endpoint.IsLoopback(cfg.Host) {
 		return &Error{Kind: ErrTLS, Op: "auth", Err: errors.New("refusing to send the password without TLS")}
 	}
 	ok, _ := c.Extension("AUTH")
