@@ -13,11 +13,7 @@ import (
 func (d *Desk) Close(ctx context.Context, account, opID, conversation, category livedesk.ID) (*livedesk.Conversation, error) {
 	var out *livedesk.Conversation
 	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
-		op, err := actor(tx, account, opID, livedesk.ActionReply)
-		if err != nil {
-			return err
-		}
-		c, err := ownConversation(tx, op, conversation)
+		op, c, err := actingIn(tx, account, opID, conversation, livedesk.ActionReply)
 		if err != nil {
 			return err
 		}

@@ -168,11 +168,7 @@ func systemLine(tx livedesk.Tx, c *livedesk.Conversation, text string, extra liv
 // MarkRead resets the unread counter of a conversation the operator holds.
 func (d *Desk) MarkRead(ctx context.Context, account, opID, conversation livedesk.ID) error {
 	return d.store.Write(ctx, func(tx livedesk.Tx) error {
-		op, err := actor(tx, account, opID, livedesk.ActionReply)
-		if err != nil {
-			return err
-		}
-		c, err := ownConversation(tx, op, conversation)
+		_, c, err := actingIn(tx, account, opID, conversation, livedesk.ActionReply)
 		if err != nil {
 			return err
 		}

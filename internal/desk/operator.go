@@ -22,6 +22,17 @@ func actor(tx livedesk.Tx, account, id livedesk.ID, a livedesk.Action) (*livedes
 	return op, nil
 }
 
+// actingIn is actor and ownConversation together: the operator, whose status allows a, and
+// a conversation they may write in.
+func actingIn(tx livedesk.Tx, account, opID, conversation livedesk.ID, a livedesk.Action) (*livedesk.Operator, *livedesk.Conversation, error) {
+	op, err := actor(tx, account, opID, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := ownConversation(tx, op, conversation)
+	return op, c, err
+}
+
 // ownConversation loads a conversation the operator may write in: theirs, or any for staff.
 func ownConversation(tx livedesk.Tx, op *livedesk.Operator, id livedesk.ID) (*livedesk.Conversation, error) {
 	c, err := tx.Conversation(op.AccountID, id)

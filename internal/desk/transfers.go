@@ -20,11 +20,7 @@ func (d *Desk) Offer(ctx context.Context, account, opID, conversation, to livede
 	}
 	var out *livedesk.Transfer
 	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
-		op, err := actor(tx, account, opID, livedesk.ActionReply)
-		if err != nil {
-			return err
-		}
-		c, err := ownConversation(tx, op, conversation)
+		_, c, err := actingIn(tx, account, opID, conversation, livedesk.ActionReply)
 		if err != nil {
 			return err
 		}
