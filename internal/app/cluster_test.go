@@ -167,6 +167,50 @@ func readFrame(t *testing.T, ws *websocket.Conn) frame {
 	return f
 }
 
+// clusterPassword is the password of every operator the cluster tests create.
+const clusterPassword = "cluster-password"
+
+// team is an account for a cluster test: its admin, the operator Анна (limit 5) and a
+// webchat contact point.
+type team struct {
+	acct  *livedesk.Account
+	admin *livedesk.Operator
+	op    *livedesk.Operator
+	cp    *livedesk.ContactPoint
+}
+
+// newTeam creates a team through the nodes' desks: the account on the first, the operator
+// on the second and the contact point on the third (cycling when there are fewer), so a
+// team is written through several nodes.
+func newTeam(t *testing.T, name string, nodes ...*app.App) *team {
+	t.Helper()
+	ctx := context.Background()
+	on := func(i int) *desk.Desk { return nodes[i%len(nodes)].Desk }
+	domain := strings.ToLower(name) + ".test"
+	var tm team
+	var err error
+	if tm.acct, tm.admin, err = on(0).CreateAccount(ctx, name, desk.NewOperator{Name: "Админ", Email: "admin@" + domain, Password: clusterPassword}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if tm.op, err = on(1).CreateOperator(ctx, tm.acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@" + domain, Password: clusterPassword,
+		Role: livedesk.RoleOperator, Limit: 5}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if tm.cp, err = on(2).CreateContactPoint(ctx, tm.acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat}); err != nil {
+		t.Fatal(err)
+	}
+	return &tm
+}
+
+// signIn logs the operator in on node, makes them available and returns their token.
+func (tm *team) signIn(t *testing.T, node *app.App) string {
+	t.Helper()
+	var login struct{ Token string }
+	call(t, node.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": tm.op.Email, "password": clusterPassword}, &login)
+	call(t, node.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
+	return login.Token
+}
+
 // TestClusterEveryNodeSeesEveryOther runs three nodes on one PostgreSQL and one NATS: an
 // operator connected to node A receives, in order and once each, the messages of visitors
 // writing through nodes B and C at the same time; typing crosses nodes; the operator, moved to
@@ -177,23 +221,10 @@ func TestClusterEveryNodeSeesEveryOther(t *testing.T) {
 	c := startCluster(t, 3)
 	ctx := context.Background()
 	a, b, cc := c.nodes[0], c.nodes[1], c.nodes[2]
-	acct, admin, err := a.Desk.CreateAccount(ctx, "Кластер", desk.NewOperator{Name: "Админ", Email: "admin@cluster.test", Password: "cluster-password"}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := b.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@cluster.test", Password: "cluster-password",
-		Role: livedesk.RoleOperator, Limit: 10}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp, err := cc.Desk.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
-	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
-	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
+	tm := newTeam(t, "Cluster", a, b, cc)
+	admin, op, cp := tm.admin, tm.op, tm.cp
+	token := tm.signIn(t, a)
+	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", token, "")
 	t.Logf("%v: three nodes up, the operator connected to A", time.Since(start).Round(time.Millisecond))
 
 	// Two visitors, one through B and one through C, each sending 25 messages at once.
@@ -272,7 +303,7 @@ func TestClusterEveryNodeSeesEveryOther(t *testing.T) {
 	for k := range 5 {
 		call(t, b.URL(), "POST", "/api/v1/widget/messages", visitors[0].token, map[string]string{"client_id": fmt.Sprint("late-", k), "text": fmt.Sprint("late ", k)}, nil)
 	}
-	u := "ws" + strings.TrimPrefix(cc.URL(), "http") + "/api/v1/ws?token=" + login.Token + "&cursor=" + cursor
+	u := "ws" + strings.TrimPrefix(cc.URL(), "http") + "/api/v1/ws?token=" + token + "&cursor=" + cursor
 	wsC, res, err := websocket.DefaultDialer.Dial(u, nil)
 	if res != nil {
 		res.Body.Close()
@@ -384,20 +415,11 @@ func TestClusterPresenceAcrossNodes(t *testing.T) {
 	}
 	ctx := context.Background()
 	a, b, other := c.nodes[0], c.nodes[1], c.nodes[2]
-	acct, _, err := a.Desk.CreateAccount(ctx, "Присутствие", desk.NewOperator{Name: "Админ", Email: "admin@presence.test", Password: "cluster-password"}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@presence.test", Password: "cluster-password",
-		Role: livedesk.RoleOperator, Limit: 3}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
-	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
-	dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
-	wsB, _ := dialWS(t, b.URL(), "/api/v1/ws", login.Token, "")
+	tm := newTeam(t, "Presence", a)
+	acct, op := tm.acct, tm.op
+	token := tm.signIn(t, a)
+	dialWS(t, a.URL(), "/api/v1/ws", token, "")
+	wsB, _ := dialWS(t, b.URL(), "/api/v1/ws", token, "")
 	status := func() livedesk.Status {
 		briefs, err := other.Desk.OperatorBriefs(ctx, acct.ID)
 		if err != nil {
@@ -442,25 +464,10 @@ func TestClusterBusOutage(t *testing.T) {
 	for range 2 {
 		c.addWith(db, func(cfg *config.Config) { cfg.Bus = "nats://" + proxy.addr })
 	}
-	ctx := context.Background()
 	a, b := c.nodes[0], c.nodes[1]
-	acct, _, err := a.Desk.CreateAccount(ctx, "Шина", desk.NewOperator{Name: "Админ", Email: "admin@bus.test", Password: "cluster-password"}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@bus.test", Password: "cluster-password",
-		Role: livedesk.RoleOperator, Limit: 5}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp, err := a.Desk.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	call(t, a.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "cluster-password"}, &login)
-	call(t, a.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
-	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", login.Token, "")
+	tm := newTeam(t, "Bus", a)
+	cp := tm.cp
+	wsA, _ := dialWS(t, a.URL(), "/api/v1/ws", tm.signIn(t, a), "")
 	var s struct {
 		VisitorToken string `json:"visitor_token"`
 	}
@@ -502,20 +509,12 @@ func TestClusterRateLimitsShared(t *testing.T) {
 	for range 2 {
 		c.addWith(db, func(cfg *config.Config) { cfg.LoginFailuresPerAddress = 3 })
 	}
-	ctx := context.Background()
 	a, b := c.nodes[0], c.nodes[1]
-	acct, _, err := a.Desk.CreateAccount(ctx, "Лимиты", desk.NewOperator{Name: "Админ", Email: "admin@limits.test", Password: "cluster-password"}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@limits.test", Password: "cluster-password",
-		Role: livedesk.RoleOperator, Limit: 3}, 4); err != nil {
-		t.Fatal(err)
-	}
+	tm := newTeam(t, "Limits", a)
 	login := func(node *app.App, password string) int {
 		t.Helper()
 		res, err := http.Post(node.URL()+"/api/v1/auth/login", "application/json",
-			strings.NewReader(`{"email":"anna@limits.test","password":"`+password+`"}`))
+			strings.NewReader(`{"email":"`+tm.op.Email+`","password":"`+password+`"}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -527,13 +526,13 @@ func TestClusterRateLimitsShared(t *testing.T) {
 			t.Fatalf("a wrong password on A: %d", code)
 		}
 	}
-	if code := login(a, "cluster-password"); code != http.StatusTooManyRequests {
+	if code := login(a, clusterPassword); code != http.StatusTooManyRequests {
 		t.Fatalf("A after the limit: %d, want 429", code)
 	}
 	// B learns A's spends over the bus; until then the right password still works there (and
 	// spends nothing).
 	deadline := time.Now().Add(15 * time.Second)
-	for login(b, "cluster-password") != http.StatusTooManyRequests {
+	for login(b, clusterPassword) != http.StatusTooManyRequests {
 		if time.Now().After(deadline) {
 			t.Fatal("node B never counted the failures spent on node A")
 		}

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"livedesk/internal/config"
-	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/testkit/pgtest"
 
@@ -105,23 +103,9 @@ func TestDatabaseOutage(t *testing.T) {
 	u.Host = proxy.addr
 	c := &cluster{t: t, db: u.String()}
 	node := c.addWith(u.String(), func(cfg *config.Config) { cfg.Bus = "" })
-	ctx := context.Background()
-	acct, _, err := node.Desk.CreateAccount(ctx, "Сбой", desk.NewOperator{Name: "Админ", Email: "admin@outage.test", Password: "outage-password"}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, err := node.Desk.CreateOperator(ctx, acct.ID, desk.NewOperator{Name: "Анна", Email: "anna@outage.test", Password: "outage-password",
-		Role: livedesk.RoleOperator, Limit: 5}, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cp, err := node.Desk.CreateContactPoint(ctx, acct.ID, desk.NewContactPoint{Name: "Сайт", Channel: livedesk.ChannelWebchat})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var login struct{ Token string }
-	call(t, node.URL(), "POST", "/api/v1/auth/login", "", map[string]string{"email": op.Email, "password": "outage-password"}, &login)
-	call(t, node.URL(), "PUT", "/api/v1/me/status", login.Token, map[string]string{"status": "available"}, nil)
+	tm := newTeam(t, "Outage", node)
+	cp := tm.cp
+	token := tm.signIn(t, node)
 	var s struct {
 		VisitorToken string `json:"visitor_token"`
 	}
@@ -152,7 +136,7 @@ func TestDatabaseOutage(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	// The operator's replay from the start of the log holds the two messages taken.
-	ws, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(node.URL(), "http")+"/api/v1/ws?cursor=0&token="+login.Token, nil)
+	ws, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(node.URL(), "http")+"/api/v1/ws?cursor=0&token="+token, nil)
 	if res != nil {
 		res.Body.Close()
 	}
