@@ -64,27 +64,26 @@ func (r *Relay) Refuse(err *gosmtp.SMTPError) {
 // confirmation.
 func (r *Relay) Next(t testing.TB) RelayMail {
 	t.Helper()
-	select {
-	case <-r.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the relay got no mail")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.mails[len(r.mails)-1]
+	return r.wait(t, r.got, &r.mails, "the relay got no mail")
 }
 
 // NextConfirmation waits (up to 10 seconds) for the next mailbox confirmation mail.
 func (r *Relay) NextConfirmation(t testing.TB) RelayMail {
 	t.Helper()
+	return r.wait(t, r.gotConfirm, &r.confirms, "the relay got no confirmation mail")
+}
+
+// wait waits for a signal on got and returns the newest of mails.
+func (r *Relay) wait(t testing.TB, got <-chan struct{}, mails *[]RelayMail, none string) RelayMail {
+	t.Helper()
 	select {
-	case <-r.gotConfirm:
+	case <-got:
 	case <-time.After(10 * time.Second):
-		t.Fatal("the relay got no confirmation mail")
+		t.Fatal(none)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.confirms[len(r.confirms)-1]
+	return (*mails)[len(*mails)-1]
 }
 
 // Quiet reports whether the relay takes no mail (confirmations aside) for d.
