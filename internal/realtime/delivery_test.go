@@ -121,13 +121,8 @@ func TestFanOutByAudience(t *testing.T) {
 func TestSlowConsumerClosed(t *testing.T) {
 	t.Parallel()
 	h := testkit.StartHub(t, testkit.HubOptions{Hub: realtime.Options{SendQueue: 4}, SendBuffer: 4096})
-	acct, admin := h.Account()
-	cp := h.ContactPoint(acct.ID, livedesk.ChannelWebchat)
-	h.SetStatus(admin, livedesk.StatusPause)
-	anna := h.Operator(acct.ID, "Анна", livedesk.RoleOperator, 5, livedesk.StatusAvailable)
-	v := h.Visitor(cp)
-	h.Say(cp, v.ID, "Здравствуйте")
-	tok := h.Login(anna)
+	chat := h.Chat()
+	cp, anna, v, tok := chat.CP, chat.Anna, chat.Visitor, chat.Token
 
 	// The slow client: a small receive buffer, and it reads nothing for now.
 	dialer := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {

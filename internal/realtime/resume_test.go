@@ -19,13 +19,8 @@ import (
 func TestReplayThenLive(t *testing.T) {
 	t.Parallel()
 	h := testkit.StartHub(t, testkit.HubOptions{})
-	acct, admin := h.Account()
-	cp := h.ContactPoint(acct.ID, livedesk.ChannelWebchat)
-	h.SetStatus(admin, livedesk.StatusPause)
-	anna := h.Operator(acct.ID, "Анна", livedesk.RoleOperator, 5, livedesk.StatusAvailable)
-	v := h.Visitor(cp)
-	h.Say(cp, v.ID, "Здравствуйте")
-	tok := h.Login(anna)
+	chat := h.Chat()
+	cp, v, tok := chat.CP, chat.Visitor, chat.Token
 	w := h.OperatorWS(tok)
 	cursor := w.Cursor
 	w.Close()
@@ -94,13 +89,8 @@ func TestReplayThenLive(t *testing.T) {
 func TestResyncOutsideTheLog(t *testing.T) {
 	t.Parallel()
 	h := testkit.StartHub(t, testkit.HubOptions{Hub: realtime.Options{MaxReplay: 2}})
-	acct, admin := h.Account()
-	cp := h.ContactPoint(acct.ID, livedesk.ChannelWebchat)
-	h.SetStatus(admin, livedesk.StatusPause)
-	anna := h.Operator(acct.ID, "Анна", livedesk.RoleOperator, 5, livedesk.StatusAvailable)
-	v := h.Visitor(cp)
-	h.Say(cp, v.ID, "Здравствуйте")
-	tok := h.Login(anna)
+	chat := h.Chat()
+	cp, v, tok := chat.CP, chat.Visitor, chat.Token
 
 	expectResync := func(what, url string) {
 		t.Helper()

@@ -144,3 +144,27 @@ func (h *Hub) VisitorWS(cp *livedesk.ContactPoint, visitor livedesk.ID) *WS {
 	w.Ready()
 	return w
 }
+
+// HubChat is the usual start of a hub test: an account with a webchat contact point, its
+// admin on pause, the operator Анна available (with a session, Token) and a visitor whose
+// first message made Анна's conversation.
+type HubChat struct {
+	Account *livedesk.Account
+	CP      *livedesk.ContactPoint
+	Anna    *livedesk.Operator
+	Visitor *livedesk.Visitor
+	Token   string
+}
+
+// Chat sets up a HubChat.
+func (h *Hub) Chat() *HubChat {
+	h.T.Helper()
+	acct, admin := h.Account()
+	c := &HubChat{Account: acct, CP: h.ContactPoint(acct.ID, livedesk.ChannelWebchat)}
+	h.SetStatus(admin, livedesk.StatusPause)
+	c.Anna = h.Operator(acct.ID, "Анна", livedesk.RoleOperator, 5, livedesk.StatusAvailable)
+	c.Visitor = h.Visitor(c.CP)
+	h.Say(c.CP, c.Visitor.ID, "Здравствуйте")
+	c.Token = h.Login(c.Anna)
+	return c
+}
