@@ -184,6 +184,23 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	return a, nil
 }
 
+// busNamespace is the installation's name on the bus, made at the first start of a node on
+// the database and the same for every node on it: installations sharing a NATS server
+// (production and staging, or a host's customers) must not hear each other, and their ids
+// are the same small numbers.
+func busNamespace(st *sqlstore.Store) (string, error) {
+	var ns string
+	err := st.Write(context.Background(), func(tx livedesk.Tx) error {
+		var err error
+		ns, err = tx.SetMetaIfAbsent("bus_namespace", auth.RandomKey(9))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("the installation's bus namespace: %w", err)
+	}
+	return ns, nil
+}
+
 func visitorSecret(st *sqlstore.Store) (string, error) {
 	var secret string
 	err := st.Write(context.Background(), func(tx livedesk.Tx) error {
@@ -413,8 +430,12 @@ func (a *App) joinCluster() error {
 		a.Store.SetPublisher(a.Hub.Publish)
 		return nil
 	}
+	namespace, err := busNamespace(a.Store)
+	if err != nil {
+		return err
+	}
 	host, _ := os.Hostname()
-	b, err := bus.Connect(a.cfg.Bus, host+"/"+auth.RandomKey(6), a.log)
+	b, err := bus.Connect(a.cfg.Bus, host+"/"+auth.RandomKey(6), namespace, a.log)
 	if err != nil {
 		return err
 	}

@@ -20,21 +20,24 @@ import (
 	"livedesk/internal/realtime"
 )
 
-// Subjects: livedesk.events.<account> and livedesk.ephemeral.<account>.
+// Subjects, under the installation's namespace (see Connect): livedesk.<ns>.events.<account>,
+// livedesk.<ns>.ephemeral.<account> and livedesk.<ns>.limits.
 const (
-	eventsSubject    = "livedesk.events."
-	ephemeralSubject = "livedesk.ephemeral."
+	eventsSubject    = "events."
+	ephemeralSubject = "ephemeral."
 	// limitsSubject carries the rate limits' spends (logins, visitor sessions and messages),
 	// so a limit counts what a client spent on every node.
-	limitsSubject = "livedesk.limits"
+	limitsSubject = "limits"
 )
 
 // Bus is one node's connection to the others.
 type Bus struct {
 	nc   *nats.Conn
 	node string
-	log  *slog.Logger
-	subs []*nats.Subscription
+	// prefix starts every subject: "livedesk.<namespace>.".
+	prefix string
+	log    *slog.Logger
+	subs   []*nats.Subscription
 	// onReconnect is told that the connection is back after a loss (what the other nodes
 	// published meanwhile never arrived here).
 	onReconnect atomic.Pointer[func()]
@@ -44,9 +47,15 @@ type Bus struct {
 }
 
 // Connect connects to NATS at url as node (a name unique among the nodes, e.g. its host and
-// port: a node ignores its own messages).
-func Connect(url, node string, log *slog.Logger) (*Bus, error) {
-	b := &Bus{node: node, log: log}
+// port: a node ignores its own messages). namespace names the installation — the nodes on
+// one database — and keeps its subjects apart from other installations sharing the NATS
+// server, whose account, operator and event ids are the same small numbers: one
+// subject token of letters, digits, '-' and '_'.
+func Connect(url, node, namespace string, log *slog.Logger) (*Bus, error) {
+	if !validToken(namespace) {
+		return nil, fmt.Errorf("bus namespace %q: want letters, digits, '-' or '_'", namespace)
+	}
+	b := &Bus{node: node, log: log, prefix: "livedesk." + namespace + "."}
 	nc, err := nats.Connect(url, nats.Name("livedesk "+node), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
@@ -64,6 +73,20 @@ func Connect(url, node string, log *slog.Logger) (*Bus, error) {
 	}
 	b.nc = nc
 	return b, nil
+}
+
+// validToken reports whether s is a non-empty NATS subject token of letters, digits, '-'
+// and '_' (no '.', no wildcards, no spaces).
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // OnReconnect sets the function told that the connection is back after a loss.
@@ -106,24 +129,24 @@ func (b *Bus) PublishEvents(events []*livedesk.Event) {
 				Operator2ID: e.Operator2ID, Staff: e.Staff, AllOperators: e.AllOperators, AllVisitors: e.AllVisitors,
 				VisitorID: e.VisitorID, Payload: e.Payload, VisitorPayload: e.VisitorPayload})
 		}
-		b.publish(eventsSubject+events[start].AccountID.String(), env)
+		b.publish(b.prefix+eventsSubject+events[start].AccountID.String(), env)
 		start = end
 	}
 }
 
 // PublishEphemeral sends an ephemeral frame to the other nodes.
 func (b *Bus) PublishEphemeral(e realtime.Ephemeral) {
-	b.publish(ephemeralSubject+strconv.FormatInt(int64(e.AccountID), 10), envelope{Node: b.node, Ephemeral: &e})
+	b.publish(b.prefix+ephemeralSubject+strconv.FormatInt(int64(e.AccountID), 10), envelope{Node: b.node, Ephemeral: &e})
 }
 
 // PublishSpend sends a rate limit's spend to the other nodes.
 func (b *Bus) PublishSpend(s guard.Spend) {
-	b.publish(limitsSubject, envelope{Node: b.node, Spend: &s})
+	b.publish(b.prefix+limitsSubject, envelope{Node: b.node, Spend: &s})
 }
 
 // SubscribeSpends hands the other nodes' rate limit spends to apply.
 func (b *Bus) SubscribeSpends(apply func(guard.Spend)) error {
-	sub, err := b.nc.Subscribe(limitsSubject, func(m *nats.Msg) {
+	sub, err := b.nc.Subscribe(b.prefix+limitsSubject, func(m *nats.Msg) {
 		var env envelope
 		if json.Unmarshal(m.Data, &env) != nil || env.Node == b.node || env.Spend == nil {
 			return
@@ -167,7 +190,7 @@ func (b *Bus) Subscribe(events func([]*livedesk.Event), ephemeral func(realtime.
 		b.Received.Add(1)
 		return env, true
 	}
-	sub, err := b.nc.Subscribe(eventsSubject+">", func(m *nats.Msg) {
+	sub, err := b.nc.Subscribe(b.prefix+eventsSubject+">", func(m *nats.Msg) {
 		env, ok := decode(m)
 		if !ok || len(env.Events) == 0 {
 			return
@@ -187,7 +210,7 @@ func (b *Bus) Subscribe(events func([]*livedesk.Event), ephemeral func(realtime.
 		return err
 	}
 	b.subs = append(b.subs, sub)
-	sub, err = b.nc.Subscribe(ephemeralSubject+">", func(m *nats.Msg) {
+	sub, err = b.nc.Subscribe(b.prefix+ephemeralSubject+">", func(m *nats.Msg) {
 		if env, ok := decode(m); ok && env.Ephemeral != nil {
 			ephemeral(*env.Ephemeral)
 		}
