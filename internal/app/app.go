@@ -156,6 +156,8 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			func() float64 { return float64(st.Stats.Batches.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_requests_total", Help: "Write requests run by the writer."},
 			func() float64 { return float64(st.Stats.Requests.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_statements_total", Help: "SQL statements the writer sent (on PostgreSQL each is a round trip)."},
+			func() float64 { return float64(st.Stats.Statements.Load()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_write_busy_seconds_total", Help: "Time the writer spent running batches, commits included (1 per second = saturated)."},
 			func() float64 { return float64(st.Stats.BusyNanos.Load()) / 1e9 }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "livedesk_store_commit_seconds_total", Help: "Time the writer spent committing (WAL write, fsync, automatic checkpoints)."},

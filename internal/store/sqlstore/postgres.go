@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -142,19 +143,36 @@ func (tx *Tx) storeEventsPG() error {
 	for _, e := range tx.events {
 		e.ID = next[e.AccountID]
 		next[e.AccountID]++
-		var vp any
-		if e.VisitorPayload != nil {
-			vp = string(e.VisitorPayload)
+	}
+	// One multi-row INSERT per chunk: every statement is a round trip to the server.
+	for events := tx.events; len(events) > 0; {
+		chunk := events[:min(len(events), eventsPerInsert)]
+		events = events[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
+			visitor_id, payload, visitor_payload, created_at) VALUES `)
+		args := make([]any, 0, 11*len(chunk))
+		for i, e := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(`(?,?,?,?,?,?,?,?,?,?,?)`)
+			var vp any
+			if e.VisitorPayload != nil {
+				vp = string(e.VisitorPayload)
+			}
+			args = append(args, e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
+				nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now))
 		}
-		if _, err := tx.exec(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
-			visitor_id, payload, visitor_payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-			e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
-			nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now)); err != nil {
-			return fmt.Errorf("store event %s: %w", e.Type, err)
+		if _, err := tx.exec(q.String(), args...); err != nil {
+			return fmt.Errorf("store %d events: %w", len(chunk), err)
 		}
 	}
 	return nil
 }
+
+// eventsPerInsert bounds one INSERT of events (11 parameters each, PostgreSQL takes 65,535).
+const eventsPerInsert = 1000
 
 // leaderLockKey is the advisory lock the node running the cluster-wide jobs holds.
 const leaderLockKey = 7_415_162_002 // "livedesk leader"

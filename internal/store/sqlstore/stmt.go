@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache prepares each distinct query once per database handle: SQLite spends most of a
@@ -101,10 +102,12 @@ func (r reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql
 	return st.QueryRowContext(ctx, r.c.args(args)...)
 }
 
-// txq runs queries inside a write transaction with the writer's cached statements.
+// txq runs queries inside a write transaction with the writer's cached statements, counting
+// them in n.
 type txq struct {
 	tx *sql.Tx
 	c  *stmtCache
+	n  *atomic.Int64
 }
 
 func (t txq) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
@@ -119,6 +122,7 @@ func (t txq) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.n.Add(1)
 	if t.c.pg {
 		return t.tx.QueryContext(ctx, t.c.sql(q), t.c.args(args)...)
 	}
@@ -130,6 +134,7 @@ func (t txq) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 }
 
 func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	t.n.Add(1)
 	st, err := t.stmt(ctx, q)
 	if t.c.pg || err != nil {
 		return t.tx.QueryRowContext(ctx, t.c.sql(q), t.c.args(args)...)
@@ -138,6 +143,7 @@ func (t txq) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 }
 
 func (t txq) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.n.Add(1)
 	if t.c.pg {
 		return t.tx.ExecContext(ctx, t.c.sql(q), t.c.args(args)...)
 	}

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,10 +77,11 @@ type Store struct {
 }
 
 // WriterStats count the writer goroutine's work: how many transactions (batches) and write
-// requests it ran, and the time it spent running them and committing them.
+// requests it ran, the statements it sent (on PostgreSQL each is a round trip to the
+// server), and the time it spent running them and committing them.
 type WriterStats struct {
-	Batches, Requests      atomic.Int64
-	BusyNanos, CommitNanos atomic.Int64
+	Batches, Requests, Statements atomic.Int64
+	BusyNanos, CommitNanos        atomic.Int64
 }
 
 type writeReq struct {
@@ -89,6 +91,9 @@ type writeReq struct {
 	// attempts and statementFailed count PostgreSQL's runs of it again (runBatch).
 	attempts        int
 	statementFailed bool
+	// careful: on PostgreSQL a batch runs first without savepoints (runBatch); when one of
+	// its requests fails, the batch is rolled back and runs again with them.
+	careful bool
 }
 
 // Open opens (creating if needed) the database, applies migrations and starts the writer.
@@ -348,18 +353,38 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 		fail(unavailable(fmt.Errorf("begin: %w", err)))
 		return nil
 	}
-	q := txq{sqlTx, s.wc}
+	q := txq{sqlTx, s.wc, &s.Stats.Statements}
+	// Each request runs inside its savepoint, so that a failing one is rolled back alone. On
+	// PostgreSQL every statement is a round trip, and requests rarely fail: a batch runs first
+	// without savepoints, and only if one of its requests fails is it rolled back whole and
+	// run again with them (careful), where the previous request's savepoint is released
+	// together with the next one's start (one simple-protocol exec) and the last one by the
+	// commit.
+	careful := !s.pg || slices.ContainsFunc(batch, func(r *writeReq) bool { return r.careful })
+	savepoint := `SAVEPOINT req`
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
 			errs[i] = r.ctx.Err()
 			continue
 		}
-		if _, err := q.ExecContext(ctx, `SAVEPOINT req`); err != nil {
-			errs[i] = err
-			continue
+		if careful {
+			if _, err := q.ExecContext(ctx, savepoint); err != nil {
+				errs[i] = err
+				continue
+			}
+			if s.pg {
+				savepoint = `RELEASE req; SAVEPOINT req`
+			}
 		}
 		tx := &Tx{tx: q, ctx: ctx, now: s.clock.Now().UTC().Truncate(time.Millisecond), pg: s.pg}
 		err := safeCall(r.fn, tx)
+		if err != nil && !careful {
+			sqlTx.Rollback()
+			for _, r := range batch {
+				r.careful = true
+			}
+			return batch
+		}
 		if err != nil {
 			errs[i] = err
 			if s.pg && r.attempts < 8 {
@@ -374,8 +399,10 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 			events = append(events, tx.events...)
 			clearPoints = clearPoints || tx.changedContactPoints
 		}
-		if _, err := q.ExecContext(ctx, `RELEASE req`); err != nil {
-			s.log.Error("release savepoint", "err", err)
+		if !s.pg {
+			if _, err := q.ExecContext(ctx, `RELEASE req`); err != nil {
+				s.log.Error("release savepoint", "err", err)
+			}
 		}
 	}
 	if s.pg && len(events) > 0 {
@@ -397,6 +424,14 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 	if err != nil {
 		if s.pg && retryable(err) {
 			return s.retryAll(batch)
+		}
+		if !careful && !connectionLost(err) {
+			// A statement failed under a request that still returned nil: find it with
+			// savepoints.
+			for _, r := range batch {
+				r.careful = true
+			}
+			return batch
 		}
 		fail(unavailable(fmt.Errorf("commit: %w", err)))
 		return nil

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EventOrderAndResume", func(t *testing.T) { testEventOrder(t, open) })
 	t.Run("ClientIDOncePerAuthor", func(t *testing.T) { testClientID(t, open) })
 	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
+	t.Run("FailuresAmongConcurrentWrites", func(t *testing.T) { testFailuresInBatch(t, open) })
 	t.Run("OutboxClaimedOnce", func(t *testing.T) { testOutboxClaims(t, open) })
 	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
 	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
@@ -468,6 +469,82 @@ func testRollback(t *testing.T, open Opener) {
 	})
 	if _, after, _ := st.EventBounds(ctx, w.account.ID); after <= before {
 		t.Fatalf("newest event %d after a write, was %d", after, before)
+	}
+}
+
+// testFailuresInBatch sends many writes at once, so that they share transactions, a third of
+// them failing after they wrote (by their own error, or by a statement refused by the
+// database): each failed one leaves nothing, each other one is stored with its event, and the
+// log holds exactly those events, in order.
+func testFailuresInBatch(t *testing.T, open Opener) {
+	st, _ := open(t)
+	ctx := context.Background()
+	w := newWorld(t, st, "batch", 5)
+	_, before, _ := st.EventBounds(ctx, w.account.ID)
+	const writes = 90
+	boom := errors.New("boom")
+	errs := make([]error, writes)
+	var wg sync.WaitGroup
+	for i := range writes {
+		wg.Go(func() {
+			errs[i] = st.Write(ctx, func(tx livedesk.Tx) error {
+				clientID := fmt.Sprint("b", i)
+				if i%3 == 2 {
+					clientID = w.message.ClientID // taken: the database refuses the insert
+				}
+				if err := tx.InsertMessage(w.account.ID, &livedesk.Message{ConversationID: w.conv, Kind: livedesk.KindText,
+					Text: fmt.Sprint(i), Author: w.message.Author, ClientID: clientID}); err != nil {
+					return err
+				}
+				if err := tx.Emit(&livedesk.Event{AccountID: w.account.ID, Type: "test", AllOperators: true,
+					Payload: fmt.Appendf(nil, `{"i":%d}`, i)}); err != nil {
+					return err
+				}
+				if i%3 == 1 {
+					return boom
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	want := map[string]bool{}
+	for i, err := range errs {
+		switch i % 3 {
+		case 0:
+			if err != nil {
+				t.Fatalf("write %d: %v", i, err)
+			}
+			want[fmt.Sprintf(`{"i":%d}`, i)] = true
+		case 1:
+			if !errors.Is(err, boom) {
+				t.Fatalf("write %d returned %v, want its own error", i, err)
+			}
+		case 2:
+			if !livedesk.IsCode(err, livedesk.CodeConflict) {
+				t.Fatalf("write %d with a taken client_id returned %v, want conflict", i, err)
+			}
+		}
+		_, ferr := st.MessageByClientID(ctx, w.message.Author.Type, w.message.Author.ID, fmt.Sprint("b", i))
+		if stored := ferr == nil; stored != (i%3 == 0) {
+			t.Fatalf("write %d (kind %d): stored %v (%v)", i, i%3, stored, ferr)
+		}
+	}
+	events, err := st.AccountEvents(ctx, w.account.ID, before, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, e := range events {
+		if !want[string(e.Payload)] {
+			t.Fatalf("event %s in the log, from a failed write or twice", e.Payload)
+		}
+		delete(want, string(e.Payload))
+		if k > 0 && e.ID != events[k-1].ID+1 {
+			t.Fatalf("event ids %d then %d", events[k-1].ID, e.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("%d events of successful writes missing from the log", len(want))
 	}
 }
 
