@@ -185,11 +185,8 @@ func visitorMessageIn(tx livedesk.Tx, cp *livedesk.ContactPoint, c *livedesk.Con
 		c = &livedesk.Conversation{ID: id, AccountID: cp.AccountID}
 	}
 	m.ConversationID = c.ID
-	if err := tx.InsertMessage(cp.AccountID, m); err != nil {
-		return nil, err
-	}
-	lm := livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: m.CreatedAt}
-	if err := tx.TouchLastMessage(c.ID, lm, true); err != nil {
+	lm := livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: tx.Now()}
+	if err := tx.AppendMessage(cp.AccountID, m, lm, true); err != nil {
 		return nil, err
 	}
 	if !isNew {

@@ -401,8 +401,11 @@ type Tx interface {
 	MessageByID(account, id ID) (*Message, error)
 	// Message reads one message of a conversation inside the transaction.
 	Message(conversation, id ID) (*Message, error)
-	// InsertMessage stores m (ID and CreatedAt are set) and fills its quote.
+	// InsertMessage stores m (ID and CreatedAt are set).
 	InsertMessage(account ID, m *Message) error
+	// AppendMessage stores m in its conversation (as InsertMessage) and makes it the
+	// conversation's last message (as TouchLastMessage), in one step.
+	AppendMessage(account ID, m *Message, lm LastMessage, unread bool) error
 	// CreateOperator stores a new operator; a taken email is a conflict.
 	CreateOperator(o *Operator) error
 	// Operator reads one operator of the account inside the transaction.

@@ -149,6 +149,13 @@ func (tx *Tx) SetVisitorClosed(id livedesk.ID) error {
 
 // TouchLastMessage updates the list preview and, for visitor messages, the unread counter.
 func (tx *Tx) TouchLastMessage(id livedesk.ID, lm livedesk.LastMessage, unread bool) error {
+	q, args := touchQuery(id, lm, unread)
+	_, err := tx.exec(q, args...)
+	return err
+}
+
+// touchQuery is TouchLastMessage's UPDATE and its arguments.
+func touchQuery(id livedesk.ID, lm livedesk.LastMessage, unread bool) (string, []any) {
 	q := `UPDATE conversations SET last_message_text = ?, last_message_author = ?, last_message_author_id = ?,
 		last_message_author_name = ?, last_message_at = ?`
 	at := lm.At
@@ -161,8 +168,7 @@ func (tx *Tx) TouchLastMessage(id livedesk.ID, lm livedesk.LastMessage, unread b
 		q += `, unread_count = 0, first_reply_at = COALESCE(first_reply_at, ?)`
 		args = append(args, ms(at))
 	}
-	_, err := tx.exec(q+` WHERE id = ?`, append(args, id)...)
-	return err
+	return q + ` WHERE id = ?`, append(args, id)
 }
 
 // MarkRead resets the unread counter.

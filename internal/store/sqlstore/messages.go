@@ -82,8 +82,31 @@ func (tx *Tx) Message(conversation, id livedesk.ID) (*livedesk.Message, error) {
 	return m, nil
 }
 
-// InsertMessage stores m (ID and CreatedAt are set) and fills its quote.
+// InsertMessage stores m (ID and CreatedAt are set).
 func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
+	q, args := tx.messageInsert(account, m)
+	return insertedMessage(tx.queryRow(q+` RETURNING id`, args...).Scan(&m.ID))
+}
+
+// AppendMessage stores m (ID and CreatedAt are set) and makes it the conversation's last
+// message (TouchLastMessage): on PostgreSQL in one statement, one round trip instead of two
+// on the hottest write path.
+func (tx *Tx) AppendMessage(account livedesk.ID, m *livedesk.Message, lm livedesk.LastMessage, unread bool) error {
+	if !tx.pg {
+		if err := tx.InsertMessage(account, m); err != nil {
+			return err
+		}
+		return tx.TouchLastMessage(m.ConversationID, lm, unread)
+	}
+	ins, args := tx.messageInsert(account, m)
+	touch, targs := touchQuery(m.ConversationID, lm, unread)
+	return insertedMessage(tx.queryRow(`WITH m AS (`+ins+` RETURNING id) `+touch+` RETURNING (SELECT id FROM m)`,
+		append(args, targs...)...).Scan(&m.ID))
+}
+
+// messageInsert is the INSERT of m (without RETURNING) and its arguments; it sets
+// m.CreatedAt.
+func (tx *Tx) messageInsert(account livedesk.ID, m *livedesk.Message) (string, []any) {
 	var clientID, sticker any
 	if m.ClientID != "" {
 		clientID = m.ClientID
@@ -102,10 +125,15 @@ func (tx *Tx) InsertMessage(account livedesk.ID, m *livedesk.Message) error {
 	if m.FullText != "" {
 		fullText = m.FullText
 	}
-	err := tx.queryRow(`INSERT INTO messages(account_id, conversation_id, author_type, author_id, author_name, kind, text,
-		reply_to, client_id, sticker_id, email_message_id, full_text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`,
-		account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
-		clientID, sticker, emailID, fullText, ms(tx.now)).Scan(&m.ID)
+	return `INSERT INTO messages(account_id, conversation_id, author_type, author_id, author_name, kind, text,
+		reply_to, client_id, sticker_id, email_message_id, full_text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		[]any{account, m.ConversationID, m.Author.Type, m.Author.ID, m.Author.Name, m.Kind, m.Text, nullID(m.ReplyTo),
+			clientID, sticker, emailID, fullText, ms(tx.now)}
+}
+
+// insertedMessage maps the error of a message's INSERT: a mail Message-ID or a client id the
+// account or author used already.
+func insertedMessage(err error) error {
 	if isUnique(err) && strings.Contains(uniqueIndex(err), "email") {
 		return livedesk.ErrDuplicateMail
 	}
