@@ -26,6 +26,9 @@ import (
 type Options struct {
 	// URL targets a running livedesk instead of starting one ("" starts a child).
 	URL string
+	// OperatorURL, with URL, is another node of the same installation: the operators sign in
+	// and hold their WebSockets there, the visitors send to URL (cross-node delivery).
+	OperatorURL string
 	// AdminEmail and AdminPassword log in to the account used with URL.
 	AdminEmail    string
 	AdminPassword string
@@ -104,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.URL, "url", o.URL, "target a running livedesk at this http://127.0.0.1:PORT URL instead of starting one")
+	fs.StringVar(&o.OperatorURL, "operator-url", o.OperatorURL, "with --url: the operators connect to this other node of the same installation (cross-node delivery)")
 	fs.StringVar(&o.AdminEmail, "admin-email", o.AdminEmail, "admin email of the account to use with --url")
 	fs.StringVar(&o.AdminPassword, "admin-password", o.AdminPassword, "admin password of the account to use with --url")
 	fs.IntVar(&o.ServerPID, "server-pid", o.ServerPID, "process id of the livedesk given by --url (for the memory figure)")
@@ -144,6 +148,8 @@ func (o *Options) validate() error {
 		return errors.New("bench: --rate ≥ 0, --duration > 0, --concurrency ≥ 1, --size ≥ 1, --conns ≥ 0")
 	case o.URL != "" && (o.AdminEmail == "" || o.AdminPassword == ""):
 		return errors.New("bench: --url needs --admin-email and --admin-password")
+	case o.OperatorURL != "" && o.URL == "":
+		return errors.New("bench: --operator-url needs --url (two nodes of one installation)")
 	case o.Synchronous != "FULL" && o.Synchronous != "NORMAL":
 		return errors.New("bench: --sqlite-synchronous must be FULL or NORMAL")
 	}

@@ -13,6 +13,9 @@ import (
 
 	"livedesk/internal/desk"
 	"livedesk/internal/testkit"
+	"os"
+	"livedesk/internal/config"
+	"livedesk/internal/testkit/pgtest"
 )
 
 // TestBenchEndToEnd runs a tiny bench against an in-process livedesk and echo server and
@@ -94,5 +97,35 @@ func TestClientID(t *testing.T) {
 	}
 	if err := (&Options{Operators: 1, Visitors: 2000, Concurrency: 1, Size: 1, Duration: time.Second, Synchronous: "FULL"}).validate(); err == nil {
 		t.Fatal("2000 visitors on one operator must be refused (limit ≤ 1000)")
+	}
+}
+
+// TestCrossNode sends the visitors' messages to one node and takes the operators' deliveries
+// on another of the same installation (PostgreSQL and NATS): every message crosses the bus.
+func TestCrossNode(t *testing.T) {
+	db := pgtest.Database(t)
+	nats := os.Getenv("LIVEDESK_TEST_NATS")
+	if nats == "" {
+		nats = "nats://127.0.0.1:4222"
+	}
+	files := t.TempDir()
+	node := func() *testkit.Env {
+		return testkit.Start(t, func(c *config.Config) { c.DB, c.Bus, c.Files = db, nats, files })
+	}
+	a, b := node(), node()
+	const email, password = "bench-cross@example.test", "password1"
+	if _, _, err := a.App.Desk.CreateAccount(context.Background(), "Bench",
+		desk.NewOperator{Name: "Admin", Email: email, Password: password}, 4); err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.URL, opts.OperatorURL, opts.AdminEmail, opts.AdminPassword, opts.Echo = a.URL, b.URL, email, password, false
+	opts.Operators, opts.Visitors, opts.Rate, opts.Duration, opts.Concurrency = 2, 4, 0, 500*time.Millisecond, 4
+	res, err := Run(context.Background(), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := res.Livedesk.Load; l.Sent == 0 || l.Delivered != l.Sent {
+		t.Errorf("cross node: sent %d, delivered %d", l.Sent, l.Delivered)
 	}
 }

@@ -16,6 +16,7 @@ type deskRun struct {
 	opts       Options
 	log        *slog.Logger
 	api        *api
+	opAPI      *api // the operators' node (--operator-url), else api
 	rec        *recorder
 	admin      string // admin session token
 	key        string // webchat contact point key
@@ -39,6 +40,10 @@ func runLivedesk(ctx context.Context, opts Options, log *slog.Logger) (*Side, er
 		base, email, password, pid = srv.url, srv.email, srv.password, srv.pid()
 	}
 	d := &deskRun{opts: opts, log: log, api: newAPI(base, opts.Concurrency), rec: newRecorder(), text: filler(opts.Size)}
+	d.opAPI = d.api
+	if opts.OperatorURL != "" {
+		d.opAPI = newAPI(opts.OperatorURL, opts.Operators)
+	}
 	defer d.close()
 	start := time.Now()
 	if err := d.setup(ctx, email, password); err != nil {
@@ -106,16 +111,16 @@ func (d *deskRun) setupOperators(ctx context.Context) error {
 			"email": email, "password": benchAdminPassword, "role": "operator", "limit": limit}, nil); err != nil {
 			return err
 		}
-		token, _, err := d.api.login(ctx, email, benchAdminPassword)
+		token, _, err := d.opAPI.login(ctx, email, benchAdminPassword)
 		if err != nil {
 			return err
 		}
-		o, err := dialOperator(ctx, d.api, token, d.rec, &d.reconnects, d.log)
+		o, err := dialOperator(ctx, d.opAPI, token, d.rec, &d.reconnects, d.log)
 		if err != nil {
 			return fmt.Errorf("operator websocket: %w", err)
 		}
 		ops[i] = o
-		return d.api.call(ctx, "PUT", "/api/v1/me/status", token, map[string]string{"status": "available"}, nil)
+		return d.opAPI.call(ctx, "PUT", "/api/v1/me/status", token, map[string]string{"status": "available"}, nil)
 	})
 	for _, o := range ops {
 		if o != nil {
@@ -239,6 +244,9 @@ func (d *deskRun) close() {
 		o.close()
 	}
 	d.api.close()
+	if d.opAPI != d.api {
+		d.opAPI.close()
+	}
 }
 
 // measureMemory reads pid's RSS, opens n idle connections with dial, waits for the process
