@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/testkit"
-	"os"
-	"livedesk/internal/config"
 	"livedesk/internal/testkit/pgtest"
+	"os"
 )
 
 // TestBenchEndToEnd runs a tiny bench against an in-process livedesk and echo server and
