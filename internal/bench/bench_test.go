@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"livedesk/internal/desk"
 	"livedesk/internal/testkit"
 	"livedesk/internal/testkit/pgtest"
-	"os"
 )
 
 // TestBenchEndToEnd runs a tiny bench against an in-process livedesk and echo server and
