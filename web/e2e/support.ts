@@ -19,7 +19,12 @@ export interface Account {
 
 /** JSON request to the API; throws with the server's error on a non-2xx answer. */
 export async function api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const r = await fetch(BASE + path, {
+  return apiAt<T>(BASE, method, path, body, token);
+}
+
+/** JSON request to the API of the server at base (another node: cluster.ts). */
+export async function apiAt<T = any>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const r = await fetch(base + path, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -94,11 +99,12 @@ export async function serveHostPage(html: string): Promise<HostPage> {
   };
 }
 
-/** A customer's page with the widget's one-line snippet for key (lang: the page language). */
-export function widgetHostHTML(key: string, lang = 'ru', extra = ''): string {
+/** A customer's page with the widget's one-line snippet for key (lang: the page language;
+ * base: the livedesk server the snippet loads the widget from). */
+export function widgetHostHTML(key: string, lang = 'ru', extra = '', base = BASE): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Host site</title>
 <style>body{font:16px Georgia,serif;margin:0;padding:2rem;background:#fafaf7;color:#222} *{color:#c00 !important}
 h1{font-size:2rem} button{all:unset}</style></head>
 <body><h1>${lang === 'ru' ? 'Интернет-магазин' : 'Online shop'}</h1><p>Host page content.</p>${extra}
-<script src="${BASE}/widget.js?key=${encodeURIComponent(key)}" async></script></body></html>`;
+<script src="${base}/widget.js?key=${encodeURIComponent(key)}" async></script></body></html>`;
 }
