@@ -111,9 +111,15 @@ func (d *Desk) ConfirmMailbox(ctx context.Context, account, contactPoint livedes
 	return out, nil
 }
 
-// DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is to be sent.
+// DueMailboxConfirmations claims up to limit mailboxes whose confirmation mail is to be sent
+// now, for this sender: no other node sends them while it has them (MailClaimLease).
 func (d *Desk) DueMailboxConfirmations(ctx context.Context, limit int) ([]*livedesk.MailboxState, error) {
-	return d.store.DueMailboxConfirmations(ctx, d.store.Now(), limit)
+	var due []*livedesk.MailboxState
+	err := d.store.Write(ctx, func(tx livedesk.Tx) (err error) {
+		due, err = tx.ClaimMailboxConfirmations(limit, MailClaimLease)
+		return err
+	})
+	return due, err
 }
 
 // NewMailboxCode makes the code of the confirmation mail about to be sent to the mailbox

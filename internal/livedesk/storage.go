@@ -184,8 +184,6 @@ type Store interface {
 	EventBounds(ctx context.Context, account ID) (oldest, newest ID, err error)
 	// MailboxState reads the mailbox of the account's contact point, or not_found.
 	MailboxState(ctx context.Context, account, contactPoint ID) (*MailboxState, error)
-	// DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is due at now.
-	DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*MailboxState, error)
 	// MailServer reads the sealed passwords and IMAP place of the account's contact point (a
 	// zero MailServer when it has none).
 	MailServer(ctx context.Context, account, contactPoint ID) (*MailServer, error)
@@ -357,6 +355,10 @@ type Tx interface {
 	// they are not due again for lease. Two senders claiming at once never take the same
 	// entry.
 	ClaimDueEmails(limit int, lease time.Duration) ([]OutgoingEmail, error)
+	// ClaimMailboxConfirmations takes up to limit mailboxes whose confirmation mail is due
+	// now, for one sender: they are not due again for lease. Two senders claiming at once
+	// never take the same mailbox.
+	ClaimMailboxConfirmations(limit int, lease time.Duration) ([]*MailboxState, error)
 	// EmailSent marks an outbox entry delivered to the relay.
 	EmailSent(message ID) error
 	// EmailRetry records a failed attempt: the entry is due again at next, or failed for good

@@ -8,8 +8,10 @@ import (
 	"livedesk/internal/livedesk"
 )
 
-const mailboxSelect = `SELECT contact_point_id, account_id, address, verified_at, confirm_due_at, confirm_sent_at,
-	code_expires_at, confirm_error, code_hash, code_attempts, confirm_attempts FROM mailboxes `
+const mailboxColumns = `contact_point_id, account_id, address, verified_at, confirm_due_at, confirm_sent_at,
+	code_expires_at, confirm_error, code_hash, code_attempts, confirm_attempts`
+
+const mailboxSelect = `SELECT ` + mailboxColumns + ` FROM mailboxes `
 
 func scanMailbox(sc scanner) (*livedesk.MailboxState, error) {
 	var m livedesk.MailboxState
@@ -41,10 +43,19 @@ func (s *Store) MailboxState(ctx context.Context, account, contactPoint livedesk
 	return m, nil
 }
 
-// DueMailboxConfirmations lists up to limit mailboxes whose confirmation mail is due at now.
-func (s *Store) DueMailboxConfirmations(ctx context.Context, now time.Time, limit int) ([]*livedesk.MailboxState, error) {
-	rows, err := s.rq.QueryContext(ctx, mailboxSelect+`WHERE confirm_due_at IS NOT NULL AND confirm_due_at <= ?
-		ORDER BY confirm_due_at LIMIT ?`, ms(now), limit)
+// ClaimMailboxConfirmations takes up to limit mailboxes whose confirmation mail is due now,
+// for one sender: they are not due again for lease (a sender that dies mid-way leaves them to
+// another after it). As with the outbox (ClaimDueEmails), two nodes claiming at once never
+// take the same one.
+func (tx *Tx) ClaimMailboxConfirmations(limit int, lease time.Duration) ([]*livedesk.MailboxState, error) {
+	skipLocked := ""
+	if tx.pg {
+		skipLocked = " FOR UPDATE SKIP LOCKED"
+	}
+	rows, err := tx.tx.QueryContext(tx.ctx, `UPDATE mailboxes SET confirm_due_at = ?
+		WHERE contact_point_id IN (SELECT contact_point_id FROM mailboxes WHERE confirm_due_at IS NOT NULL AND confirm_due_at <= ?
+			ORDER BY confirm_due_at, contact_point_id LIMIT ?`+skipLocked+`)
+		RETURNING `+mailboxColumns, ms(tx.now.Add(lease)), ms(tx.now), limit)
 	if err != nil {
 		return nil, err
 	}

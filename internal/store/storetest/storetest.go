@@ -36,7 +36,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ClientIDOncePerAuthor", func(t *testing.T) { testClientID(t, open) })
 	t.Run("FailedWriteLeavesNothing", func(t *testing.T) { testRollback(t, open) })
 	t.Run("FailuresAmongConcurrentWrites", func(t *testing.T) { testFailuresInBatch(t, open) })
-	t.Run("OutboxClaimedOnce", func(t *testing.T) { testOutboxClaims(t, open) })
+	t.Run("OutboxAndConfirmationsClaimedOnce", func(t *testing.T) { testOutboxClaims(t, open) })
 	t.Run("ReopenMigratesNothingTwice", func(t *testing.T) { testReopen(t, open) })
 	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
 	t.Run("MailServerPasswordsAndIMAPPlace", func(t *testing.T) { testMailServer(t, open) })
@@ -747,6 +747,55 @@ func testOutboxClaims(t *testing.T, open Opener) {
 	for id, n := range taken {
 		if n != 1 {
 			t.Fatalf("reply %d claimed %d times", id, n)
+		}
+	}
+
+	// The same for the mailboxes' confirmation mails.
+	const mailboxes = 12
+	write(t, st, func(tx livedesk.Tx) error {
+		for i := range mailboxes {
+			cp := &livedesk.ContactPoint{AccountID: w.account.ID, Name: fmt.Sprint("mail ", i), Channel: livedesk.ChannelEmail,
+				Key: fmt.Sprint("outbox-mail-", i)}
+			if err := tx.CreateContactPoint(cp); err != nil {
+				return err
+			}
+			if _, err := tx.SetMailbox(w.account.ID, cp.ID, fmt.Sprintf("support%d@outbox.test", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	confirmations := map[livedesk.ID]int{}
+	for range 4 {
+		wg.Go(func() {
+			for {
+				var got []*livedesk.MailboxState
+				err := st.Write(ctx, func(tx livedesk.Tx) (err error) {
+					got, err = tx.ClaimMailboxConfirmations(2, time.Hour)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, m := range got {
+					confirmations[m.ContactPointID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(confirmations) != mailboxes {
+		t.Fatalf("%d mailboxes' confirmations claimed, want %d", len(confirmations), mailboxes)
+	}
+	for id, n := range confirmations {
+		if n != 1 {
+			t.Fatalf("the confirmation of contact point %d claimed %d times", id, n)
 		}
 	}
 }
