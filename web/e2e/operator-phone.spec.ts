@@ -60,8 +60,10 @@ test('on a phone: the list, a conversation, back, a reply, taking from the queue
   await expect(vera.getByTestId('close-button')).toBeVisible();
   await expect(sidebar).toBeHidden();
 
-  // A reply from the phone reaches the visitor.
+  // A reply from the phone reaches the visitor. The one-line box's placeholder fits it
+  // (no keyboard hints on a phone; the whole one was cut mid-phrase).
   const box = vera.locator('#composer-input');
+  await expect(box).toHaveAttribute('placeholder', 'Ответ посетителю…');
   await box.fill('Сейчас проверю ваш заказ');
   await vera.getByTestId('send-button').click();
   await expect(box).toHaveValue('');
@@ -97,4 +99,6 @@ test('on a wide screen the list and the conversation stay side by side', async (
   await expect(vera.locator('.sidebar')).toBeVisible();
   await expect(vera.getByTestId('chat-back')).toBeHidden();
   await expect(vera.getByRole('button', { name: 'Взять себе' })).toContainText('Взять себе');
+  await vera.getByRole('button', { name: 'Взять себе' }).click();
+  await expect(vera.locator('#composer-input')).toHaveAttribute('placeholder', 'Ответ посетителю… (Enter — отправить, Shift+Enter — новая строка)');
 });

@@ -7,6 +7,7 @@ import type { Attachment, StickerRef } from '../api/types';
 import { useComposerMedia } from './ComposerMedia';
 import { useSpell } from './Spell';
 import { chipAttachment } from '../../../shared/media/attach';
+import { useNarrow } from '../lib/narrow';
 
 
 interface Props {
@@ -28,6 +29,8 @@ interface Props {
  */
 export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked, quick: quickOpts }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
+  // On a phone the box is one short line: the placeholder without the keyboard hints.
+  const narrow = useNarrow();
 
   // Grow with the text up to a limit, then scroll.
   useLayoutEffect(() => {
@@ -107,7 +110,8 @@ export function Composer({ draft, setDraft, onSend, onSticker, onTyping, blocked
         {media.attachButton}
         <span class="tip-wrap composer-input-wrap" title={tip}>
           <textarea id="composer-input" ref={input} rows={1} value={draft.text} disabled={disabled} aria-label={t('composer.label')}
-            placeholder={t(draft.comment ? 'composer.commentPlaceholder' : 'composer.placeholder')} spellcheck={false}
+            placeholder={t(draft.comment ? (narrow ? 'composer.commentPlaceholderShort' : 'composer.commentPlaceholder')
+              : (narrow ? 'composer.placeholderShort' : 'composer.placeholder'))} spellcheck={false}
             onInput={(e) => { setDraft({ ...draft, text: e.currentTarget.value }); quick.onInput(e.currentTarget.value); if (!draft.comment) onTyping(); }}
             onKeyDown={onKeyDown} onBlur={quick.hideSuggest} onPaste={media.onPaste} />
           {spell.overlay}

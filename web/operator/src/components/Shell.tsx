@@ -5,6 +5,7 @@ import type { Controller } from '../controller';
 import { type Lang, t } from '../i18n';
 import { askNotificationPermission, notificationPermission, unlockAudio } from '../lib/alerts';
 import { menuPosition } from '../lib/format';
+import { NARROW } from '../lib/narrow';
 import { can } from '../lib/status';
 import type { AppState } from '../state/reducer';
 import { isStaff } from '../state/reducer';
@@ -26,8 +27,6 @@ const selectSelected = (s: AppState) => s.selectedId;
 const selectLink = (s: AppState) => s.link;
 const selectCounts = (s: AppState) => `${s.open.order.length}/${s.queue.order.length}`;
 const NOTIFY_DISMISSED = 'livedesk.notify.dismissed';
-/** The narrow layout's media query (styles.css): the list or the conversation, one at a time. */
-const NARROW = '(max-width: 760px)';
 
 /** The whole operator screen: profile and list on the left, the conversation on the right. */
 export function Shell({ ctl }: { ctl: Controller }) {

@@ -93,6 +93,8 @@ export const en: Record<keyof typeof ru, string> = {
 
   'composer.placeholder': 'Reply to the visitor… (Enter sends, Shift+Enter adds a line)',
   'composer.commentPlaceholder': 'Internal comment — the visitor never sees it',
+  'composer.placeholderShort': 'Reply to the visitor…',
+  'composer.commentPlaceholderShort': 'Internal comment',
   'composer.reply': 'Reply',
   'composer.commentBanner': 'Internal comment: only operators see it. After sending, back to Reply.',
   'composer.comment': 'Comment',

@@ -93,6 +93,8 @@ export const ru = {
 
   'composer.placeholder': 'Ответ посетителю… (Enter — отправить, Shift+Enter — новая строка)',
   'composer.commentPlaceholder': 'Внутренний комментарий — посетитель его не увидит',
+  'composer.placeholderShort': 'Ответ посетителю…',
+  'composer.commentPlaceholderShort': 'Внутренний комментарий',
   'composer.reply': 'Ответ',
   'composer.commentBanner': 'Внутренний комментарий: его увидят только операторы. После отправки — снова «Ответ».',
   'composer.comment': 'Комментарий',
