@@ -232,6 +232,9 @@ func (d *Desk) CreateContactPoint(ctx context.Context, account livedesk.ID, in N
 	cp := &livedesk.ContactPoint{AccountID: account, Name: name, Channel: in.Channel, Key: in.Key, Settings: in.Settings}
 	confirm := false
 	err = d.store.Write(ctx, func(tx livedesk.Tx) error {
+		if err := checkFollowupTarget(tx, cp); err != nil {
+			return err
+		}
 		if err := tx.CreateContactPoint(cp); err != nil {
 			return err
 		}

@@ -109,23 +109,41 @@ func (d *Desk) ReceiveMail(ctx context.Context, cp *livedesk.ContactPoint, in In
 	}
 	var out *livedesk.Message
 	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
-		v, err := tx.VisitorByEmail(cp.AccountID, cp.ID, in.FromAddress)
-		if livedesk.IsCode(err, livedesk.CodeNotFound) {
-			v = &livedesk.Visitor{AccountID: cp.AccountID, ContactPointID: cp.ID, Name: in.FromName, Email: in.FromAddress}
-			err = tx.CreateVisitor(v)
-		} else if err == nil && v.Name == "" && in.FromName != "" {
-			v.Name = in.FromName
-			err = tx.UpdateVisitor(v)
-		}
-		if err != nil {
-			return err
-		}
 		// The thread's conversation when it is still open, else the sender's open one.
 		var c *livedesk.Conversation
 		if t, err := tx.ConversationOfMail(cp.AccountID, cp.ID, in.Thread); err == nil && t.State != livedesk.StateClosed && !t.VisitorClosed {
 			c = t
 		} else if err != nil && !livedesk.IsCode(err, livedesk.CodeNotFound) {
 			return err
+		}
+		var v *livedesk.Visitor
+		if c != nil && c.ContactPoint.ID != cp.ID {
+			// A widget conversation continued by email (followup.go): the mail is its
+			// visitor's answer when it comes from their address; from another address it
+			// is a mail of its own.
+			w, err := tx.Visitor(cp.AccountID, c.Visitor.ID)
+			if err != nil {
+				return err
+			}
+			if strings.EqualFold(w.Email, in.FromAddress) {
+				v = w
+			} else {
+				c = nil
+			}
+		}
+		if v == nil {
+			var err error
+			v, err = tx.VisitorByEmail(cp.AccountID, cp.ID, in.FromAddress)
+			if livedesk.IsCode(err, livedesk.CodeNotFound) {
+				v = &livedesk.Visitor{AccountID: cp.AccountID, ContactPointID: cp.ID, Name: in.FromName, Email: in.FromAddress}
+				err = tx.CreateVisitor(v)
+			} else if err == nil && v.Name == "" && in.FromName != "" {
+				v.Name = in.FromName
+				err = tx.UpdateVisitor(v)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if c == nil {
 			if o, err := tx.OpenConversationOf(cp.AccountID, v.ID, cp.ID); err == nil {

@@ -370,14 +370,10 @@ func (d *Desk) EmailContactPoints(ctx context.Context) ([]*livedesk.ContactPoint
 	return d.store.EmailContactPoints(ctx)
 }
 
-// MailServersOf returns the contact point of an email conversation and its own servers (the
-// outbox sends a reply through its SMTP server when it has one).
-func (d *Desk) MailServersOf(ctx context.Context, account, conversation livedesk.ID) (*livedesk.ContactPoint, *MailServers, error) {
-	c, err := d.store.Conversation(ctx, account, conversation)
-	if err != nil {
-		return nil, nil, err
-	}
-	cp, err := d.store.ContactPoint(ctx, account, c.ContactPoint.ID)
+// MailServersOf returns the email contact point a mail goes from (livedesk.OutgoingMail's
+// MailboxID) and its own servers (the outbox sends through its SMTP server when it has one).
+func (d *Desk) MailServersOf(ctx context.Context, account, contactPoint livedesk.ID) (*livedesk.ContactPoint, *MailServers, error) {
+	cp, err := d.store.ContactPoint(ctx, account, contactPoint)
 	if err != nil {
 		return nil, nil, err
 	}

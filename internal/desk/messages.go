@@ -91,6 +91,16 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 			}
 			m.EmailMessageID = newMailID(MailboxAddress(cp))
 		}
+		var fu *followup
+		if c.Channel == livedesk.ChannelWebchat {
+			// The reply follows the visitor by mail if they are gone by then (followup.go).
+			if fu, err = followupOf(tx, c); err != nil {
+				return err
+			}
+			if fu != nil {
+				m.EmailMessageID = newMailID(fu.mailbox)
+			}
+		}
 		if err := tx.InsertMessage(account, m); err != nil {
 			return err
 		}
@@ -99,6 +109,12 @@ func (d *Desk) SendMessage(ctx context.Context, account, opID, conversation live
 		}
 		if c.Channel == livedesk.ChannelEmail {
 			if err := tx.QueueEmail(account, m.ID); err != nil {
+				return err
+			}
+			m.EmailDelivery = &livedesk.EmailDelivery{State: "pending"}
+		}
+		if fu != nil {
+			if err := tx.QueueFollowup(account, m.ID, fu.from, fu.due); err != nil {
 				return err
 			}
 			m.EmailDelivery = &livedesk.EmailDelivery{State: "pending"}

@@ -30,6 +30,8 @@ type Connections interface {
 	OnlineOperators() []livedesk.ID
 	// LiveSessions are the hashes of the sessions holding a socket.
 	LiveSessions() []string
+	// OnlineVisitors are the visitors holding a widget socket.
+	OnlineVisitors() []livedesk.ID
 }
 
 // HeartbeatInterval is how often operators holding sockets are marked seen (at most: see
@@ -51,12 +53,24 @@ func (d *Desk) NewPresence(conns Connections, grace time.Duration, log *slog.Log
 }
 
 // Heartbeat marks seen the operators and the sessions holding sockets (a session with an
-// open socket is in use, however long since its last request).
+// open socket is in use, however long since its last request), and the visitors holding
+// widget sockets (a reply's followup by mail is only for a visitor gone: followup.go).
 func (p *Presence) Heartbeat(ctx context.Context) error {
 	if err := p.desk.Touch(ctx, p.conns.OnlineOperators()); err != nil {
 		return err
 	}
+	if err := p.desk.VisitorsSeen(ctx, p.conns.OnlineVisitors()); err != nil {
+		return err
+	}
 	return p.desk.TouchSessions(ctx, p.conns.LiveSessions())
+}
+
+// VisitorLeft is told that a visitor's last widget socket on this node closed: they were
+// there until now.
+func (p *Presence) VisitorLeft(account, visitor livedesk.ID) {
+	if err := p.desk.VisitorsSeen(context.Background(), []livedesk.ID{visitor}); err != nil {
+		p.log.Warn("visitor seen on disconnect", "err", err)
+	}
 }
 
 // Disconnected is told that an operator's last socket closed: the grace counts from now.

@@ -221,6 +221,9 @@ func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error
 	if err := checkMailServers(raw); err != nil {
 		return nil, err
 	}
+	if err := checkFollowup(raw); err != nil {
+		return nil, err
+	}
 	if b, ok := raw["allowed_origins"]; ok {
 		var list []string
 		if json.Unmarshal(b, &list) != nil {
@@ -296,6 +299,9 @@ func (d *Desk) UpdateContactPoint(ctx context.Context, account, id livedesk.ID, 
 			}
 			cp.Settings = settings
 			if err := d.sealMailPasswords(tx, cp, prev); err != nil {
+				return err
+			}
+			if err := checkFollowupTarget(tx, cp); err != nil {
 				return err
 			}
 		}

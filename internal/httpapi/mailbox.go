@@ -15,11 +15,7 @@ func (s *Server) adminMailbox(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	a, err := s.mailboxAnswer(r.Context(), m)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, 200, a)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }
 
 func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -31,11 +27,7 @@ func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	a, err := s.mailboxAnswer(r.Context(), m)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, 200, a)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }
 
 func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -53,9 +45,5 @@ func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	a, err := s.mailboxAnswer(r.Context(), m)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, 200, a)
+	return writeJSON(w, 200, s.mailboxAnswer(m))
 }

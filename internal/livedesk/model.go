@@ -105,6 +105,8 @@ type Visitor struct {
 	DisplayName    string `json:"display_name"`
 	Email          string `json:"email,omitempty"`
 	Phone          string `json:"phone,omitempty"`
+	// SeenAt is the visitor's last sign of life in the widget: a socket held (zero: never).
+	SeenAt time.Time `json:"-"`
 }
 
 // DisplayName is the visitor's name, or «Гость #4821» when none was given: guests are told

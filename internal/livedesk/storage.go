@@ -30,8 +30,23 @@ type OutgoingMail struct {
 	// MailboxConfirmed says the account proved control of the mailbox's address: only then
 	// is it the sender.
 	MailboxConfirmed bool
+	// MailboxID is the email contact point the mail goes from: the conversation's own, or for
+	// a widget conversation continued by email the mailbox its settings name.
+	MailboxID ID
+	// Followup says the reply was written in a widget conversation and goes by mail because
+	// the visitor left (ChatName is that contact point's name).
+	Followup bool
+	ChatName string
 	// Files are the reply's attachments with their content hashes.
 	Files []*AttachmentFile
+	// Carried, Context and Link are set by the desk for a followup, not by the store: the
+	// operators' later replies that go in the same mail (oldest first, with their files),
+	// the conversation's messages before them (oldest first), and the address of the page
+	// with the chat ("" none).
+	Carried      []*Message
+	CarriedFiles []*AttachmentFile
+	Context      []*Message
+	Link         string
 }
 
 // OutgoingEmail is a reply waiting in the outbox.
@@ -187,9 +202,6 @@ type Store interface {
 	// MailServer reads the sealed passwords and IMAP place of the account's contact point (a
 	// zero MailServer when it has none).
 	MailServer(ctx context.Context, account, contactPoint ID) (*MailServer, error)
-	// MailStatus reads what the account's mailbox's own servers last did (empty when nothing
-	// yet).
-	MailStatus(ctx context.Context, account, contactPoint ID) (*MailStatus, error)
 	// EmailContactPoints lists the email contact points of every account, by id (the IMAP
 	// watchers are started for those with IMAP settings).
 	EmailContactPoints(ctx context.Context) ([]*ContactPoint, error)
@@ -347,13 +359,28 @@ type Tx interface {
 	SetMailbox(account, contactPoint ID, address string) (changed bool, err error)
 	// VisitorByEmail returns the visitor of the contact point with the email address, or not_found.
 	VisitorByEmail(account, contactPoint ID, email string) (*Visitor, error)
-	// ConversationOfMail returns the conversation at the contact point that has a message with one
-	// of the Message-IDs (the newest such message wins), or not_found.
+	// ConversationOfMail returns the conversation that has a message with one of the
+	// Message-IDs (the newest such message wins), or not_found: a conversation at the contact
+	// point, or one of another contact point whose replies went out by mail from it (a widget
+	// conversation continued by email).
 	ConversationOfMail(account, contactPoint ID, messageIDs []string) (*Conversation, error)
 	// SetEmailSubject keeps the subject of an email conversation (replies answer it with Re:).
 	SetEmailSubject(conversation ID, subject string) error
 	// QueueEmail puts an operator's reply in the outbox, due now.
 	QueueEmail(account, message ID) error
+	// QueueFollowup puts an operator's reply in a widget conversation in the outbox as a
+	// followup: due at due, to go by mail from the email contact point from.
+	QueueFollowup(account, message, from ID, due time.Time) error
+	// PendingFollowups lists the pending followups of the conversation after the message
+	// after, oldest first.
+	PendingFollowups(conversation, after ID) ([]ID, error)
+	// EmailSkipped marks a pending outbox entry as not to be sent (a followup whose visitor
+	// came back), with the reason.
+	EmailSkipped(message ID, why string) error
+	// TouchVisitors marks visitors as seen now in the widget (they hold a socket).
+	TouchVisitors(ids []ID) error
+	// SetStartedBy records that an operator started the conversation (a mail they wrote).
+	SetStartedBy(conversation, operator ID) error
 	// ClaimDueEmails takes up to limit outbox entries due now, oldest first, for one sender:
 	// they are not due again for lease. Two senders claiming at once never take the same
 	// entry.
@@ -400,10 +427,6 @@ type Tx interface {
 	// SetIMAPPlace records the IMAP watcher's place: the folder's UIDVALIDITY and the highest
 	// UID taken, under place (host, username, folder); the passwords stay.
 	SetIMAPPlace(account, contactPoint ID, place string, validity, lastUID uint32) error
-	// SetIMAPStatus records the IMAP watcher's status of a contact point (nil: not watched).
-	SetIMAPStatus(contactPoint ID, st *IMAPWatchStatus) error
-	// SetSMTPStatus records the latest send through a contact point's own SMTP server.
-	SetSMTPStatus(contactPoint ID, st SMTPSendStatus) error
 	// MessageByClientID finds a message an author already sent with this client id.
 	MessageByClientID(author AuthorType, authorID ID, clientID string) (*Message, error)
 	// MessageByID reads one message of the account inside the transaction.

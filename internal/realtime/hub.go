@@ -64,6 +64,8 @@ type Hub struct {
 	Metrics Metrics
 	// OnLastDisconnect is called when an operator's last connection closes.
 	OnLastDisconnect func(account, operator livedesk.ID)
+	// OnVisitorGone is called when a visitor's last connection on this node closes.
+	OnVisitorGone func(account, visitor livedesk.ID)
 }
 
 // NewHub returns a hub that asks the desk for replays and for who may type where.
@@ -230,6 +232,17 @@ func (h *Hub) OnlineOperators() []livedesk.ID {
 	return ids
 }
 
+// OnlineVisitors lists visitors with a live connection on this node.
+func (h *Hub) OnlineVisitors() []livedesk.ID {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	ids := make([]livedesk.ID, 0, len(h.visitors))
+	for id := range h.visitors {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // add registers c; it refuses an operator's connection whose rights were revoked after
 // authAt (see revokeEvent).
 func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
@@ -293,12 +306,13 @@ func (h *Hub) visitorSockets(visitor livedesk.ID) int {
 
 func (h *Hub) remove(c *conn) {
 	h.mu.Lock()
-	last := false
+	last, visitorGone := false, false
 	if c.visitorID != 0 {
 		if set := h.visitors[c.visitorID]; set != nil {
 			delete(set, c)
 			if len(set) == 0 {
 				delete(h.visitors, c.visitorID)
+				visitorGone = true
 			}
 		}
 		if of := h.visitorsOf[c.accountID]; of != nil {
@@ -324,6 +338,9 @@ func (h *Hub) remove(c *conn) {
 	h.Metrics.Connections.Add(-1)
 	if last && h.OnLastDisconnect != nil {
 		h.OnLastDisconnect(c.accountID, c.operatorID)
+	}
+	if visitorGone && h.OnVisitorGone != nil {
+		h.OnVisitorGone(c.accountID, c.visitorID)
 	}
 }
 

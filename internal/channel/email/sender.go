@@ -132,21 +132,33 @@ func (s *Sender) SendDue(ctx context.Context) {
 // the comment, and wrong settings (refused login, TLS) are retried on the schedule too while
 // the cabinet shows them (OnSMTP).
 func (s *Sender) deliver(ctx context.Context, e livedesk.OutgoingEmail) (done, ok bool) {
-	err := s.send(ctx, e)
+	carried, err := s.send(ctx, e)
 	if errors.Is(err, errNoRelay) {
 		return false, true
 	}
-	return true, s.record(ctx, e, err)
+	if errors.Is(err, errNotSent) {
+		return true, true
+	}
+	return true, s.record(ctx, e, carried, err)
 }
 
 // errNoRelay: the reply goes through the relay and none is configured: it waits.
 var errNoRelay = errors.New("no relay is configured")
 
-// record keeps the outcome of a send; false when it could not be recorded.
-func (s *Sender) record(ctx context.Context, e livedesk.OutgoingEmail, err error) bool {
+// errNotSent: a followup that is not to be sent (the visitor came back, or an earlier reply's
+// mail carried it); the desk recorded it.
+var errNotSent = errors.New("the followup is not sent")
+
+// record keeps the outcome of a send (with the later replies a followup carried); false
+// when it could not be recorded.
+func (s *Sender) record(ctx context.Context, e livedesk.OutgoingEmail, carried []*livedesk.Message, err error) bool {
 	switch {
 	case err == nil:
 		if err := s.desk.MailSent(ctx, e.AccountID, e.MessageID); err != nil {
+			s.log.Error("email outbox", "err", err)
+			return false
+		}
+		if err := s.desk.FollowupsSent(ctx, e.AccountID, carried); err != nil {
 			s.log.Error("email outbox", "err", err)
 			return false
 		}
@@ -184,17 +196,29 @@ func permanent(err error) bool {
 
 var errUnsendable = errors.New("the reply cannot be written as a mail")
 
-func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
+// send writes and sends one outbox entry; a followup's mail also carries the later replies
+// still waiting, returned so that they are recorded sent with it.
+func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) ([]*livedesk.Message, error) {
 	out, err := s.desk.OutgoingMail(ctx, e.AccountID, e.MessageID)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUnsendable, err)
+		return nil, fmt.Errorf("%w: %v", errUnsendable, err)
 	}
 	if out.Mailbox == "" || out.ToAddress == "" {
-		return fmt.Errorf("%w: the contact point has no address or the visitor no email", errUnsendable)
+		return nil, fmt.Errorf("%w: the contact point has no address or the visitor no email", errUnsendable)
 	}
-	cp, servers, err := s.desk.MailServersOf(ctx, e.AccountID, out.Message.ConversationID)
+	if out.Followup {
+		// A widget conversation's reply: only if the visitor is still gone (desk/followup.go).
+		send, err := s.desk.PrepareFollowup(ctx, e.AccountID, out)
+		if err != nil {
+			return nil, err // not an error of the mail: retried
+		}
+		if !send {
+			return nil, errNotSent
+		}
+	}
+	cp, servers, err := s.desk.MailServersOf(ctx, e.AccountID, out.MailboxID)
 	if err != nil {
-		return err // not an error of the mail: retried
+		return nil, err // not an error of the mail: retried
 	}
 	if servers.SMTP != nil {
 		// The team's own server: it decides whether the mailbox's address is theirs.
@@ -202,7 +226,7 @@ func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
 		own.MailboxConfirmed = true
 		var buf bytes.Buffer
 		if err := s.write(&buf, &own); err != nil {
-			return err
+			return nil, err
 		}
 		cfg := *servers.SMTP
 		cfg.HelloName, cfg.RootCAs = s.relay.Domain, s.rootCAs
@@ -210,20 +234,20 @@ func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) error {
 		if s.onSMTP != nil {
 			s.onSMTP(cp.ID, err, errors.Is(err, submit.ErrAuth) || errors.Is(err, submit.ErrTLS))
 		}
-		return err
+		return out.Carried, err
 	}
 	if s.relay.Addr == "" {
-		return errNoRelay
+		return nil, errNoRelay
 	}
 	var buf bytes.Buffer
 	if err := s.write(&buf, out); err != nil {
-		return err
+		return nil, err
 	}
 	from := out.Mailbox
 	if !out.MailboxConfirmed {
 		from = s.relay.From
 	}
-	return s.transmit(from, out.ToAddress, &buf)
+	return out.Carried, s.transmit(from, out.ToAddress, &buf)
 }
 
 // sendConfirmations sends the due confirmation mails, each with a fresh code.
@@ -297,15 +321,22 @@ func domainOf(address string) string {
 	return "livedesk.invalid"
 }
 
-// write renders the reply as a MIME mail: text, then its files as attachments.
+// write renders the reply as a MIME mail: text, then its files as attachments. The first
+// mail of a thread (an operator's new mail, a widget conversation's first followup) has its
+// subject as it is; replies answer it with «Re:». A followup is signed with the chat's name
+// and carries the later replies, the conversation so far and the chat's link (followupText).
 func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	var h mail.Header
 	h.SetDate(out.Message.CreatedAt)
+	name := out.MailboxName
+	if out.Followup {
+		name = out.ChatName
+	}
 	if out.MailboxConfirmed {
-		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: out.Mailbox}})
+		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + name, Address: out.Mailbox}})
 	} else {
 		// Not proven to be the account's: the platform sends, answers go to the mailbox.
-		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + out.MailboxName, Address: s.relay.From}})
+		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + name, Address: s.relay.From}})
 		h.SetAddressList("Reply-To", []*mail.Address{{Name: out.MailboxName, Address: out.Mailbox}})
 	}
 	h.SetAddressList("To", []*mail.Address{{Name: out.ToName, Address: out.ToAddress}})
@@ -313,7 +344,7 @@ func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	switch {
 	case subject == "":
 		subject = "Re: " + out.MailboxName
-	case !strings.HasPrefix(strings.ToLower(subject), "re:"):
+	case len(out.Thread) > 0 && !strings.HasPrefix(strings.ToLower(subject), "re:"):
 		subject = "Re: " + subject
 	}
 	h.SetSubject(subject)
@@ -338,9 +369,9 @@ func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	if err != nil {
 		return err
 	}
-	text := out.Message.Text
-	if out.Message.Kind == livedesk.KindSticker && strings.TrimSpace(text) == "" {
-		text = "(стикер)"
+	text := messageText(out.Message)
+	if out.Followup {
+		text = followupText(out)
 	}
 	if _, err := io.WriteString(tw, text); err != nil {
 		return err
@@ -348,7 +379,7 @@ func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	if err := tw.Close(); err != nil {
 		return err
 	}
-	for _, f := range out.Files {
+	for _, f := range append(out.Files[:len(out.Files):len(out.Files)], out.CarriedFiles...) {
 		if f.Expired {
 			continue
 		}

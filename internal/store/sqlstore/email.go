@@ -73,13 +73,19 @@ func (tx *Tx) VisitorByEmail(account, contactPoint livedesk.ID, email string) (*
 	return tx.Visitor(account, id)
 }
 
-// ConversationOfMail returns the conversation at the contact point that has a message with one
-// of the Message-IDs (the newest such message wins), or not_found.
+// ConversationOfMail returns the conversation that has a message with one of the Message-IDs
+// (the newest such message wins): one at the contact point, or one whose replies went out by
+// mail from it; or not_found.
 func (tx *Tx) ConversationOfMail(account, contactPoint livedesk.ID, messageIDs []string) (*livedesk.Conversation, error) {
 	for i := len(messageIDs) - 1; i >= 0; i-- { // References lists the oldest first
 		var conv livedesk.ID
+		// The conversation is the mailbox's own, or one whose replies went out by mail from it
+		// (a widget conversation continued by email).
 		err := tx.queryRow(`SELECT m.conversation_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-			WHERE m.account_id = ? AND m.email_message_id = ? AND c.contact_point_id = ?`, account, messageIDs[i], contactPoint).Scan(&conv)
+			WHERE m.account_id = ? AND m.email_message_id = ? AND (c.contact_point_id = ? OR EXISTS (
+				SELECT 1 FROM messages r JOIN email_outbox o ON o.message_id = r.id
+				WHERE r.conversation_id = c.id AND o.from_contact_point_id = ?))`,
+			account, messageIDs[i], contactPoint, contactPoint).Scan(&conv)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -117,18 +123,24 @@ func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) 
 	}
 	out := &livedesk.OutgoingMail{Message: m}
 	var mailID sql.NullString
+	// The mailbox is the conversation's contact point, or the one a followup goes from.
 	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name,
-		b.verified_at IS NOT NULL
+		b.verified_at IS NOT NULL, cp.id, COALESCE(o.followup, 0), chat.name
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN visitors v ON v.id = c.visitor_id
-		JOIN contact_points cp ON cp.id = c.contact_point_id LEFT JOIN mailboxes b ON b.contact_point_id = cp.id
+		LEFT JOIN email_outbox o ON o.message_id = m.id
+		JOIN contact_points chat ON chat.id = c.contact_point_id
+		JOIN contact_points cp ON cp.id = COALESCE(o.from_contact_point_id, c.contact_point_id)
+		LEFT JOIN mailboxes b ON b.contact_point_id = cp.id
 		WHERE m.id = ?`, message).Scan(&mailID, &out.Subject, &out.ToAddress, &out.ToName, &out.Mailbox, &out.MailboxName,
-		&out.MailboxConfirmed)
+		&out.MailboxConfirmed, &out.MailboxID, &out.Followup, &out.ChatName)
 	if err != nil {
 		return nil, notFound(err, "message")
 	}
 	out.MailID = mailID.String
-	rows, err := s.rq.QueryContext(ctx, `SELECT email_message_id FROM messages WHERE conversation_id = ? AND id < ?
-		AND email_message_id IS NOT NULL ORDER BY id`, m.ConversationID, m.ID)
+	// The thread: the conversation's earlier mail, without followups that never went out.
+	rows, err := s.rq.QueryContext(ctx, `SELECT m.email_message_id FROM messages m LEFT JOIN email_outbox o ON o.message_id = m.id
+		WHERE m.conversation_id = ? AND m.id < ? AND m.email_message_id IS NOT NULL AND (o.state IS NULL OR o.state <> 'skipped')
+		ORDER BY m.id`, m.ConversationID, m.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -60,8 +60,8 @@ func (r *reportRun) day(msv int64) *livedesk.ReportDay {
 // created counts the conversations created in the range: per day, closed by the visitor,
 // first reply, wait in the queue.
 func (r *reportRun) created() error {
-	rows, err := r.s.rq.QueryContext(r.ctx, `SELECT created_at, visitor_closed, first_reply_at, queued_at, assigned_at
-		FROM conversations WHERE account_id = ? AND created_at >= ? AND created_at < ?`, r.account, ms(r.start), ms(r.end))
+	rows, err := r.s.rq.QueryContext(r.ctx, `SELECT created_at, visitor_closed, first_reply_at, queued_at, assigned_at,
+		started_by IS NOT NULL FROM conversations WHERE account_id = ? AND created_at >= ? AND created_at < ?`, r.account, ms(r.start), ms(r.end))
 	if err != nil {
 		return err
 	}
@@ -69,10 +69,14 @@ func (r *reportRun) created() error {
 	var replies, waits []float64
 	for rows.Next() {
 		var created, queued int64
-		var visitorClosed bool
+		var visitorClosed, started bool
 		var firstReply, assigned sql.NullInt64
-		if err := rows.Scan(&created, &visitorClosed, &firstReply, &queued, &assigned); err != nil {
+		if err := rows.Scan(&created, &visitorClosed, &firstReply, &queued, &assigned, &started); err != nil {
 			return err
+		}
+		if started {
+			// An operator wrote first (a mail to a customer): nobody waited for an answer.
+			firstReply.Valid, assigned.Valid = false, false
 		}
 		r.rep.Totals.Created++
 		if d := r.day(created); d != nil {

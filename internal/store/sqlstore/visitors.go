@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"livedesk/internal/livedesk"
 )
@@ -24,10 +25,14 @@ func (tx *Tx) UpdateVisitor(v *livedesk.Visitor) error {
 
 func getVisitor(ctx context.Context, q querier, account, id livedesk.ID) (*livedesk.Visitor, error) {
 	v := &livedesk.Visitor{ID: id, AccountID: account}
-	err := q.QueryRowContext(ctx, `SELECT contact_point_id, name, email, phone FROM visitors WHERE id = ? AND account_id = ?`,
-		id, account).Scan(&v.ContactPointID, &v.Name, &v.Email, &v.Phone)
+	var seen sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT contact_point_id, name, email, phone, seen_at FROM visitors WHERE id = ? AND account_id = ?`,
+		id, account).Scan(&v.ContactPointID, &v.Name, &v.Email, &v.Phone, &seen)
 	if err != nil {
 		return nil, notFound(err, "visitor")
+	}
+	if seen.Valid {
+		v.SeenAt = fromMS(seen.Int64)
 	}
 	v.DisplayName = livedesk.DisplayName(v.Name, v.ID)
 	return v, nil

@@ -396,10 +396,11 @@ export interface Message {
   sticker_id?: string;
   /** Present exactly when `sticker_id` is: its id, name and picture URL (the operators' or, for visitors, the widget's). */
   sticker?: Sticker;
-  /** Replies in email conversations (operators only; see docs/email.md and the `message.updated` event). */
+  /** Replies in email conversations, and replies in widget conversations that continue by email when the visitor is gone (operators only; see docs/email.md and the `message.updated` event). */
   email_delivery?: {
-    state: 'pending' | 'sent' | 'failed';
-    /** Why the last attempt failed (pending) or why it failed for good. */
+    /** `skipped`: a reply of a widget conversation continued by email whose visitor came back to the chat before it was due (no mail was needed; docs/email.md § A widget conversation continues by email). */
+    state: 'pending' | 'sent' | 'failed' | 'skipped';
+    /** Why the last attempt failed (pending), why it failed for good, or why it was skipped. */
     error?: string;
   };
   /** Operators only, never sent to visitors: the whole text of a mail that quoted earlier mail of its thread, `text` being only its new text (the operator app's «Показать всё письмо»; docs/email.md § Quoted replies). Omitted for every other message. */
@@ -485,7 +486,7 @@ export interface ContactPoint {
 export interface MailboxState {
   /** The IMAP watcher of a mailbox with `imap` settings (null without). */
   imap_status: IMAPStatus | null;
-  /** The latest reply sent through the mailbox's own `smtp` server (null before the first), whichever node sent it. */
+  /** The latest reply sent through the mailbox's own `smtp` server since livedesk started (null none). */
   smtp_status: SMTPSendStatus | null;
   contact_point_id: ID;
   address: string;
@@ -499,7 +500,7 @@ export interface MailboxState {
   confirmation_error?: string;
 }
 
-/** What the watcher of a mailbox's IMAP folder is doing, as the node that watches it last wrote it to the database (every node answers the same). */
+/** What the watcher of a mailbox's IMAP folder is doing, kept in memory by the node that watches it. */
 export interface IMAPStatus {
   phase: 'connecting' | 'fetching' | 'idle' | 'polling' | 'error' | 'stopped';
   /** The last failure in the server's words while `phase` is `error` ("" otherwise), e.g. "the IMAP server refused the login (login): the server said: [AUTHENTICATIONFAILED] Authentication failed." */
@@ -604,6 +605,22 @@ export interface WidgetSettings {
   imap?: IMAPSettings;
   /** Email contact points that send through their own server (`settings.smtp.<field>` in errors); without it the global relay sends. */
   smtp?: SMTPSettings;
+  /**
+   * Webchat contact points: continue a conversation by email when the visitor left an
+   * address and is gone (docs/email.md § A widget conversation continues by email). An
+   * operator's reply is mailed from the email contact point `contact_point_id` when no
+   * widget socket of the visitor was open at any moment in the `after_minutes` after
+   * it; the visitor's answer by mail lands in the same conversation. Refusals name
+   * `settings.email_followup.<field>`. null or absent: off.
+   */
+  email_followup?: {
+    /** An email contact point of the account with an address. */
+    contact_point_id: ID;
+    /** How long the visitor must be gone. 0 or absent: 3. */
+    after_minutes?: number;
+    /** An http(s) address of a page with the chat, put in the mail as «Вернуться в чат». Optional. */
+    link?: string;
+  } | null;
   /**
    * Sites whose pages may use this contact point's widget: `scheme://host[:port]`;
    * a host starting with `*.` matches any subdomain (not the domain itself). Stored in
@@ -851,6 +868,36 @@ export interface ConversationsResponse {
   items: Conversation[];
   /** Pass as `cursor` for the next page; `null` when the page was not full. */
   next_cursor: string | null;
+}
+
+/** The body of POST /api/v1/conversations (start an email conversation). */
+export interface StartEmailRequest {
+  /** Printable ASCII; makes the request idempotent. */
+  client_id?: string;
+  contact_point_id: ID;
+  /** The customer's address. */
+  to: string;
+  /** The customer's name, for a visitor not known yet (or known without one). */
+  name?: string;
+  subject: string;
+  /** May be empty only with files. */
+  text?: string;
+  attachment_ids?: ID[];
+}
+
+/** The answer of POST /api/v1/conversations (start an email conversation). */
+export interface StartEmailResponse {
+  conversation: Conversation;
+  message: Message;
+}
+
+/** The answer of GET /api/v1/mailboxes (the mailboxes a new mail may go from). */
+export interface SendingMailboxesResponse {
+  items: {
+    id: ID;
+    name: string;
+    address: string;
+  }[];
 }
 
 /** The body of POST /api/v1/conversations/{id}/comments (internal comment). */
