@@ -169,7 +169,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		a.Spell = spell.NewChecker(cfg.Dictionaries)
 	}
 	a.API = httpapi.New(httpapi.Config{Assets: web.Assets(), BcryptCost: cfg.BcryptCost, SecureCookies: cfg.SecureCookies, Version: Version,
-		Files: a.Files, Spell: a.Spell, Mailboxes: a.Mailboxes, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
+		Files: a.Files, Spell: a.Spell, BodyTimeout: cfg.BodyTimeout, MetricsToken: cfg.MetricsToken, Limits: httpapi.Limits{Proxies: proxies,
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},

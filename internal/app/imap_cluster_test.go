@@ -57,17 +57,23 @@ func TestClusterOneNodeWatchesAMailbox(t *testing.T) {
 		"imap":    map[string]any{"host": host, "port": port, "security": "none", "username": mailserver.Support, "password": mailserver.Password},
 	}}, &cp)
 
-	// watcher waits until exactly one node watches the mailbox and is up to date.
+	// watcher waits until exactly one node watches the mailbox and every node's cabinet
+	// answer says it is up to date (the status is in the database, not in the watcher's
+	// memory).
 	watcher := func(alive []*app.App, why string) *app.App {
 		t.Helper()
 		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 			var watching []*app.App
-			upToDate := false
+			upToDate := true
 			for _, a := range alive {
-				if st, ok := a.Mailboxes.Status(cp.ID); ok {
+				if a.Mailboxes.Watching(cp.ID) {
 					watching = append(watching, a)
-					upToDate = st.Phase == "idle"
 				}
+				var st imapStatusAnswer
+				c := *acct.Admin
+				c.Base = a.URL()
+				c.Must("GET", fmt.Sprintf("/api/v1/admin/contact-points/%d/mailbox", cp.ID), nil, &st)
+				upToDate = upToDate && st.IMAPStatus != nil && st.IMAPStatus.Phase == "idle"
 			}
 			if len(watching) == 1 && upToDate {
 				return watching[0]

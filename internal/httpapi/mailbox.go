@@ -15,7 +15,11 @@ func (s *Server) adminMailbox(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, s.mailboxAnswer(m))
+	a, err := s.mailboxAnswer(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, a)
 }
 
 func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -27,7 +31,11 @@ func (s *Server) adminMailboxResend(w http.ResponseWriter, r *http.Request, c *c
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, s.mailboxAnswer(m))
+	a, err := s.mailboxAnswer(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, a)
 }
 
 func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *call) error {
@@ -45,5 +53,9 @@ func (s *Server) adminMailboxConfirm(w http.ResponseWriter, r *http.Request, c *
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, 200, s.mailboxAnswer(m))
+	a, err := s.mailboxAnswer(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, 200, a)
 }

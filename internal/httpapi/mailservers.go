@@ -7,52 +7,22 @@ import (
 	"net/http"
 	"time"
 
-	"livedesk/internal/channel/email"
 	"livedesk/internal/channel/email/imapbox"
 	"livedesk/internal/channel/email/submit"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 )
 
-// MailWatch is what the cabinet reads of a mailbox's own servers: the IMAP watcher's latest
-// status and the latest send through its SMTP server (email.Mailboxes).
-type MailWatch interface {
-	Status(contactPoint livedesk.ID) (imapbox.Status, bool)
-	SMTPStatus(contactPoint livedesk.ID) (email.SMTPStatus, bool)
-}
-
 // mailCheckTimeout bounds a check button's connection.
 const mailCheckTimeout = 30 * time.Second
 
-// IMAPStatus is the IMAP watcher's status in the mailbox answer.
-type IMAPStatus struct {
-	// Phase: connecting, fetching, idle, polling, error or stopped.
-	Phase string `json:"phase"`
-	// Error is the last failure in the server's words ("" unless phase is error).
-	Error string `json:"error"`
-	// AuthFailed: the server refused the login; the settings must change.
-	AuthFailed bool `json:"auth_failed"`
-	// RetryAt is the next attempt while in error.
-	RetryAt *time.Time `json:"retry_at"`
-	// LastSuccess is when the mailbox was last up to date.
-	LastSuccess *time.Time `json:"last_success"`
-	// IDLE: the server offers IDLE (new mail within a second) rather than being polled.
-	IDLE bool `json:"idle"`
-}
-
-// SMTPSendStatus is the latest send through the mailbox's own SMTP server.
-type SMTPSendStatus struct {
-	At         time.Time `json:"at"`
-	Error      string    `json:"error"`
-	AuthFailed bool      `json:"auth_failed"`
-}
-
 // MailboxAnswer is the answer of GET …/mailbox: the address's confirmation and the status
-// of the mailbox's own servers (null when it has none, or nothing happened yet).
+// of the mailbox's own servers (null when it has none, or nothing happened yet), the same on
+// every node.
 type MailboxAnswer struct {
 	*livedesk.MailboxState
-	IMAPStatus *IMAPStatus     `json:"imap_status"`
-	SMTPStatus *SMTPSendStatus `json:"smtp_status"`
+	IMAPStatus *livedesk.IMAPWatchStatus `json:"imap_status"`
+	SMTPStatus *livedesk.SMTPSendStatus  `json:"smtp_status"`
 }
 
 // MailCheck is the answer of a check button: ok, or the error in the server's words.
@@ -62,30 +32,13 @@ type MailCheck struct {
 	AuthFailed bool   `json:"auth_failed"`
 }
 
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 // mailboxAnswer adds the servers' status to a mailbox state.
-func (s *Server) mailboxAnswer(m *livedesk.MailboxState) MailboxAnswer {
-	out := MailboxAnswer{MailboxState: m}
-	if s.cfg.Mailboxes == nil {
-		return out
+func (s *Server) mailboxAnswer(ctx context.Context, m *livedesk.MailboxState) (MailboxAnswer, error) {
+	st, err := s.desk.MailStatus(ctx, m.AccountID, m.ContactPointID)
+	if err != nil {
+		return MailboxAnswer{}, err
 	}
-	if st, ok := s.cfg.Mailboxes.Status(m.ContactPointID); ok {
-		out.IMAPStatus = &IMAPStatus{Phase: string(st.Phase), AuthFailed: st.AuthFailed, RetryAt: timePtr(st.RetryAt),
-			LastSuccess: timePtr(st.LastSuccess), IDLE: st.IDLE}
-		if st.Error != nil {
-			out.IMAPStatus.Error = st.Error.Error()
-		}
-	}
-	if st, ok := s.cfg.Mailboxes.SMTPStatus(m.ContactPointID); ok {
-		out.SMTPStatus = &SMTPSendStatus{At: st.At, Error: st.Error, AuthFailed: st.AuthFailed}
-	}
-	return out
+	return MailboxAnswer{MailboxState: m, IMAPStatus: st.IMAP, SMTPStatus: st.SMTP}, nil
 }
 
 func (s *Server) adminIMAPTest(w http.ResponseWriter, r *http.Request, c *call) error {

@@ -76,9 +76,6 @@ type Config struct {
 	Files *attachment.Files
 	// Spell checks spelling; nil (or still loading) answers spellcheck with ready=false.
 	Spell *spell.Checker
-	// Mailboxes reports the IMAP watchers and the sends through mailboxes' own SMTP
-	// servers (email.Mailboxes); nil: the mailbox answer has no status.
-	Mailboxes MailWatch
 }
 
 // Server serves the API.

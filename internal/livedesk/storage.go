@@ -202,6 +202,9 @@ type Store interface {
 	// MailServer reads the sealed passwords and IMAP place of the account's contact point (a
 	// zero MailServer when it has none).
 	MailServer(ctx context.Context, account, contactPoint ID) (*MailServer, error)
+	// MailStatus reads what the account's mailbox's own servers last did (empty when nothing
+	// yet).
+	MailStatus(ctx context.Context, account, contactPoint ID) (*MailStatus, error)
 	// EmailContactPoints lists the email contact points of every account, by id (the IMAP
 	// watchers are started for those with IMAP settings).
 	EmailContactPoints(ctx context.Context) ([]*ContactPoint, error)
@@ -427,6 +430,10 @@ type Tx interface {
 	// SetIMAPPlace records the IMAP watcher's place: the folder's UIDVALIDITY and the highest
 	// UID taken, under place (host, username, folder); the passwords stay.
 	SetIMAPPlace(account, contactPoint ID, place string, validity, lastUID uint32) error
+	// SetIMAPStatus records the IMAP watcher's status of a contact point (nil: not watched).
+	SetIMAPStatus(contactPoint ID, st *IMAPWatchStatus) error
+	// SetSMTPStatus records the latest send through a contact point's own SMTP server.
+	SetSMTPStatus(contactPoint ID, st SMTPSendStatus) error
 	// MessageByClientID finds a message an author already sent with this client id.
 	MessageByClientID(author AuthorType, authorID ID, clientID string) (*Message, error)
 	// MessageByID reads one message of the account inside the transaction.

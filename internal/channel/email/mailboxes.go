@@ -43,15 +43,15 @@ type MailboxesOptions struct {
 // Mailboxes owns one IMAP watcher per email contact point with IMAP settings: started for
 // each at Start, replaced when its settings change (Changed, told by the desk), stopped at
 // Close. Each watcher hands new mail to the same path as the SMTP listener (Inbound.deliver:
-// bounces, loops, the Message-ID that keeps one copy of a mail handed twice). It keeps the
+// bounces, loops, the Message-ID that keeps one copy of a mail handed twice). It records the
 // latest status of every watcher, and the outcome of the latest send through each mailbox's
-// own SMTP server, for the cabinet.
+// own SMTP server, in the database (desk.SetIMAPStatus, SetSMTPStatus): the cabinet reads
+// them there, on whichever node it asks.
 //
 // With several nodes only the node that leads (MailboxesOptions.Lead) watches: it looks every
 // Rescan whether it leads and at every mailbox's settings, so a node that takes the lead over
 // starts the watchers and one that loses it stops them, and a change made on another node
-// reaches the watcher within a Rescan. The status lives in the watching node's memory: on
-// the other nodes Status has none (a known gap: the cabinet behind a balancer may ask them).
+// reaches the watcher within a Rescan.
 type Mailboxes struct {
 	desk *desk.Desk
 	in   *Inbound
@@ -68,8 +68,6 @@ type Mailboxes struct {
 	leading  bool
 	mu       sync.Mutex
 	watchers map[livedesk.ID]*watching
-	status   map[livedesk.ID]imapbox.Status
-	smtp     map[livedesk.ID]SMTPStatus
 	// failures counts failed hand-overs by the mail's hash (MaxIngestAttempts).
 	failures map[[32]byte]int
 }
@@ -81,20 +79,11 @@ type watching struct {
 	done   chan struct{}
 }
 
-// SMTPStatus is the outcome of the latest send through a mailbox's own SMTP server.
-type SMTPStatus struct {
-	// At is when it was; Error is "" when the server took the mail, else its words.
-	At    time.Time
-	Error string
-	// AuthFailed: the server refused the login or TLS failed: the settings must change.
-	AuthFailed bool
-}
-
 // NewMailboxes returns the watchers' owner; in is the inbound path mail is handed to (an
 // Inbound made with NewInbound, whether or not it serves SMTP).
 func NewMailboxes(d *desk.Desk, in *Inbound, log *slog.Logger, opts MailboxesOptions) *Mailboxes {
 	m := &Mailboxes{desk: d, in: in, log: log, opts: opts, watchers: map[livedesk.ID]*watching{},
-		status: map[livedesk.ID]imapbox.Status{}, smtp: map[livedesk.ID]SMTPStatus{}, failures: map[[32]byte]int{}}
+		failures: map[[32]byte]int{}}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	return m
 }
@@ -182,6 +171,7 @@ func (m *Mailboxes) Changed(cp *livedesk.ContactPoint) {
 	latest, err := m.desk.ContactPoint(m.ctx, cp.AccountID, cp.ID)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
 		m.stop(cp.ID)
+		m.publish(cp.ID, nil)
 		return
 	}
 	if err == nil {
@@ -204,15 +194,22 @@ func (m *Mailboxes) Changed(cp *livedesk.ContactPoint) {
 		return
 	}
 	m.stop(cp.ID)
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if err != nil {
 		m.log.Error("imap mailbox not watched", "contact_point", cp.ID, "err", err)
-		m.status[cp.ID] = imapbox.Status{Phase: imapbox.PhaseError, Error: err}
+		m.publish(cp.ID, &imapbox.Status{Phase: imapbox.PhaseError, Error: err})
 		return
 	}
-	if cfg != nil {
-		m.start(cp, *cfg)
+	if cfg == nil {
+		if old != nil {
+			m.publish(cp.ID, nil) // the IMAP settings are gone
+		}
+		return
+	}
+	m.mu.Lock()
+	err = m.start(cp, *cfg)
+	m.mu.Unlock()
+	if err != nil {
+		m.publish(cp.ID, &imapbox.Status{Phase: imapbox.PhaseError, Error: err})
 	}
 }
 
@@ -231,7 +228,7 @@ func (m *Mailboxes) ChangedLater(cp *livedesk.ContactPoint) {
 	}()
 }
 
-// stop ends the watcher of a contact point, if it has one, and forgets its status.
+// stop ends the watcher of a contact point, if it has one.
 func (m *Mailboxes) stop(id livedesk.ID) {
 	m.mu.Lock()
 	old := m.watchers[id]
@@ -241,15 +238,40 @@ func (m *Mailboxes) stop(id livedesk.ID) {
 		old.cancel()
 		<-old.done // its last status report takes m.mu: not held here
 	}
-	m.mu.Lock()
-	delete(m.status, id)
-	m.mu.Unlock()
 }
 
-// start runs a watcher for cp; m.mu is held.
-func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) {
+// publish records a watcher's status in the database for every node's cabinet (nil: the
+// mailbox is not watched).
+func (m *Mailboxes) publish(id livedesk.ID, st *imapbox.Status) {
+	var out *livedesk.IMAPWatchStatus
+	if st != nil {
+		out = &livedesk.IMAPWatchStatus{Phase: string(st.Phase), AuthFailed: st.AuthFailed, RetryAt: timePtr(st.RetryAt),
+			LastSuccess: timePtr(st.LastSuccess), IDLE: st.IDLE}
+		if st.Error != nil {
+			out.Error = st.Error.Error()
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), statusWriteTimeout)
+	defer cancel()
+	if err := m.desk.SetIMAPStatus(ctx, id, out); err != nil {
+		m.log.Warn("imap mailbox status not recorded", "contact_point", id, "err", err)
+	}
+}
+
+// statusWriteTimeout bounds the write of a mailbox's status (the database may be away).
+const statusWriteTimeout = 5 * time.Second
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// start runs a watcher for cp, which reports its status from then on (publish); m.mu is held.
+func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) error {
 	if m.ctx.Err() != nil {
-		return // closed
+		return nil // closed
 	}
 	id, account := cp.ID, cp.AccountID
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -264,20 +286,19 @@ func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) {
 		IdleRenew:    m.opts.IdleRenew,
 		OnStatus: func(s imapbox.Status) {
 			m.mu.Lock()
-			if m.watchers[id] == wt { // not a replaced watcher's last words
-				m.status[id] = s
-			}
+			current := m.watchers[id] == wt // not a replaced watcher's last words
 			m.mu.Unlock()
+			if current {
+				m.publish(id, &s)
+			}
 		},
 	})
 	if err != nil {
 		m.log.Error("imap mailbox not watched", "contact_point", id, "err", err)
-		m.status[id] = imapbox.Status{Phase: imapbox.PhaseError, Error: err}
 		cancel()
-		return
+		return err
 	}
 	m.watchers[id] = wt
-	m.status[id] = imapbox.Status{Phase: imapbox.PhaseConnecting}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -285,6 +306,7 @@ func (m *Mailboxes) start(cp *livedesk.ContactPoint, cfg imapbox.Config) {
 		_ = w.Watch(ctx)
 	}()
 	m.log.Info("imap mailbox watched", "contact_point", id, "account", account, "imap_host", cfg.Host, "imap_user", cfg.Username)
+	return nil
 }
 
 // ingest hands one mail taken from cp's IMAP folder to the inbound path. An error leaves it
@@ -334,33 +356,25 @@ func headerMessageID(raw []byte) string {
 	return ""
 }
 
-// Status returns the latest status of cp's watcher; false when it has none (no IMAP
-// settings).
-func (m *Mailboxes) Status(cp livedesk.ID) (imapbox.Status, bool) {
+// Watching reports whether this node watches cp's IMAP folder.
+func (m *Mailboxes) Watching(cp livedesk.ID) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s, ok := m.status[cp]
-	return s, ok
+	return m.watchers[cp] != nil
 }
 
-// SMTPSent records the outcome of a send through cp's own SMTP server (the outbox's
-// OnSMTP).
+// SMTPSent records the outcome of a send through cp's own SMTP server (the outbox's OnSMTP)
+// for every node's cabinet.
 func (m *Mailboxes) SMTPSent(cp livedesk.ID, err error, authFailed bool) {
-	s := SMTPStatus{At: time.Now(), AuthFailed: authFailed}
+	st := livedesk.SMTPSendStatus{At: time.Now().UTC(), AuthFailed: authFailed}
 	if err != nil {
-		s.Error = err.Error()
+		st.Error = err.Error()
 	}
-	m.mu.Lock()
-	m.smtp[cp] = s
-	m.mu.Unlock()
-}
-
-// SMTPStatus returns the latest send through cp's own SMTP server; false when none yet.
-func (m *Mailboxes) SMTPStatus(cp livedesk.ID) (SMTPStatus, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.smtp[cp]
-	return s, ok
+	ctx, cancel := context.WithTimeout(context.Background(), statusWriteTimeout)
+	defer cancel()
+	if err := m.desk.SetSMTPStatus(ctx, cp, st); err != nil {
+		m.log.Warn("smtp status not recorded", "contact_point", cp, "err", err)
+	}
 }
 
 // Close stops every watcher and waits for them.

@@ -486,7 +486,7 @@ export interface ContactPoint {
 export interface MailboxState {
   /** The IMAP watcher of a mailbox with `imap` settings (null without). */
   imap_status: IMAPStatus | null;
-  /** The latest reply sent through the mailbox's own `smtp` server since livedesk started (null none). */
+  /** The latest reply sent through the mailbox's own `smtp` server (null before the first), whichever node sent it. */
   smtp_status: SMTPSendStatus | null;
   contact_point_id: ID;
   address: string;
@@ -500,7 +500,7 @@ export interface MailboxState {
   confirmation_error?: string;
 }
 
-/** What the watcher of a mailbox's IMAP folder is doing, kept in memory by the node that watches it. */
+/** What the watcher of a mailbox's IMAP folder is doing, as the node that watches it last wrote it to the database (every node answers the same). */
 export interface IMAPStatus {
   phase: 'connecting' | 'fetching' | 'idle' | 'polling' | 'error' | 'stopped';
   /** The last failure in the server's words while `phase` is `error` ("" otherwise), e.g. "the IMAP server refused the login (login): the server said: [AUTHENTICATIONFAILED] Authentication failed." */
