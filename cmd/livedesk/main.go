@@ -36,6 +36,8 @@ const usage = `usage: livedesk <command> [flags]
 commands:
   serve            run the server (see livedesk serve -h)
   migrate          apply database migrations and exit
+  migrate-data     move a SQLite installation and its files to PostgreSQL, with a
+                   verification report (see docs/operations.md)
   account create   create an account with its admin; prints JSON
   bench            load generator (see docs/benchmarks.md)
   version          print the version
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return json.NewEncoder(stdout).Encode(map[string]any{"database": cfg.DatabaseName(), "applied": names})
+	case "migrate-data":
+		return migrateData(ctx, args[1:], stdout, stderr)
 	case "account":
 		if len(args) < 2 || args[1] != "create" {
 			return errors.New("usage: livedesk account create --name NAME --admin-email EMAIL --admin-password PASS")
