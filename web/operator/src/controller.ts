@@ -1,5 +1,6 @@
 import { ApiError, api } from './api/client';
 import type { Attachment, Category, Conversation, EventFrame, ID, Operator, Quote, ServerFrame, Status, StickerRef } from './api/types';
+import type { StartEmailRequest } from '../../shared/api/types.gen';
 import { t } from './i18n';
 import { chime, desktopNotify, setTitleCount } from './lib/alerts';
 import { clientId, guestNumber } from './lib/format';
@@ -458,6 +459,19 @@ export class Controller {
   async assignQueued(id: ID, to?: ID) {
     const c = await api.assignQueued(id, to);
     this.dispatch({ type: 'event', frame: { type: 'conversation.assigned', data: { conversation: c } } as EventFrame });
+  }
+
+  /**
+   * Writes a new mail to a customer address (the «Написать письмо» dialog) and opens the
+   * conversation it starts; throws the server's refusal for the dialog to show.
+   */
+  async startEmail(body: StartEmailRequest): Promise<ID> {
+    const r = await api.startEmail(body);
+    // The same as the events that follow over the socket (applying them twice changes nothing).
+    this.dispatch({ type: 'event', frame: { type: 'conversation.assigned', data: { conversation: r.conversation } } as EventFrame });
+    this.dispatch({ type: 'event', frame: { type: 'message.created', data: { conversation: r.conversation, message: r.message } } as EventFrame });
+    this.select(r.conversation.id);
+    return r.conversation.id;
   }
 
   /** Offers a conversation to a colleague; throws the server's refusal for the dialog to show. */

@@ -8,6 +8,7 @@ import { errorText, placeError } from '../lib/errors';
 import { COLOR_RE, parseOrigins, validateAddress } from '../lib/forms';
 import { showToast } from '../lib/toast';
 import { IMAPSection, MAIL_FIELDS, type MailForm, SMTPSection, checkMailForm, imapOf, mailFormOf, smtpOf } from './MailServers';
+import { FOLLOWUP_FIELDS, type FollowupForm, FollowupSection, checkFollowupForm, followupFormOf, followupOf, mailboxesOf } from './Followup';
 
 const DEFAULT_COLOR = '#2563eb';
 
@@ -56,7 +57,7 @@ export function ContactPoints({ selected, select }: { selected: string; select: 
           <div class="detail">
             {!current && <Empty title={selected ? t('cp.notFound') : t('cp.pick')}>{t('cp.pickHint')}</Empty>}
             {current && current.channel === 'email' && <EmailEditor key={current.id} cp={current} onSaved={saved} />}
-            {current && current.channel === 'webchat' && <WidgetEditor key={current.id} cp={current} onSaved={saved} />}
+            {current && current.channel === 'webchat' && <WidgetEditor key={current.id} cp={current} onSaved={saved} mailboxes={mailboxesOf(list)} />}
           </div>
         </div>
       ))}
@@ -319,7 +320,7 @@ export function withOptions(text: string) {
   return text.split(/(--[a-z][a-z-]*)/).map((part, i) => (i % 2 ? <code key={i} class="opt">{part}</code> : part));
 }
 
-interface WidgetForm {
+interface WidgetForm extends FollowupForm {
   name: string;
   color: string;
   title: string;
@@ -341,10 +342,11 @@ function formOf(cp: ContactPoint): WidgetForm {
     ask_email: s.ask_email === true,
     ask_phone: s.ask_phone === true,
     origins: Array.isArray(s.allowed_origins) ? s.allowed_origins.join('\n') : '',
+    ...followupFormOf(cp),
   };
 }
 
-function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: ContactPoint) => void }) {
+function WidgetEditor({ cp, onSaved, mailboxes }: { cp: ContactPoint; onSaved: (cp: ContactPoint) => void; mailboxes: ContactPoint[] }) {
   const [form, setForm] = useState<WidgetForm>(() => formOf(cp));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState('');
@@ -366,6 +368,7 @@ function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: Contact
     const { origins, bad } = parseOrigins(form.origins);
     if (bad.length) errs.origins = t('cp.originsBadList', { list: bad.join(', ') });
     if (origins.length > 50) errs.origins = t('cp.originsMany');
+    for (const [k, v] of Object.entries(checkFollowupForm(form, mailboxes))) errs[k] = t(v);
     setErrors(errs);
     setFormError('');
     if (Object.values(errs).some(Boolean)) return;
@@ -381,13 +384,14 @@ function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: Contact
           ask_email: form.ask_email,
           ask_phone: form.ask_phone,
           allowed_origins: origins.length ? origins : null,
+          email_followup: followupOf(form),
         },
       });
       onSaved(next);
       setForm(formOf(next));
       showToast(t('cp.saved', { name: next.name }));
     } catch (err) {
-      const { field, text } = placeError(err, CP_FIELDS);
+      const { field, text } = placeError(err, { ...CP_FIELDS, ...FOLLOWUP_FIELDS });
       if (field && field !== 'address') setErrors({ [field]: text });
       else setFormError(text);
     } finally {
@@ -450,6 +454,13 @@ function WidgetEditor({ cp, onSaved }: { cp: ContactPoint; onSaved: (cp: Contact
             <label class="check"><input type="checkbox" checked={form.ask_email} onChange={(e) => set('ask_email', e.currentTarget.checked)} />{t('cp.askEmail')}</label>
             <label class="check"><input type="checkbox" checked={form.ask_phone} onChange={(e) => set('ask_phone', e.currentTarget.checked)} />{t('cp.askPhone')}</label>
           </fieldset>
+          <FollowupSection form={form} boxes={mailboxes} askEmail={form.ask_email} errors={errors}
+            set={(patch) => {
+              setForm({ ...form, ...patch });
+              const next = { ...errors };
+              for (const k of Object.keys(patch)) delete next[k];
+              setErrors(next);
+            }} />
           <Field label={t('cp.origins')} id="cp-origins" error={errors.origins} hint={t('cp.originsHint')}>
             <textarea id="cp-origins" rows={3} value={form.origins} placeholder="https://shop.example&#10;https://*.shop.example" spellcheck={false}
               aria-invalid={errors.origins ? true : undefined} onInput={(e) => set('origins', e.currentTarget.value)} />

@@ -1,6 +1,7 @@
 import { request } from '../../../shared/api/http';
 import type {
-  AccountSettings, DictionaryList, DictionaryWordInput, LoginResponse, PendingTransfersResponse, QueueLengthResponse, SpellcheckResult,
+  AccountSettings, DictionaryList, DictionaryWordInput, LoginResponse, PendingTransfersResponse, QueueLengthResponse,
+  SendingMailboxesResponse, SpellcheckResult, StartEmailRequest, StartEmailResponse,
 } from '../../../shared/api/types.gen';
 import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, QuickList, QuickMessage, Status, StickerPack, Transfer } from './types';
 
@@ -31,6 +32,10 @@ export const api = {
   conversations: (state: 'open' | 'queued' | 'closed', cursor: string | null, limit = 50) =>
     request<Page<Conversation>>('GET', `/conversations?state=${state}&limit=${limit}${cursor ? '&cursor=' + enc(cursor) : ''}`),
   conversation: (id: ID) => request<Conversation>('GET', `/conversations/${enc(id)}`),
+  /** The mailboxes a new mail may go from («Написать письмо»). */
+  mailboxes: () => request<SendingMailboxesResponse>('GET', '/mailboxes'),
+  /** Starts an email conversation: a new mail to a customer address. */
+  startEmail: (body: StartEmailRequest) => request<StartEmailResponse>('POST', '/conversations', body),
   /** A page of history, newest first; `before` is the next_cursor of the previous page. */
   messages: (id: ID, before: string | null, limit = 50) =>
     request<Page<Message>>('GET', `/conversations/${enc(id)}/messages?limit=${limit}${before ? '&before=' + enc(before) : ''}`),

@@ -153,7 +153,7 @@ export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Prop
       {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
         typing={!closed && typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
-        onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} />
+        onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} followup={c?.channel === 'webchat'} />
       {closed ? (
         <div class="composer-closed" data-testid="conversation-closed" role="status"><IconLock size={16} />{t('chat.closedReadonly')}</div>
       ) : <Composer key={id} draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply}

@@ -25,6 +25,11 @@ interface Props {
   canQuote: boolean;
   /** Changes when the operator sends something: the view jumps to the newest message. */
   sendCount: number;
+  /**
+   * A widget conversation: a reply's mail is a followup, sent only if the visitor is gone
+   * (docs/email.md § A widget conversation continues by email), and says so.
+   */
+  followup?: boolean;
 }
 
 interface State {
@@ -233,10 +238,12 @@ export class History extends Component<Props, State> {
     const mail = m.email_delivery;
     if (mail && !m.delivery) {
       // A reply in an email conversation: where its mail is.
+      const key = this.props.followup && (mail.state === 'pending' || mail.state === 'sent') ? 'chat.followup.' + mail.state : 'chat.mail.' + mail.state;
       return (
-        <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" title={mail.error || undefined}>
-          {mail.state === 'failed' ? <IconAlert size={13} /> : mail.state === 'sent' ? <IconCheck size={13} /> : <IconClock size={13} />}
-          {t('chat.mail.' + mail.state)}
+        <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" data-state={mail.state}
+          title={mail.state === 'skipped' ? undefined : mail.error || undefined}>
+          {mail.state === 'failed' ? <IconAlert size={13} /> : mail.state === 'pending' ? <IconClock size={13} /> : <IconCheck size={13} />}
+          {t(key)}
         </span>
       );
     }

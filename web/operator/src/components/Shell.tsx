@@ -14,13 +14,14 @@ import { ChatView, actionBlocks } from './ChatView';
 import { CloseDialog } from './CloseDialog';
 import { ConversationList, type Which } from './ConversationList';
 import { HelpDialog } from './HelpDialog';
-import { IconBell, IconChat, IconCheck, IconKeyboard, IconTransfer, IconWifiOff } from './icons';
+import { IconBell, IconChat, IconCheck, IconKeyboard, IconMail, IconTransfer, IconWifiOff } from './icons';
+import { NewMailDialog } from './NewMailDialog';
 import { Notices } from './Notices';
 import { OfferModal } from './OfferModal';
 import { ProfileMenu } from './ProfileMenu';
 import { TransferDialog } from './TransferDialog';
 
-type Dialog = { kind: 'transfer' | 'close'; id: ID } | { kind: 'help' } | null;
+type Dialog = { kind: 'transfer' | 'close'; id: ID } | { kind: 'help' } | { kind: 'mail' } | null;
 
 const selectMe = (s: AppState) => s.me;
 const selectSelected = (s: AppState) => s.selectedId;
@@ -168,8 +169,14 @@ export function Shell({ ctl }: { ctl: Controller }) {
             <ProfileMenu me={me} open={menuOpen} setOpen={setMenuOpen} onStatus={(st) => void ctl.setStatus(st)}
               onLanguage={(l: Lang) => void ctl.saveLanguage(l)} onHelp={() => setDialog({ kind: 'help' })} onLogout={() => void ctl.logout()}
               autocomplete={{ on: ctl.autocomplete(me), set: (on) => void ctl.saveAutocomplete(on) }} />
-            <button class="icon-btn" title={`${t('menu.help')} (Alt+/)`} aria-label={t('menu.help')} onClick={() => setDialog({ kind: 'help' })}>
-              <IconKeyboard /></button>
+            <span class="sidebar-tools">
+              <span class="tip-wrap" title={can.acceptTransfer(me.status) ? t('mail.new.button') : t('mail.new.disabled')}>
+                <button class="icon-btn" aria-label={t('mail.new.button')} disabled={!can.acceptTransfer(me.status)}
+                  data-testid="new-mail-button" onClick={() => setDialog({ kind: 'mail' })}><IconMail /></button>
+              </span>
+              <button class="icon-btn" title={`${t('menu.help')} (Alt+/)`} aria-label={t('menu.help')} onClick={() => setDialog({ kind: 'help' })}>
+                <IconKeyboard /></button>
+            </span>
           </div>
           <div class="tabs" role="tablist" aria-label={t('list.label')} onKeyDown={onTabKey}>
             <button role="tab" aria-selected={tab === 'open'} class={'tab' + (tab === 'open' ? ' active' : '')} onClick={() => setTab('open')}
@@ -219,6 +226,10 @@ export function Shell({ ctl }: { ctl: Controller }) {
       {dialog?.kind === 'transfer' && <TransferDialog ctl={ctl} id={dialog.id} onDone={() => setDialog(null)} />}
       {dialog?.kind === 'close' && <CloseDialog ctl={ctl} id={dialog.id} onDone={() => setDialog(null)} />}
       {dialog?.kind === 'help' && <HelpDialog onDone={() => setDialog(null)} />}
+      {dialog?.kind === 'mail' && <NewMailDialog ctl={ctl} onDone={(id) => {
+        setDialog(null);
+        if (id) { setTab('open'); open(id); }
+      }} />}
       <OfferModal ctl={ctl} />
       <Notices ctl={ctl} />
     </div>
