@@ -108,10 +108,15 @@ func unavailable(err error) error {
 }
 
 // connectionLost reports whether err comes from the connection to the database rather than
-// from the statement: refused, reset, closed under the driver.
+// from the statement: refused, reset, closed under the driver, or ended by the server going
+// away — a connection error (SQLSTATE class 08) or the server shutting down, crashed, or
+// still starting and not taking connections yet (57P01–57P05), as when PostgreSQL restarts.
 func connectionLost(err error) bool {
 	if _, ok := errors.AsType[*livedesk.Error](err); ok {
 		return false
+	}
+	if pe, ok := errors.AsType[*pgconn.PgError](err); ok && (strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")) {
+		return true
 	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) ||
