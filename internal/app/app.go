@@ -388,7 +388,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 		}
 	}
 	a.Mailboxes.Close()
-	a.Hub.CloseAll()
+	a.Hub.CloseAll(ctx)
 	if a.jobs != nil {
 		a.jobs.Close()
 	}

@@ -2,8 +2,11 @@ package realtime_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -52,4 +55,34 @@ func TestAccessRevokedCloses(t *testing.T) {
 	}
 	wb.Alive("a colleague after a role change")
 	h.OperatorWS(tok2).Alive("the operator, connected again with the new role")
+}
+
+// TestCloseAllWaitsForDisconnects: at shutdown CloseAll returns only after every
+// connection's end was handled — the presence callbacks write to the database, which closes
+// right after.
+func TestCloseAllWaitsForDisconnects(t *testing.T) {
+	t.Parallel()
+	h := testkit.StartHub(t, testkit.HubOptions{})
+	acct, _ := h.Account()
+	var mu sync.Mutex
+	var gone []livedesk.ID
+	h.Hub.OnLastDisconnect = func(account, operator livedesk.ID) {
+		time.Sleep(20 * time.Millisecond) // a write to the database takes a moment
+		mu.Lock()
+		gone = append(gone, operator)
+		mu.Unlock()
+	}
+	const operators = 5
+	for i := range operators {
+		op := h.Operator(acct.ID, fmt.Sprint("Оператор ", i), livedesk.RoleOperator, 5, livedesk.StatusPause)
+		h.OperatorWS(h.Login(op))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h.Hub.CloseAll(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(gone) != operators {
+		t.Fatalf("CloseAll returned after %d of %d disconnects were handled", len(gone), operators)
+	}
 }

@@ -51,8 +51,11 @@ type Hub struct {
 	// visitorsOf holds the same visitor connections by account, for the events every
 	// visitor of an account receives (availability).
 	visitorsOf map[livedesk.ID]map[*conn]struct{}
-	online     map[livedesk.ID]int  // operator id → live connections
-	revoked    map[string]time.Time // operator or session key → when revoked
+	online     map[livedesk.ID]int // operator id → live connections
+	// readers counts the connections' reader goroutines, which end with remove (and its
+	// presence callbacks): CloseAll waits for them.
+	readers sync.WaitGroup
+	revoked map[string]time.Time // operator or session key → when revoked
 
 	// seq orders each account's events when they come from several nodes (nil: one node,
 	// whose store publishes in commit order). remote carries ephemeral frames to the other
@@ -384,8 +387,22 @@ func (h *Hub) DeliverEphemeral(e Ephemeral) {
 	}
 }
 
-// CloseAll disconnects every client (at shutdown); they resume elsewhere or later.
-func (h *Hub) CloseAll() {
+// CloseAll disconnects every client (at shutdown; they resume elsewhere or later) and waits,
+// until ctx is done, for each connection's end to be handled (OnLastDisconnect, OnVisitorGone
+// write presence to the database, which must still be open).
+func (h *Hub) CloseAll(ctx context.Context) {
+	defer func() {
+		done := make(chan struct{})
+		go func() {
+			h.readers.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			h.log.Warn("connections still closing at shutdown", "err", ctx.Err())
+		}
+	}()
 	h.mu.RLock()
 	var all []*conn
 	for _, set := range h.operators {

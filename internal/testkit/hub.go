@@ -75,7 +75,9 @@ func StartHub(t testing.TB, opts HubOptions) *Hub {
 	}
 	srv.Start()
 	t.Cleanup(func() {
-		h.CloseAll()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h.CloseAll(ctx)
 		srv.Close()
 	})
 	return &Hub{Desk: d, Hub: h, URL: "ws" + strings.TrimPrefix(srv.URL, "http")}
