@@ -133,12 +133,15 @@ func TestCopyToPostgresWhileWriting(t *testing.T) {
 			written.Add(1)
 		}
 	})
-	// Between two tables the writer commits at least twice more.
-	afterTable := func(string) {
-		for want := written.Load() + 2; written.Load() < want; {
+	// The writer is under way before the copy starts, and commits at least twice more
+	// between two tables.
+	waitWrites := func(n int64) {
+		for want := written.Load() + n; written.Load() < want; {
 			time.Sleep(time.Millisecond)
 		}
 	}
+	waitWrites(5)
+	afterTable := func(string) { waitWrites(2) }
 	rep, err := CopyToPostgres(context.Background(), CopyOptions{SQLitePath: src.path, PostgresDSN: dsn, afterTable: afterTable})
 	close(stop)
 	wg.Wait()
