@@ -34,7 +34,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -57,6 +56,19 @@ const (
 // installHint is the failure message when a program is missing.
 const installHint = "install dovecot-imapd dovecot-lmtpd postfix (see .ci/run)"
 
+// TB is what the servers need of the test that runs them: testing.TB has it, and so does the
+// mailservers program (./mailservers) that runs them for the browser tests. Fatal must not
+// return; Cleanup's functions run when the test ends.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Skip(args ...any)
+	Cleanup(fn func())
+	Logf(format string, args ...any)
+	Failed() bool
+}
+
 // Server is a running private Dovecot, and with Start also Postfix.
 type Server struct {
 	// IMAPAddr is Dovecot's IMAP port (plain, STARTTLS offered, plaintext login allowed).
@@ -78,7 +90,7 @@ type Server struct {
 	// Dir is the temporary directory with configuration, queues, logs and maildirs.
 	Dir string
 
-	t             testing.TB
+	t             TB
 	mu            sync.Mutex
 	users         map[string]string
 	mailUID       int
@@ -93,7 +105,7 @@ type Server struct {
 // Start starts Dovecot and Postfix with the users Support and Customer (password
 // Password) and stops them when the test ends. It fails the test when the programs are not
 // installed and skips it when the process is not root (Postfix cannot run otherwise).
-func Start(t testing.TB) *Server {
+func Start(t TB) *Server {
 	t.Helper()
 	need(t, "dovecot", "postfix")
 	if os.Geteuid() != 0 {
@@ -106,14 +118,14 @@ func Start(t testing.TB) *Server {
 
 // StartDovecot starts only Dovecot (IMAP on IMAPAddr and IMAPSAddr) with the users Support
 // and Customer; mail is put in with Append. It works as root and as an ordinary user.
-func StartDovecot(t testing.TB) *Server {
+func StartDovecot(t TB) *Server {
 	t.Helper()
 	need(t, "dovecot")
 	return start(t)
 }
 
 // need fails the test when a program is missing.
-func need(t testing.TB, progs ...string) {
+func need(t TB, progs ...string) {
 	t.Helper()
 	for _, p := range progs {
 		if _, err := lookPath(p); err != nil {
@@ -151,7 +163,7 @@ func lookPath(name string) (string, error) {
 	return "", fmt.Errorf("%s: not found", name)
 }
 
-func start(t testing.TB) *Server {
+func start(t TB) *Server {
 	t.Helper()
 	// Not t.TempDir: its parents are 0700, and Postfix's and Dovecot's unprivileged
 	// processes must reach the sockets and maildirs inside.
@@ -186,7 +198,7 @@ func start(t testing.TB) *Server {
 	return s
 }
 
-func lookupIDs(t testing.TB, userName, groupName string) (int, int) {
+func lookupIDs(t TB, userName, groupName string) (int, int) {
 	t.Helper()
 	u, err := user.Lookup(userName)
 	if err != nil {
@@ -229,7 +241,7 @@ func (s *Server) Maildir(address string) string {
 }
 
 // freePort returns a loopback port that was free a moment ago.
-func freePort(t testing.TB) int {
+func freePort(t TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
