@@ -2,9 +2,9 @@
 // default, embedded) or PostgreSQL (several nodes): one implementation of livedesk.Store
 // whose SQL runs on both (dialect.go holds the few differences, postgres.go what PostgreSQL
 // adds for other nodes' concurrent transactions). All writes of a node go through one writer
-// goroutine that batches concurrent requests into a single transaction (group commit), each
-// request isolated by a savepoint, so writes are durable when acknowledged and events are
-// published in commit order.
+// goroutine that batches concurrent requests into a single transaction (group commit) — a
+// failing request is rolled back alone (runBatch) — so writes are durable when acknowledged
+// and events are published in commit order.
 package sqlstore
 
 import (
@@ -354,13 +354,13 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 		return nil
 	}
 	q := txq{sqlTx, s.wc, &s.Stats.Statements}
-	// Each request runs inside its savepoint, so that a failing one is rolled back alone. On
-	// PostgreSQL every statement is a round trip, and requests rarely fail: a batch runs first
-	// without savepoints, and only if one of its requests fails is it rolled back whole and
-	// run again with them (careful), where the previous request's savepoint is released
-	// together with the next one's start (one simple-protocol exec) and the last one by the
-	// commit.
-	careful := !s.pg || slices.ContainsFunc(batch, func(r *writeReq) bool { return r.careful })
+	// A failing request must be rolled back alone, which takes a savepoint per request. But
+	// requests rarely fail, and every statement costs (on PostgreSQL a round trip): a batch
+	// runs first without savepoints, and only if one of its requests fails is it rolled back
+	// whole and run again with them (careful). On PostgreSQL the previous request's savepoint
+	// is then released together with the next one's start (one simple-protocol exec), and the
+	// last one by the commit.
+	careful := slices.ContainsFunc(batch, func(r *writeReq) bool { return r.careful })
 	savepoint := `SAVEPOINT req`
 	for i, r := range batch {
 		if r.ctx.Err() != nil {
@@ -399,7 +399,7 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 			events = append(events, tx.events...)
 			clearPoints = clearPoints || tx.changedContactPoints
 		}
-		if !s.pg {
+		if careful && !s.pg {
 			if _, err := q.ExecContext(ctx, `RELEASE req`); err != nil {
 				s.log.Error("release savepoint", "err", err)
 			}
