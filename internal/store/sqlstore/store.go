@@ -414,7 +414,7 @@ func (s *Store) runBatch(batch []*writeReq) (again []*writeReq) {
 			if retryable(err) {
 				return s.retryAll(batch)
 			}
-			fail(err)
+			fail(unavailable(err))
 			return nil
 		}
 	}
