@@ -157,8 +157,12 @@ func (v *VisitorTokens) VerifyKey(key string) (VisitorClaims, error) {
 	return v.verify(key, keyPrefix)
 }
 
+// errBadVisitorToken is verify's answer for a token it cannot read or that is not signed
+// by this installation (one value: it is returned, never changed).
+var errBadVisitorToken = livedesk.Errorf(livedesk.CodeUnauthenticated, "visitor token is not valid")
+
 func (v *VisitorTokens) verify(token, prefix string) (VisitorClaims, error) {
-	bad := livedesk.Errorf(livedesk.CodeUnauthenticated, "visitor token is not valid")
+	bad := errBadVisitorToken
 	i := strings.LastIndexByte(token, '.')
 	if i < 0 || len(token) > 200 {
 		return VisitorClaims{}, bad

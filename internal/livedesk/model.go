@@ -11,7 +11,10 @@ func (id ID) MarshalJSON() ([]byte, error) {
 	if id == 0 {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + id.String() + `"`), nil
+	b := make([]byte, 0, 22) // one allocation: ids are in every event's JSON
+	b = append(b, '"')
+	b = strconv.AppendInt(b, int64(id), 10)
+	return append(b, '"'), nil
 }
 
 // UnmarshalJSON reads an id from a JSON string. Null reads as the zero id; a string that is
@@ -178,6 +181,9 @@ type Conversation struct {
 	CreatedAt       time.Time         `json:"created_at"`
 	// Subject is the subject of an email conversation's first mail.
 	Subject string `json:"subject,omitempty"`
+	// Rating is the visitor's rating of the conversation (rating.go), in the operators'
+	// lists and the conversation read; nil when not rated.
+	Rating *Rating `json:"rating,omitempty"`
 }
 
 // Author is who wrote a message.
