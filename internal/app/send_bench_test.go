@@ -1,16 +1,23 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
 	"livedesk/internal/livedesk"
 	"livedesk/internal/testkit"
 	"livedesk/internal/testkit/pgtest"
+
+	"github.com/gorilla/websocket"
 )
 
 // BenchmarkVisitorMessage measures the write path of a visitor message in process (desk and
@@ -71,4 +78,77 @@ func BenchmarkVisitorMessage(b *testing.B) {
 			b.ReportMetric(float64(stats.Statements.Load()-stmts0)/reqs, "stmts/msg")
 		})
 	}
+}
+
+// BenchmarkMessagePath measures the whole path of a visitor's message in one process: the
+// HTTP POST to the widget API (over loopback, keep-alive), the write, and the delivery to the
+// operator's WebSocket, which the benchmark reads (client work included). Allocations per
+// message (-benchmem) are the deterministic figure; msg/s drifts with the machine's load.
+// Run: go test -run ^$ -bench MessagePath -benchmem ./internal/app
+func BenchmarkMessagePath(b *testing.B) {
+	env := testkit.Start(b, func(c *config.Config) {
+		c.Synchronous = "FULL"
+		c.VisitorMessagesPerMinute, c.VisitorSessionsPerMinute = 100_000_000, 100_000_000
+	})
+	acct := env.NewAccount()
+	op := acct.Operator("Anna", "operator", 1000, "available")
+	_, key := acct.ContactPoint("webchat")
+	ws, _, err := websocket.DefaultDialer.Dial(op.WSURL(false, ""), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	var delivered atomic.Int64
+	go func() {
+		for {
+			_, frame, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			if bytes.Contains(frame, []byte(`"type":"message.created"`)) {
+				delivered.Add(1)
+			}
+		}
+	}()
+	const visitors = 200
+	tokens := make([]string, visitors)
+	for i := range tokens {
+		v := env.Visitor(key, "")
+		v.Must("POST", "/api/v1/widget/messages", map[string]any{"client_id": fmt.Sprint("first", i), "text": "hello"}, nil)
+		tokens[i] = v.Token
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	url := env.URL + "/api/v1/widget/messages"
+	var n atomic.Int64
+	start := delivered.Load()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			body := fmt.Sprintf(`{"client_id":"m%d","text":"Здравствуйте, у меня вопрос по заказу"}`, i)
+			req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tokens[int(i)%visitors])
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				b.Errorf("POST: %d", resp.StatusCode)
+				return
+			}
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); delivered.Load()-start < int64(b.N); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d messages delivered", delivered.Load()-start, b.N)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msg/s")
 }
