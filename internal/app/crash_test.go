@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"livedesk/internal/testkit"
+	"livedesk/internal/testkit/nodetest"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -31,11 +32,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	}
 	t.Parallel()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "livedesk")
-	build := exec.Command("go", "build", "-o", bin, "livedesk/cmd/livedesk")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := nodetest.Binary(t) // built once for the package's tests
 	data := filepath.Join(dir, "data")
 	out, err := exec.Command(bin, "account", "create", "--data", data, "--bcrypt-cost", "4", "--name", "Crash",
 		"--admin-email", "admin@crash.test", "--admin-password", "password1").Output()

@@ -1,6 +1,7 @@
 // Package pgtest gives a test a PostgreSQL database of its own on the machine's server,
-// dropped when the test ends. It imports nothing of livedesk, so the store's own tests can
-// use it.
+// dropped when the test ends (Database), or a whole private server it may stop and start
+// (StartPrivate). It imports nothing of livedesk but testkit/proc, so the store's own
+// tests can use it.
 package pgtest
 
 import (
