@@ -275,6 +275,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// PendingTransfersOf lists the account's pending transfers to or from the operator.
 	PendingTransfersOf(ctx context.Context, account, op ID) ([]*Transfer, error)
+	// SearchReads are the reads of the conversation search (search.go).
+	SearchReads
 }
 
 // Tx is one write transaction, handed to the function given to Store.Write. Everything it

@@ -501,6 +501,7 @@ func planCopy(ctx context.Context, conn *sql.Conn, tx pgx.Tx) (*copyPlan, error)
 		JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 		JOIN pg_type t ON t.oid = a.atttypid
 		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations'
+			AND a.attgenerated = '' -- computed by PostgreSQL (messages.search)
 		ORDER BY c.relname, a.attnum`)
 	if err != nil {
 		return nil, err
@@ -638,9 +639,11 @@ func foreignKeyOrder(tables []string, refs map[string][]string) ([]string, error
 	return out, nil
 }
 
-// sqliteTables lists the source's tables but SQLite's own and the migrations' bookkeeping.
+// sqliteTables lists the source's tables but SQLite's own, the migrations' bookkeeping and
+// the search indexes (virtual FTS5 tables and their shadow tables: PostgreSQL computes its
+// own as the rows arrive).
 func sqliteTables(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table'
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
 		AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name <> 'schema_migrations' ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MailFullTextAndOutboxByMailID", func(t *testing.T) { testMailFullText(t, open) })
 	t.Run("MailServerPasswordsAndIMAPPlace", func(t *testing.T) { testMailServer(t, open) })
 	t.Run("FollowupsOfWidgetConversations", func(t *testing.T) { testFollowups(t, open) })
+	t.Run("Search", func(t *testing.T) { runSearch(t, open) })
 }
 
 // world is one account with an operator, a webchat contact point, a visitor and their
