@@ -238,12 +238,21 @@ export class History extends Component<Props, State> {
     const mail = m.email_delivery;
     if (mail && !m.delivery) {
       // A reply in an email conversation: where its mail is.
-      const key = this.props.followup && (mail.state === 'pending' || mail.state === 'sent') ? 'chat.followup.' + mail.state : 'chat.mail.' + mail.state;
+      if (this.props.followup && mail.state !== 'failed') {
+        // A widget conversation's reply: in a live chat most are never mailed, so only a mail
+        // that went says so in words; waiting and not needed are an icon with the reason.
+        const label = t('chat.followup.' + mail.state);
+        return (
+          <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" data-state={mail.state} title={label} aria-label={label}>
+            {mail.state === 'pending' ? <IconClock size={13} /> : <IconCheck size={13} />}
+            {mail.state === 'sent' && label}
+          </span>
+        );
+      }
       return (
-        <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" data-state={mail.state}
-          title={mail.state === 'skipped' ? undefined : mail.error || undefined}>
-          {mail.state === 'failed' ? <IconAlert size={13} /> : mail.state === 'pending' ? <IconClock size={13} /> : <IconCheck size={13} />}
-          {t(key)}
+        <span class={'delivery mail mail-' + mail.state} data-testid="mail-state" data-state={mail.state} title={mail.error || undefined}>
+          {mail.state === 'failed' ? <IconAlert size={13} /> : mail.state === 'sent' ? <IconCheck size={13} /> : <IconClock size={13} />}
+          {t('chat.mail.' + mail.state)}
         </span>
       );
     }
