@@ -145,19 +145,22 @@ func (d *Desk) VisitorMessage(ctx context.Context, cp *livedesk.ContactPoint, vi
 }
 
 // visitorMessage stores m in the visitor's open conversation (or a new routed one), with the
-// visitor's display name as its author name. The open conversation's read brings the name
-// along; only a new conversation reads the visitor (the hottest write path stays one read).
+// visitor's display name as its author name. This is the hottest write path: the store
+// appends to the open conversation in one step (one statement on PostgreSQL), and only a new
+// conversation reads the visitor.
 func visitorMessage(tx livedesk.Tx, cp *livedesk.ContactPoint, visitorID livedesk.ID, m *livedesk.Message) error {
-	c, err := tx.OpenConversationOf(cp.AccountID, visitorID, cp.ID)
+	lm := livedesk.LastMessage{Text: listPreview(m), Author: livedesk.AuthorVisitor, At: tx.Now()}
+	c, err := tx.AppendVisitorMessage(cp.AccountID, visitorID, cp.ID, m, lm)
 	if livedesk.IsCode(err, livedesk.CodeNotFound) {
 		_, err = visitorMessageIn(tx, cp, nil, visitorID, m)
 		return err
 	} else if err != nil {
 		return err
 	}
-	m.Author.Name = c.Visitor.DisplayName
-	_, err = visitorMessageIn(tx, cp, c, visitorID, m)
-	return err
+	c.LastMessage = &lm
+	c.LastMessageAt = m.CreatedAt
+	c.UnreadCount++
+	return emitMessage(tx, c, m, 0)
 }
 
 // visitorMessageIn stores m (its author name set, unless c is nil) in the open conversation c,

@@ -447,6 +447,11 @@ type Tx interface {
 	// AppendMessage stores m in its conversation (as InsertMessage) and makes it the
 	// conversation's last message (as TouchLastMessage), in one step.
 	AppendMessage(account ID, m *Message, lm LastMessage, unread bool) error
+	// AppendVisitorMessage stores m, the visitor's message, in their open conversation at the
+	// contact point (ConversationID and the author's name, the visitor's display name, are
+	// set) and makes it the last message with unread + 1; it returns the conversation as it
+	// was before. not_found, with nothing stored, when the visitor has no open conversation.
+	AppendVisitorMessage(account, visitor, contactPoint ID, m *Message, lm LastMessage) (*Conversation, error)
 	// CreateOperator stores a new operator; a taken email is a conflict.
 	CreateOperator(o *Operator) error
 	// Operator reads one operator of the account inside the transaction.

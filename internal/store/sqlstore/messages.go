@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"livedesk/internal/livedesk"
@@ -210,3 +212,57 @@ func (s *Store) OperatorTookPart(ctx context.Context, account, conversation, ope
 		account, conversation, operator, account, conversation, operator, operator).Scan(&took)
 	return took, err
 }
+
+// AppendVisitorMessage stores m, the visitor's message, in their open conversation at the
+// contact point, with the visitor's display name as its author, and makes it the last
+// message (unread + 1); it returns the conversation as it was before (not_found, nothing
+// stored, when there is none). On PostgreSQL it is one statement — read and lock the open
+// conversation, insert, update — the one round trip of the hottest write path.
+func (tx *Tx) AppendVisitorMessage(account, visitor, contactPoint livedesk.ID, m *livedesk.Message, lm livedesk.LastMessage) (*livedesk.Conversation, error) {
+	if !tx.pg {
+		c, err := tx.OpenConversationOf(account, visitor, contactPoint)
+		if err != nil {
+			return nil, err
+		}
+		m.ConversationID, m.Author.Name = c.ID, c.Visitor.DisplayName
+		return c, tx.AppendMessage(account, m, lm, true)
+	}
+	ins, args := tx.messageInsert(account, m)
+	// The INSERT's values come from the open conversation: its id, and the author's name —
+	// the visitor's name, or (empty) their guest name (livedesk.DisplayName).
+	ins = strings.Replace(ins, ` VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		` SELECT ?, open.cid, ?, ?, CASE WHEN open.vname = '' THEN ? ELSE open.vname END, ?,?,?,?,?,?,?,? FROM open`, 1)
+	args[1], args[4] = nil, livedesk.DisplayName("", visitor)
+	args = slices.Delete(args, 1, 2) // the conversation id comes from open
+	touch, targs := touchQuery(0, lm, true)
+	touch = strings.Replace(touch, `WHERE id = ?`, `WHERE id = (SELECT cid FROM open)`, 1)
+	targs = targs[:len(targs)-1]
+	sel := strings.Replace(conversationSelect, `FROM conversations c`, `, c.id AS cid, v.name AS vname FROM conversations c`, 1)
+	q := `WITH open AS (` + sel + `WHERE c.visitor_id = ? AND c.contact_point_id = ? AND c.account_id = ? AND c.state <> 'closed'
+		AND c.visitor_closed = 0` + tx.lock("c") + `),
+		m AS (` + ins + ` RETURNING id, conversation_id, author_name),
+		u AS (` + touch + `)
+		SELECT open.*, m.id, m.author_name FROM open, m`
+	all := append([]any{visitor, contactPoint, account}, args...)
+	all = append(all, targs...)
+	var cid livedesk.ID
+	var vname string
+	c, err := scanConversation(extraScan{tx.queryRow(q, all...), []any{&cid, &vname, &m.ID, &m.Author.Name}})
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, livedesk.NotFound("conversation")
+		}
+		return nil, insertedMessage(err)
+	}
+	m.ConversationID = c.ID
+	return c, nil
+}
+
+// extraScan scans a row whose columns are a scan function's and then extra ones.
+type extraScan struct {
+	row   scanner
+	extra []any
+}
+
+// Scan scans dest and then the extra columns.
+func (e extraScan) Scan(dest ...any) error { return e.row.Scan(append(dest, e.extra...)...) }
