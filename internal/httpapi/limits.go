@@ -53,7 +53,7 @@ func (s *Server) allowVisitor(r *http.Request, act visitorAction, cp *livedesk.C
 		perMinute, kind, what = lim.UploadsPerMinute, "u", "uploads"
 	}
 	key := kind + cp.ID.String() + "|" + guard.Key(s.cfg.Limits.Proxies.ClientAddr(r))
-	if ok, wait := s.buckets.Take(key, perMinute, perMinute, time.Now()); !ok {
+	if ok, wait := s.buckets.Take(key, perMinute, perMinute, s.desk.Now()); !ok {
 		return rateLimited("too many "+what+" from your address; wait a little and try again", wait)
 	}
 	return nil
@@ -83,7 +83,7 @@ func (s *Server) loginKeys(r *http.Request, email string) (addr, mail string) {
 
 // checkLogin refuses a login attempt while its address or its email has no failures left.
 func (s *Server) checkLogin(addr, mail string) error {
-	l, now := s.cfg.Limits, time.Now()
+	l, now := s.cfg.Limits, s.desk.Now()
 	if ok, wait := s.buckets.Peek(addr, l.LoginFailuresPerAddress, l.LoginFailuresPerAddress, now); !ok {
 		return rateLimited("too many failed logins from your address; wait and try again", wait)
 	}
@@ -95,7 +95,7 @@ func (s *Server) checkLogin(addr, mail string) error {
 
 // loginFailed spends a failure of the address and of the email.
 func (s *Server) loginFailed(addr, mail string) {
-	l, now := s.cfg.Limits, time.Now()
+	l, now := s.cfg.Limits, s.desk.Now()
 	s.buckets.Take(addr, l.LoginFailuresPerAddress, l.LoginFailuresPerAddress, now)
 	s.buckets.Take(mail, s.emailRefill(), l.LoginFailuresPerEmail, now)
 }
