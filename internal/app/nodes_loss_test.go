@@ -308,7 +308,8 @@ func reconnected(streams []*testkit.Stream) (again, resyncs int) {
 // reaches its operator and its visitor; the sockets that were on A come back through nginx
 // on B or C from their cursors with nothing missed or twice (or a resync and a refetch);
 // sends cut off by the kill are retried with their client_id; and a transfer offered before
-// the kill expires on time: another node took the periodic jobs over.
+// the kill expires on time: another node took the periodic jobs over. Then node B is
+// stopped cleanly and started again, as in an upgrade node by node, and the same holds.
 func TestNodesNodeLoss(t *testing.T) {
 	skipNodeTests(t)
 	t.Parallel()
@@ -351,6 +352,13 @@ func TestNodesNodeLoss(t *testing.T) {
 	if n := leaderLocks(t, db); n != 1 {
 		t.Fatalf("%d sessions lead the cluster-wide jobs after A died", n)
 	}
+
+	// An upgrade of one node: B stops cleanly (SIGTERM: requests in flight finish, its
+	// sockets are closed with 1013 and come back on C) and starts again.
+	d.Nodes[1].Stop()
+	tr.waitAcked(150, "while B is stopped")
+	d.Nodes[1].Restart()
+	tr.waitAcked(150, "after B is back")
 
 	tr.finish()
 	opsAgain, opResyncs := reconnected(tr.opStreams)

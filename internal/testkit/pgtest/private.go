@@ -16,8 +16,19 @@ import (
 	"livedesk/internal/testkit/proc"
 )
 
-// Bin is where Debian's PostgreSQL 15 programs are (package postgresql-15).
-const Bin = "/usr/lib/postgresql/15/bin"
+// binDir is where Debian keeps the programs of its newest PostgreSQL
+// (/usr/lib/postgresql/VERSION/bin, package postgresql-VERSION), "" when there is none.
+func binDir() string {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, bestVersion := "", -1
+	for _, d := range dirs {
+		v, err := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		if _, statErr := os.Stat(filepath.Join(d, "initdb")); err == nil && statErr == nil && v > bestVersion {
+			best, bestVersion = d, v
+		}
+	}
+	return best
+}
 
 // Private is a PostgreSQL server of the test's own (initdb in a temporary directory, the
 // server on a free loopback port), for the tests that stop and restart it: the machine's
@@ -29,6 +40,7 @@ type Private struct {
 	URL string
 
 	t    testing.TB
+	bin  string
 	dir  *proc.Dir
 	data string
 	port int
@@ -41,12 +53,11 @@ type Private struct {
 // server is killed and its files removed when the test ends.
 func StartPrivate(t testing.TB) *Private {
 	t.Helper()
-	for _, prog := range []string{"initdb", "postgres"} {
-		if _, err := os.Stat(filepath.Join(Bin, prog)); err != nil {
-			t.Fatalf("pgtest: %s not found in %s: install postgresql (see .ci/run)", prog, Bin)
-		}
+	bin := binDir()
+	if bin == "" {
+		t.Fatal("pgtest: no /usr/lib/postgresql/VERSION/bin/initdb: install postgresql (see .ci/run)")
 	}
-	s := &Private{t: t, dir: proc.NewDir(t, "livedesk-pg"), port: proc.FreePort(t)}
+	s := &Private{t: t, bin: bin, dir: proc.NewDir(t, "livedesk-pg"), port: proc.FreePort(t)}
 	s.data = filepath.Join(s.dir.Path, "data")
 	if err := os.Mkdir(s.data, 0o700); err != nil {
 		t.Fatal(err)
@@ -82,7 +93,7 @@ func StartPrivate(t testing.TB) *Private {
 
 // command is a PostgreSQL program run as the server's user.
 func (s *Private) command(prog string, args ...string) *exec.Cmd {
-	cmd := exec.Command(filepath.Join(Bin, prog), args...)
+	cmd := exec.Command(filepath.Join(s.bin, prog), args...)
 	cmd.Dir = s.dir.Path
 	if s.cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
