@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +64,40 @@ func TestRender(t *testing.T) {
 		if _, err := nginxtest.Render(bad, "127.0.0.1:1", []string{"b:2"}); err == nil {
 			t.Errorf("%s: rendered", name)
 		}
+	}
+}
+
+// TestDocumented: the configuration shown in docs/operations.md is the file's, comments and
+// blank lines aside.
+func TestDocumented(t *testing.T) {
+	path, err := nginxtest.FindConf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join(filepath.Dir(path), "../../docs/operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, found := strings.Cut(string(doc), "```nginx\n")
+	block, _, closed := strings.Cut(block, "```")
+	if !found || !closed {
+		t.Fatal("docs/operations.md shows no nginx block")
+	}
+	directives := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+				out = append(out, strings.Join(strings.Fields(l), " "))
+			}
+		}
+		return out
+	}
+	if got, want := directives(block), directives(string(conf)); !slices.Equal(got, want) {
+		t.Fatalf("docs/operations.md shows\n%s\nbut %s holds\n%s", strings.Join(got, "\n"), nginxtest.ConfFile, strings.Join(want, "\n"))
 	}
 }
 
