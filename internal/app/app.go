@@ -359,7 +359,7 @@ func (a *App) SweepFiles(ctx context.Context) error {
 			return err
 		}
 		for _, sha := range shas {
-			if err := a.Files.Remove(ctx, sha); err != nil {
+			if err := a.Files.RemoveExpired(ctx, sha, a.Desk.Now()); err != nil {
 				a.log.Warn("delete expired file content", "sha256", sha, "err", err)
 			}
 		}

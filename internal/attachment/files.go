@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"livedesk/internal/livedesk"
 )
@@ -57,8 +58,10 @@ type Upload struct {
 // (Done), so the retention sweeper never deletes content an upload in flight is about to
 // reference.
 //
-// Pins are kept in memory: with several nodes on one shared storage, this coordination has
-// to move to the shared store (see docs/attachments.md).
+// Pins are kept in memory, so they protect this node's uploads only. With several nodes on one
+// shared storage, the retention sweeper (on one node) deletes through RemoveExpired, which
+// also spares content stored within RecentGrace: another node's upload in flight has just
+// stored it (see docs/attachments.md).
 type Files struct {
 	storage Storage
 	inUse   func(ctx context.Context, sha string) (bool, error)
@@ -242,6 +245,31 @@ func (f *Files) Remove(ctx context.Context, sha string) error {
 		return nil
 	}
 	return f.storage.Delete(sha)
+}
+
+// RecentGrace is how long content stored by an upload is spared by RemoveExpired, whatever
+// the database says: far longer than an upload takes from storing its content to recording
+// it.
+const RecentGrace = time.Hour
+
+// RemoveExpired is Remove for the retention sweeper: it also spares content stored within
+// RecentGrace (an upload in flight on another node, whose pin this node cannot see; that
+// upload's row, once recorded, keeps it). Content it spares is looked at again by the next
+// sweep only if an attachment still names it; otherwise it stays (a rare leftover, bounded by
+// what uploads repeat at the moment their earlier copy expires).
+// now is the sweeper's clock.
+func (f *Files) RemoveExpired(ctx context.Context, sha string, now time.Time) error {
+	at, err := f.storage.Stored(sha)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if now.Sub(at) < RecentGrace {
+		return nil
+	}
+	return f.Remove(ctx, sha)
 }
 
 // rasterTypes are the image types that may be previewed inline.

@@ -44,6 +44,9 @@ type Storage interface {
 	Open(sha string) (io.ReadSeekCloser, error)
 	// Delete removes the content with this hash; deleting missing content is not an error.
 	Delete(sha string) error
+	// Stored reports when the content with this hash was last stored (a Put of the same
+	// content stores it again), or ErrNotFound.
+	Stored(sha string) (time.Time, error)
 }
 
 // Pending is content read by Put but not yet stored under its hash.
@@ -200,6 +203,22 @@ func (d *Disk) Delete(sha string) error {
 		return nil
 	}
 	return err
+}
+
+// Stored implements Storage: the file's modification time (Commit renames a freshly written
+// file into place, so it is the time of the latest Put of the content).
+func (d *Disk) Stored(sha string) (time.Time, error) {
+	if !validSHA(sha) {
+		return time.Time{}, ErrNotFound
+	}
+	fi, err := os.Stat(d.path(sha))
+	if errors.Is(err, fs.ErrNotExist) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	return fi.ModTime(), nil
 }
 
 // Hashes lists the hashes of all stored content (for checks and tests).

@@ -202,3 +202,39 @@ func TestInlineType(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveExpiredSparesRecentContent: the retention sweeper's delete spares content stored
+// within RecentGrace — another node's upload of the same content may be in flight, and this
+// node cannot see its pin — and deletes it after; Stored follows a repeated Put.
+func TestRemoveExpiredSparesRecentContent(t *testing.T) {
+	disk, err := NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := NewFiles(disk, func(context.Context, string) (bool, error) { return false, nil }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	u, err := files.Put(ctx, "a.txt", strings.NewReader("the same content"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files.Done(ctx, []Upload{u}, true)
+	stored, err := disk.Stored(u.SHA256)
+	if err != nil || time.Since(stored) > time.Minute {
+		t.Fatalf("Stored: %v %v", stored, err)
+	}
+	if err := files.RemoveExpired(ctx, u.SHA256, stored.Add(RecentGrace-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := disk.Stored(u.SHA256); err != nil {
+		t.Fatalf("content stored %v ago was deleted: %v", RecentGrace-time.Second, err)
+	}
+	if err := files.RemoveExpired(ctx, u.SHA256, stored.Add(RecentGrace)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := disk.Stored(u.SHA256); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("content past the grace is still there: %v", err)
+	}
+	if err := files.RemoveExpired(ctx, u.SHA256, stored.Add(RecentGrace)); err != nil {
+		t.Fatalf("removing content already gone: %v", err)
+	}
+}
