@@ -102,21 +102,31 @@ func (s *sequencer) catchUp() {
 	}
 }
 
+// fillPage is how many events fill reads from the log at once.
+const fillPage = 1000
+
 // fill reads from the log the events an account's stream still waits for (or, from
-// catchUp, whatever follows its place).
+// catchUp, whatever follows its place), page after page while pages come full: after a long
+// bus outage more than a page may wait, and no later event may come to ask for the rest.
 func (s *sequencer) fill(account livedesk.ID) {
+	for s.fillPage(account) {
+	}
+}
+
+// fillPage reads one page for fill and reports whether it was full.
+func (s *sequencer) fillPage(account livedesk.ID) (full bool) {
 	s.mu.Lock()
 	a := s.accounts[account]
 	if a == nil {
 		s.mu.Unlock()
-		return
+		return false
 	}
 	a.timer = nil
 	after := a.next - 1
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	events, err := s.fetch(ctx, account, after, 1000)
+	events, err := s.fetch(ctx, account, after, fillPage)
 	s.mu.Lock()
 	if err != nil || len(events) == 0 {
 		// Try again a little later: the log answers once the commit is visible.
@@ -124,7 +134,7 @@ func (s *sequencer) fill(account livedesk.ID) {
 			a.timer = time.AfterFunc(s.wait, func() { s.fill(account) })
 		}
 		s.mu.Unlock()
-		return
+		return false
 	}
 	filled := 0
 	for _, e := range events {
@@ -143,4 +153,5 @@ func (s *sequencer) fill(account livedesk.ID) {
 	if s.gapsFilled != nil && filled > 0 {
 		s.gapsFilled(filled)
 	}
+	return len(events) == fillPage
 }

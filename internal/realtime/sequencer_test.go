@@ -58,3 +58,39 @@ func TestSequencerOrdersAndFillsGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestSequencerCatchUpReadsEveryPage: after a long bus outage more events than one page of
+// the log wait, and nothing new comes to ask for the rest: the catch-up reads page after
+// page until the stream is at the log's end.
+func TestSequencerCatchUpReadsEveryPage(t *testing.T) {
+	const missed = 2*fillPage + 500
+	var mu sync.Mutex
+	var out []livedesk.ID
+	s := &sequencer{accounts: map[livedesk.ID]*accountSeq{}, wait: time.Hour, // no timer helps
+		fetch: func(_ context.Context, account, after livedesk.ID, limit int) ([]*livedesk.Event, error) {
+			var r []*livedesk.Event
+			for id := after + 1; id <= missed && len(r) < limit; id++ {
+				r = append(r, &livedesk.Event{ID: id, AccountID: account, Type: "test"})
+			}
+			return r, nil
+		},
+		out: func(evs []*livedesk.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, e := range evs {
+				out = append(out, e.ID)
+			}
+		}}
+	s.ensure(7, 0)
+	s.catchUp()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(out) != missed {
+		t.Fatalf("caught up %d of the %d events missed", len(out), missed)
+	}
+	for i, id := range out {
+		if id != livedesk.ID(i+1) {
+			t.Fatalf("event %d passed on as the %dth", id, i+1)
+		}
+	}
+}
