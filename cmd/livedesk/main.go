@@ -40,6 +40,9 @@ commands:
                    verification report (see docs/operations.md)
   account create   create an account with its admin; prints JSON
   bench            load generator (see docs/benchmarks.md)
+  search-reindex   rebuild the search indexes (see docs/search.md)
+  search-bench     seed messages and time searches (see docs/benchmarks.md)
+  seed-history     write past conversations from JSON, at their own times (demos, tests)
   version          print the version
 `
 
@@ -75,6 +78,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return accountCreate(ctx, args[2:], getenv, stdout, stderr)
 	case "bench":
 		return bench.Main(ctx, args[1:], stdout, stderr)
+	case "search-reindex":
+		return searchReindex(ctx, args[1:], getenv, stdout, stderr)
+	case "search-bench":
+		return searchBench(ctx, args[1:], getenv, stdout, stderr)
+	case "seed-history":
+		return seedHistory(ctx, args[1:], getenv, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "livedesk", app.Version)
 		return nil

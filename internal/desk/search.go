@@ -279,3 +279,25 @@ func visitorResult(h livedesk.VisitorHit, q search.Query) *SearchResult {
 	}
 	return res
 }
+
+// ContactPointBrief is a contact point as every operator may see it (the search filters):
+// no key, no settings.
+type ContactPointBrief struct {
+	ID      livedesk.ID      `json:"id"`
+	Name    string           `json:"name"`
+	Channel livedesk.Channel `json:"channel"`
+}
+
+// ContactPointBriefs lists the account's contact points by id.
+func (d *Desk) ContactPointBriefs(ctx context.Context, account livedesk.ID) ([]ContactPointBrief, error) {
+	cps, err := d.store.ContactPoints(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ContactPointBrief, 0, len(cps))
+	for _, c := range cps {
+		out = append(out, ContactPointBrief{ID: c.ID, Name: c.Name, Channel: c.Channel})
+	}
+	slices.SortFunc(out, func(a, b ContactPointBrief) int { return int(a.ID - b.ID) })
+	return out, nil
+}

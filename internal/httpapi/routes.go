@@ -21,6 +21,7 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/conversations", Operator, "start an email conversation: a new mail to a customer address", s.startEmail},
 		{"GET", "/api/v1/mailboxes", Operator, "the mailboxes a new mail may go from", s.sendingMailboxes},
 		{"GET", "/api/v1/search", Operator, "find conversations by text, visitor or number", s.search},
+		{"GET", "/api/v1/contact-points", Operator, "the account's contact points: names and channels (search filters)", s.contactPoints},
 		{"GET", "/api/v1/conversations/{id}", Operator, "one conversation", s.conversation},
 		{"GET", "/api/v1/conversations/{id}/messages", Operator, "history page", s.messages},
 		{"POST", "/api/v1/conversations/{id}/messages", Operator, "reply", s.sendMessage},

@@ -61,3 +61,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, c *call) error {
 	}
 	return writeJSON(w, http.StatusOK, page)
 }
+
+// contactPoints answers GET /api/v1/contact-points: the account's contact points as every
+// operator may see them (names and channels, for the search filters).
+func (s *Server) contactPoints(w http.ResponseWriter, r *http.Request, c *call) error {
+	items, err := s.desk.ContactPointBriefs(r.Context(), c.op.AccountID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": items})
+}

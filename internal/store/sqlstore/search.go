@@ -408,3 +408,21 @@ func (s *Store) SearchIndexSize(ctx context.Context) (int64, error) {
 	}
 	return n, err
 }
+
+// CountMessages is how many messages the account has (the search benchmark).
+func (s *Store) CountMessages(ctx context.Context, account livedesk.ID) (int64, error) {
+	var n int64
+	err := s.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE account_id = ?`, account).Scan(&n)
+	return n, err
+}
+
+// DatabaseSize is the size in bytes of the whole database (the search benchmark).
+func (s *Store) DatabaseSize(ctx context.Context) (int64, error) {
+	var n int64
+	q := `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`
+	if s.pg {
+		q = `SELECT pg_database_size(current_database())`
+	}
+	err := s.rq.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}

@@ -428,6 +428,48 @@ export interface MessageInput {
   attachment_ids?: ID[];
 }
 
+/** The SearchPage schema of the API. */
+export interface SearchPage {
+  /** The conversation named by number first, then those found by their visitor (first page only), then those found by text, newest match first. */
+  results: SearchResult[];
+  /** Pass as `before` for more results found by text; `null` when there are no more. */
+  next_before: NullableID;
+}
+
+/** The SearchResult schema of the API. */
+export interface SearchResult {
+  conversation: Conversation;
+  /** How it was found. */
+  match: 'id' | 'visitor' | 'message';
+  /** The visitor's field that matched (`match` visitor); omitted otherwise. */
+  field?: 'name' | 'email' | 'phone';
+  /** The newest matching message (`match` message), where the history opens; omitted otherwise. */
+  message?: {
+    id: ID;
+    author: Author;
+    kind: 'text' | 'comment';
+    created_at: Time;
+  };
+  /** How many of the conversation's messages looked at for this page match (`match` message). */
+  hits?: number;
+  /** The message's text around the match (about 180 characters, "…" where cut, whitespace collapsed), or the visitor's field; the pieces with `hit` are what matched. Empty for `match` id. */
+  snippet: SnippetPart[];
+}
+
+/** The ContactPointBrief schema of the API. */
+export interface ContactPointBrief {
+  id: ID;
+  name: string;
+  channel: Channel;
+}
+
+/** The SnippetPart schema of the API. */
+export interface SnippetPart {
+  text: string;
+  /** This piece matched the query; omitted when it did not. */
+  hit?: boolean;
+}
+
 /** The Transfer schema of the API. */
 export interface Transfer {
   id: ID;
@@ -898,6 +940,11 @@ export interface SendingMailboxesResponse {
     name: string;
     address: string;
   }[];
+}
+
+/** The answer of GET /api/v1/contact-points (contact points, briefly). */
+export interface ContactPointsResponse {
+  items: ContactPointBrief[];
 }
 
 /** The body of POST /api/v1/conversations/{id}/comments (internal comment). */
