@@ -116,7 +116,8 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.Desk = desk.New(st, log)
-	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle, Secrets: box,
+	tokens := auth.NewVisitorTokens(secret, cfg.VisitorTokenTTL, 180*24*time.Hour, st.Now)
+	a.Desk.Configure(desk.Options{BcryptCost: cfg.BcryptCost, SessionIdle: cfg.SessionIdle, Secrets: box, RatingLink: ratingLinks(cfg.PublicURL, tokens),
 		Uploads: desk.UploadQuota{VisitorDefault: int64(cfg.VisitorUploadMiBPerDay) << 20, Account: int64(cfg.AccountUploadGiBPerDay) << 30}})
 	disk, err := attachment.NewDisk(cfg.FilesDir())
 	if err != nil {
@@ -173,7 +174,7 @@ func New(cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 			Visitor: desk.VisitorLimits{SessionsPerMinute: cfg.VisitorSessionsPerMinute, MessagesPerMinute: cfg.VisitorMessagesPerMinute,
 				UploadsPerMinute: cfg.VisitorUploadsPerMinute, UploadMiBPerDay: cfg.VisitorUploadMiBPerDay},
 			LoginFailuresPerAddress: cfg.LoginFailuresPerAddress, LoginFailuresPerEmail: cfg.LoginFailuresPerEmail, LoginBackoff: 30 * time.Second}},
-		a.Desk, a.Hub, auth.NewVisitorTokens(secret, cfg.VisitorTokenTTL, 180*24*time.Hour, st.Now), reg, log, st.Ping)
+		a.Desk, a.Hub, tokens, reg, log, st.Ping)
 	if a.Bus != nil {
 		// Rate limits count what a client spends on every node.
 		buckets := a.API.Buckets()

@@ -55,6 +55,10 @@ type Config struct {
 	Files string
 	// OutboxPoll is how often the outbox is looked at besides when a reply is queued.
 	OutboxPoll time.Duration
+	// PublicURL is the address visitors reach this server at (https://support.example.com),
+	// for links in mail: the rating page of an email conversation's closing mail (empty: no
+	// such links, so closing mails do not ask for ratings).
+	PublicURL string
 	// SMTPFrom is the platform address replies go out from while their mailbox's address is
 	// not confirmed (empty: noreply@ the SMTP domain); it also sends the confirmation mails.
 	SMTPFrom string
@@ -124,6 +128,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string) {
 	str(&c.TrustedProxies, "trusted-proxies", "reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (empty: none)")
 	str(&c.Files, "files", "directory of attachment content; several nodes need one they all see (empty: DATA/files)")
 	str(&c.SecretKey, "secret-key", "key sealing mailbox passwords at rest: base64 of 32 bytes, e.g. from openssl rand -base64 32 (empty: DATA/secret.key, created at first start with mode 0600)")
+	str(&c.PublicURL, "public-url", "the address visitors reach livedesk at, e.g. https://support.example.com, for links in mail (the rating link of a closing mail); empty: no such links")
 	str(&c.SMTPFrom, "smtp-from", "address replies are sent from while their mailbox is not confirmed, and confirmation mails (empty: noreply@ the --smtp-domain)")
 	for _, n := range []struct {
 		p           *int
@@ -188,6 +193,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--sqlite-synchronous must be FULL or NORMAL")
 	case c.StatusGrace <= 0 || c.SweepInterval <= 0 || c.FileSweepInterval <= 0 || c.OutboxPoll <= 0:
 		return fmt.Errorf("durations must be positive")
+	case c.PublicURL != "" && !validPublicURL(c.PublicURL):
+		return fmt.Errorf("--public-url must be an http(s) address like https://support.example.com, without a query")
 	case c.SMTPFrom != "" && (!strings.Contains(c.SMTPFrom, "@") || strings.ContainsAny(c.SMTPFrom, " <>\r\n")):
 		return fmt.Errorf("--smtp-from must be a bare address like noreply@example.com")
 	case c.BodyTimeout <= 0 || c.SessionIdle < time.Minute || c.VisitorTokenTTL < time.Minute:
@@ -251,4 +258,12 @@ func atoi(s string, def int) int {
 		return def
 	}
 	return n
+}
+
+// validPublicURL reports whether s is an absolute http(s) address with a host and no query
+// or fragment (a path prefix is allowed).
+func validPublicURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil &&
+		u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery
 }

@@ -331,6 +331,10 @@ type SettingsPatch struct {
 	OfflineRequeueSec   *int  `json:"offline_requeue_seconds"`
 	FileRetentionDays   *int  `json:"file_retention_days"`
 	AutocompleteDefault *bool `json:"autocomplete_quick_messages"`
+	// Ratings is the rating scale: stars, thumbs or off; RatingEmail whether closing an
+	// email conversation mails a rating link.
+	Ratings     *string `json:"ratings"`
+	RatingEmail *bool   `json:"rating_email"`
 }
 
 // UpdateAccountSettings applies a partial change to the account settings; the result must
@@ -355,10 +359,17 @@ func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, p
 		if p.AutocompleteDefault != nil {
 			s.AutocompleteDefault = *p.AutocompleteDefault
 		}
+		if p.Ratings != nil {
+			s.Ratings = *p.Ratings
+		}
+		if p.RatingEmail != nil {
+			s.RatingEmail = *p.RatingEmail
+		}
 		if err := s.Validate(); err != nil {
 			return err
 		}
 		out = s
+		out.Ratings = s.RatingScale()
 		return tx.SetAccountSettings(account, s)
 	})
 	return &out, err

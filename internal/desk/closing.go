@@ -12,7 +12,9 @@ import (
 // frees the assignee's capacity at once and drains the queue.
 func (d *Desk) Close(ctx context.Context, account, opID, conversation, category livedesk.ID) (*livedesk.Conversation, error) {
 	var out *livedesk.Conversation
+	var mailed bool
 	err := d.store.Write(ctx, func(tx livedesk.Tx) error {
+		mailed = false
 		op, c, err := actingIn(tx, account, opID, conversation, livedesk.ActionReply)
 		if err != nil {
 			return err
@@ -30,9 +32,19 @@ func (d *Desk) Close(ctx context.Context, account, opID, conversation, category 
 		if err := closeConversation(tx, c, op.ID, category, "closed"); err != nil {
 			return err
 		}
+		if mailed, err = d.queueRatingMail(tx, c); err != nil {
+			return err
+		}
 		out, err = tx.Conversation(account, c.ID)
+		if err != nil {
+			return err
+		}
+		out.Rating, err = tx.RatingOf(c.ID)
 		return err
 	})
+	if err == nil && mailed && d.mailQueued != nil {
+		d.mailQueued()
+	}
 	return out, err
 }
 
@@ -53,9 +65,17 @@ func closeConversation(tx livedesk.Tx, c *livedesk.Conversation, by, category li
 	if err != nil {
 		return err
 	}
+	// A visitor who ended the chat may have rated it already; the widget is asked to rate.
+	if closed.Rating, err = tx.RatingOf(c.ID); err != nil {
+		return err
+	}
+	ask, err := ratingRequestIn(tx, c.AccountID, c.ID)
+	if err != nil {
+		return err
+	}
 	e := &livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationClosed, OperatorID: c.AssigneeID, Staff: true,
 		Payload: mustJSON(livedesk.ConversationPayload{Conversation: closed, Reason: reason}), VisitorID: c.Visitor.ID,
-		VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: reason})}
+		VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: reason, RatingRequest: ask})}
 	if err := tx.Emit(e); err != nil {
 		return err
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// Secrets seals and opens the passwords of mailboxes' own IMAP and SMTP servers
 	// (mailservers.go); nil refuses to store one.
 	Secrets *secret.Box
+	// RatingLink makes the address of the rating page for a visitor's conversation, valid
+	// until expires (ratings.go); nil: no links can be made (no public address configured),
+	// so closing mails do not ask for ratings.
+	RatingLink func(account, conversation, visitor livedesk.ID, expires time.Time) string
 }
 
 // Configure sets the options. Call it before serving.

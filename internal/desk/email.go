@@ -225,7 +225,11 @@ const MailClaimLease = 5 * time.Minute
 
 // OutgoingMail reads what the sender needs to write a reply waiting in the outbox.
 func (d *Desk) OutgoingMail(ctx context.Context, account, message livedesk.ID) (*livedesk.OutgoingMail, error) {
-	return d.store.OutgoingMail(ctx, account, message)
+	out, err := d.store.OutgoingMail(ctx, account, message)
+	if err != nil {
+		return nil, err
+	}
+	return out, d.ratingLinkOf(ctx, account, out)
 }
 
 // MailRetry records a failed attempt to send a reply's mail and when to try again.

@@ -54,7 +54,7 @@ func (d *Desk) ReadConversation(ctx context.Context, op *livedesk.Operator, id l
 	if !ok {
 		return nil, livedesk.NotFound("conversation")
 	}
-	return c, nil
+	return c, d.attachRatings(ctx, op.AccountID, []*livedesk.Conversation{c})
 }
 
 // ReadMessages returns a page of the history of a conversation the operator may read,

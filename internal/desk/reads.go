@@ -103,12 +103,22 @@ func (d *Desk) AccountSettings(ctx context.Context, account livedesk.ID) (*lived
 	if err != nil {
 		return nil, err
 	}
+	acct.Settings.Ratings = acct.Settings.RatingScale()
 	return &acct.Settings, nil
 }
 
-// Report summarises the account's conversations over the days from..to (inclusive) in loc.
+// ReportComments is how many rating comments a report lists (the newest).
+const ReportComments = 200
+
+// Report summarises the account's conversations over the days from..to (inclusive) in loc,
+// with what the visitors' ratings say (CSAT).
 func (d *Desk) Report(ctx context.Context, account livedesk.ID, from, to time.Time, loc *time.Location) (*livedesk.Report, error) {
-	return d.store.Report(ctx, account, from, to, loc)
+	rep, err := d.store.Report(ctx, account, from, to, loc)
+	if err != nil {
+		return nil, err
+	}
+	rep.CSAT, err = d.store.RatingReport(ctx, account, from, to, loc, ReportComments)
+	return rep, err
 }
 
 // ListQuery selects a page of an operator's conversation list.
@@ -151,7 +161,11 @@ func (d *Desk) ListConversations(ctx context.Context, op *livedesk.Operator, q L
 		}
 		f.Assignee = q.Assignee
 	}
-	return d.store.Conversations(ctx, f)
+	cs, err := d.store.Conversations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return cs, d.attachRatings(ctx, op.AccountID, cs)
 }
 
 // Monitor is the supervisor's live picture of the account.
@@ -160,11 +174,13 @@ type Monitor struct {
 	// Queue is the first 200 waiting conversations, oldest first.
 	Queue             []*livedesk.Conversation `json:"queue"`
 	OpenConversations int                      `json:"open_conversations"`
+	// CSATToday adds up the ratings given today (in the time zone asked for).
+	CSATToday livedesk.CSATTally `json:"csat_today"`
 }
 
-// Monitor returns the account's operators with their load, the queue and the number of open
-// conversations.
-func (d *Desk) Monitor(ctx context.Context, account livedesk.ID) (*Monitor, error) {
+// Monitor returns the account's operators with their load, the queue, the number of open
+// conversations and today's ratings (today in loc).
+func (d *Desk) Monitor(ctx context.Context, account livedesk.ID, loc *time.Location) (*Monitor, error) {
 	briefs, err := d.OperatorBriefs(ctx, account)
 	if err != nil {
 		return nil, err
@@ -174,5 +190,9 @@ func (d *Desk) Monitor(ctx context.Context, account livedesk.ID) (*Monitor, erro
 		m.OpenConversations += b.OpenCount
 	}
 	m.Queue, err = d.store.Conversations(ctx, livedesk.ListFilter{Account: account, State: livedesk.StateQueued, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	m.CSATToday, err = d.CSATToday(ctx, account, loc)
 	return m, err
 }

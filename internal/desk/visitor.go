@@ -240,10 +240,14 @@ func (d *Desk) VisitorClose(ctx context.Context, cp *livedesk.ContactPoint, visi
 			if err := emitConversation(tx, livedesk.EventConversationUpdated, c, 0); err != nil {
 				return err
 			}
-			// The visitor's widget is done with it.
+			// The visitor's widget is done with it, and asks for a rating (ratings.go).
+			ask, err := ratingRequestIn(tx, c.AccountID, c.ID)
+			if err != nil {
+				return err
+			}
 			if err := tx.Emit(&livedesk.Event{AccountID: c.AccountID, Type: livedesk.EventConversationClosed,
 				VisitorID: c.Visitor.ID, Payload: []byte(`{}`),
-				VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: "visitor_closed"})}); err != nil {
+				VisitorPayload: mustJSON(livedesk.VisitorConversationPayload{ConversationID: c.ID, Reason: "visitor_closed", RatingRequest: ask})}); err != nil {
 				return err
 			}
 		}

@@ -161,8 +161,27 @@ func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request, c *
 	return writeJSON(w, 200, settings)
 }
 
+// timeZone reads the IANA time zone of ?tz= (default UTC).
+func timeZone(r *http.Request) (*time.Location, error) {
+	tz := r.URL.Query().Get("tz")
+	if tz == "" {
+		return time.UTC, nil
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" {
+		return nil, &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: "tz must be an IANA time zone such as Europe/Moscow",
+			Details: map[string]string{"field": "tz"}}
+	}
+	return l, nil
+}
+
+// adminMonitor answers the supervisor's live picture, with today's ratings in ?tz=.
 func (s *Server) adminMonitor(w http.ResponseWriter, r *http.Request, c *call) error {
-	m, err := s.desk.Monitor(r.Context(), c.op.AccountID)
+	loc, err := timeZone(r)
+	if err != nil {
+		return err
+	}
+	m, err := s.desk.Monitor(r.Context(), c.op.AccountID, loc)
 	if err != nil {
 		return err
 	}
@@ -179,13 +198,9 @@ func (s *Server) adminReports(w http.ResponseWriter, r *http.Request, c *call) e
 	bad := func(field, why string) error {
 		return &livedesk.Error{Code: livedesk.CodeInvalidInput, Message: why, Details: map[string]string{"field": field}}
 	}
-	loc := time.UTC
-	if tz := q.Get("tz"); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || tz == "Local" {
-			return bad("tz", "tz must be an IANA time zone such as Europe/Moscow")
-		}
-		loc = l
+	loc, err := timeZone(r)
+	if err != nil {
+		return err
 	}
 	now := s.desk.Now().In(loc)
 	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)

@@ -68,6 +68,9 @@ type widgetSessionAnswer struct {
 	ContactPoint   publicPoint               `json:"contact_point"`
 	Online         bool                      `json:"online"`
 	Conversation   *desk.VisitorConversation `json:"conversation,omitempty"`
+	// RatingRequest asks to rate the visitor's latest conversation when it is over (or to
+	// change the rating while it may change).
+	RatingRequest *livedesk.RatingRequest `json:"rating_request,omitempty"`
 }
 
 // loginAnswer is POST /auth/login.

@@ -107,6 +107,10 @@ func (s *Server) Routes() []Route {
 		{"OPTIONS", "/api/v1/widget/sticker-packs", Public, "CORS preflight", s.widgetPreflight},
 		{"GET", "/api/v1/widget/stickers/{id}/image", Visitor, "a sticker's picture for the visitor", s.widgetStickerImage},
 		{"GET", "/api/v1/widget/ws", Visitor, "visitor WebSocket", s.visitorWS},
+		{"POST", "/api/v1/widget/rating", Visitor, "visitor rates a conversation that ended", s.widgetRate},
+		{"OPTIONS", "/api/v1/widget/rating", Public, "CORS preflight", s.widgetPreflight},
+		{"GET", "/rate/{token}", Public, "rating page of an email conversation's closing mail", s.ratingPage},
+		{"POST", "/rate/{token}", Public, "rating form of an email conversation's closing mail", s.ratingSubmit},
 		{"GET", "/demo", Public, "demo site with the widget installed", s.demoPage},
 	}
 }

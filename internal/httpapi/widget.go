@@ -122,6 +122,8 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request, c *call) 
 		Visitor: v, ContactPoint: publicPointOf(cp), Online: online}
 	if conv, err := s.desk.OpenVisitorConversation(r.Context(), cp, v.ID); err == nil {
 		out.Conversation = conv
+	} else if out.RatingRequest, err = s.desk.VisitorRatingRequest(r.Context(), cp, v.ID); err != nil {
+		return err
 	}
 	return writeJSON(w, 200, out)
 }

@@ -60,6 +60,10 @@ const (
 	// EventQuickMessagesChanged: quick messages the operator sees changed; reload them.
 	EventQuickMessagesChanged = "quick_messages.changed"
 	EventResync               = "resync"
+
+	// EventConversationRated: the visitor rated a conversation or changed their rating
+	// (rating.go); its payload is a RatingPayload, to the assignee, staff and the visitor.
+	EventConversationRated = "conversation.rated"
 )
 
 // EventAccessRevoked tells every node's hub to close connections whose rights ended (a

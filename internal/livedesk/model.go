@@ -181,6 +181,9 @@ type Conversation struct {
 	CreatedAt       time.Time         `json:"created_at"`
 	// Subject is the subject of an email conversation's first mail.
 	Subject string `json:"subject,omitempty"`
+	// Rating is the visitor's rating of the conversation (rating.go), in the operators'
+	// lists and the conversation read; nil when not rated.
+	Rating *Rating `json:"rating,omitempty"`
 }
 
 // Author is who wrote a message.

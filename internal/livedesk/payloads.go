@@ -44,6 +44,14 @@ type VisitorConversationPayload struct {
 	ConversationID ID            `json:"conversation_id"`
 	Reason         string        `json:"reason,omitempty"`
 	Operator       *OperatorName `json:"operator,omitempty"`
+	// RatingRequest asks the visitor to rate the conversation that closed (rating.go).
+	RatingRequest *RatingRequest `json:"rating_request,omitempty"`
+}
+
+// RatingPayload is conversation.rated: the rating given (or changed) of a conversation.
+type RatingPayload struct {
+	ConversationID ID      `json:"conversation_id"`
+	Rating         *Rating `json:"rating"`
 }
 
 // OperatorName is an operator as a visitor sees them.

@@ -13,6 +13,8 @@ type Report struct {
 	ByDay      []ReportDay      `json:"by_day"`
 	ByCategory []ReportCategory `json:"by_category"`
 	ByOperator []ReportOperator `json:"by_operator"`
+	// CSAT is what visitors' ratings say over the same days (rating.go).
+	CSAT *CSATReport `json:"csat"`
 }
 
 // ReportTotals are the counts of a report; QueuedNow and OpenNow are the present moment.

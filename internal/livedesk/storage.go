@@ -47,6 +47,11 @@ type OutgoingMail struct {
 	CarriedFiles []*AttachmentFile
 	Context      []*Message
 	Link         string
+	// RatingRequest says the mail is the closing mail of an email conversation that asks
+	// for a rating (Message is its system line); RatingLink, set by the desk, is the address
+	// of the rating page.
+	RatingRequest bool
+	RatingLink    string
 }
 
 // OutgoingEmail is a reply waiting in the outbox.
@@ -275,6 +280,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// PendingTransfersOf lists the account's pending transfers to or from the operator.
 	PendingTransfersOf(ctx context.Context, account, op ID) ([]*Transfer, error)
+	// RatingReads are the reads of ratings (rating.go).
+	RatingReads
 	// SearchReads are the reads of the conversation search (search.go).
 	SearchReads
 }
@@ -553,4 +560,6 @@ type Tx interface {
 	PendingTransfersTo(op ID) ([]*Transfer, error)
 	// ExpiredTransfers lists pending transfers whose time is up, with their account.
 	ExpiredTransfers() (map[ID][]*Transfer, error)
+	// RatingWrites are the writes of ratings (rating.go).
+	RatingWrites
 }

@@ -110,11 +110,25 @@ type Settings struct {
 	OfflineRequeueSec   int  `json:"offline_requeue_seconds"`
 	FileRetentionDays   int  `json:"file_retention_days"`
 	AutocompleteDefault bool `json:"autocomplete_quick_messages"`
+	// Ratings is how visitors rate a conversation after it ends: RatingStars (1–5, also when
+	// unset), RatingThumbs or RatingOff (nobody is asked).
+	Ratings string `json:"ratings"`
+	// RatingEmail: closing an email conversation sends its visitor a mail with a rating link.
+	RatingEmail bool `json:"rating_email"`
+}
+
+// RatingScale is the account's rating scale: stars when unset.
+func (s Settings) RatingScale() string {
+	if s.Ratings == "" {
+		return RatingStars
+	}
+	return s.Ratings
 }
 
 // DefaultSettings are the settings of a new account.
 func DefaultSettings() Settings {
-	return Settings{DefaultLimit: 5, TransferTimeoutSec: 120, OfflineRequeueSec: 300, FileRetentionDays: 30, AutocompleteDefault: true}
+	return Settings{DefaultLimit: 5, TransferTimeoutSec: 120, OfflineRequeueSec: 300, FileRetentionDays: 30, AutocompleteDefault: true,
+		Ratings: RatingStars}
 }
 
 // Validate checks the settings' ranges.
@@ -128,6 +142,8 @@ func (s Settings) Validate() error {
 		return Errorf(CodeInvalidInput, "offline_requeue_seconds must be between 0 and 86400")
 	case s.FileRetentionDays < 1 || s.FileRetentionDays > 3650:
 		return Errorf(CodeInvalidInput, "file_retention_days must be between 1 and 3650")
+	case s.Ratings != "" && s.Ratings != RatingStars && s.Ratings != RatingThumbs && s.Ratings != RatingOff:
+		return Errorf(CodeInvalidInput, "ratings must be stars, thumbs or off")
 	}
 	return nil
 }

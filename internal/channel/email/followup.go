@@ -27,6 +27,24 @@ func messageText(m *livedesk.Message) string {
 	return text
 }
 
+// ratingMailText is the text of an email conversation's closing mail (desk/ratings.go): the
+// conversation is closed, a request to rate it with the link to the rating page, and how to
+// go on if the question is not settled.
+func ratingMailText(out *livedesk.OutgoingMail) string {
+	var b strings.Builder
+	b.WriteString("Здравствуйте!\n\n")
+	if s := strings.TrimSpace(out.Subject); s != "" {
+		fmt.Fprintf(&b, "Ваше обращение «%s» закрыто.", s)
+	} else {
+		b.WriteString("Ваше обращение закрыто.")
+	}
+	b.WriteString(" Оцените, пожалуйста, консультацию — это займёт несколько секунд:\n")
+	b.WriteString(out.RatingLink + "\n\n")
+	b.WriteString("Если вопрос не решён, просто ответьте на это письмо.\n\n")
+	b.WriteString(out.MailboxName + "\n")
+	return b.String()
+}
+
 // followupText is the text of a widget conversation's reply sent by mail because the visitor
 // left (desk/followup.go): the reply and the later ones it carries (another operator's under
 // their name), the signature with the chat's name, how to answer, the link back to the chat,

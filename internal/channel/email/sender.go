@@ -206,6 +206,9 @@ func (s *Sender) send(ctx context.Context, e livedesk.OutgoingEmail) ([]*livedes
 	if out.Mailbox == "" || out.ToAddress == "" {
 		return nil, fmt.Errorf("%w: the contact point has no address or the visitor no email", errUnsendable)
 	}
+	if out.RatingRequest && out.RatingLink == "" {
+		return nil, fmt.Errorf("%w: no public address of livedesk to link the rating page to (--public-url)", errUnsendable)
+	}
 	if out.Followup {
 		// A widget conversation's reply: only if the visitor is still gone (desk/followup.go).
 		send, err := s.desk.PrepareFollowup(ctx, e.AccountID, out)
@@ -332,11 +335,15 @@ func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	if out.Followup {
 		name = out.ChatName
 	}
+	fromName := out.Message.Author.Name + " — " + name
+	if out.RatingRequest {
+		fromName = out.MailboxName // the closing mail is the team's, not an operator's
+	}
 	if out.MailboxConfirmed {
-		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + name, Address: out.Mailbox}})
+		h.SetAddressList("From", []*mail.Address{{Name: fromName, Address: out.Mailbox}})
 	} else {
 		// Not proven to be the account's: the platform sends, answers go to the mailbox.
-		h.SetAddressList("From", []*mail.Address{{Name: out.Message.Author.Name + " — " + name, Address: s.relay.From}})
+		h.SetAddressList("From", []*mail.Address{{Name: fromName, Address: s.relay.From}})
 		h.SetAddressList("Reply-To", []*mail.Address{{Name: out.MailboxName, Address: out.Mailbox}})
 	}
 	h.SetAddressList("To", []*mail.Address{{Name: out.ToName, Address: out.ToAddress}})
@@ -372,6 +379,9 @@ func (s *Sender) write(w io.Writer, out *livedesk.OutgoingMail) error {
 	text := messageText(out.Message)
 	if out.Followup {
 		text = followupText(out)
+	}
+	if out.RatingRequest {
+		text = ratingMailText(out)
 	}
 	if _, err := io.WriteString(tw, text); err != nil {
 		return err

@@ -125,14 +125,14 @@ func (s *Store) OutgoingMail(ctx context.Context, account, message livedesk.ID) 
 	var mailID sql.NullString
 	// The mailbox is the conversation's contact point, or the one a followup goes from.
 	err = s.rq.QueryRowContext(ctx, `SELECT m.email_message_id, c.email_subject, v.email, v.name, COALESCE(b.address, ''), cp.name,
-		b.verified_at IS NOT NULL, cp.id, COALESCE(o.followup, 0), chat.name
+		b.verified_at IS NOT NULL, cp.id, COALESCE(o.followup, 0), chat.name, COALESCE(o.rating_request, 0)
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN visitors v ON v.id = c.visitor_id
 		LEFT JOIN email_outbox o ON o.message_id = m.id
 		JOIN contact_points chat ON chat.id = c.contact_point_id
 		JOIN contact_points cp ON cp.id = COALESCE(o.from_contact_point_id, c.contact_point_id)
 		LEFT JOIN mailboxes b ON b.contact_point_id = cp.id
 		WHERE m.id = ?`, message).Scan(&mailID, &out.Subject, &out.ToAddress, &out.ToName, &out.Mailbox, &out.MailboxName,
-		&out.MailboxConfirmed, &out.MailboxID, &out.Followup, &out.ChatName)
+		&out.MailboxConfirmed, &out.MailboxID, &out.Followup, &out.ChatName, &out.RatingRequest)
 	if err != nil {
 		return nil, notFound(err, "message")
 	}

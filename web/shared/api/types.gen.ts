@@ -128,6 +128,84 @@ export interface Report {
     closed: number;
     first_reply_avg_seconds: number | null;
   }[];
+  csat: CSATReport;
+}
+
+/** A visitor's rating of a conversation after it ended (CSAT). */
+export interface Rating {
+  conversation_id: ID;
+  scale: 'stars' | 'thumbs';
+  /** 1–5 on the stars scale; 0 (thumbs down) or 1 (thumbs up). */
+  score: number;
+  /** The visitor's comment (trimmed); may be empty. */
+  comment: string;
+  /** The widget, or the rating page of an email conversation's closing mail. */
+  source: 'widget' | 'email';
+  created_at: Time;
+  /** Later than `created_at` when the visitor changed the rating. */
+  updated_at: Time;
+}
+
+/** The RatingInput schema of the API. */
+export interface RatingInput {
+  conversation_id: ID;
+  /** The scale the visitor was shown; it must still be the account's. */
+  scale: 'stars' | 'thumbs';
+  score: number;
+  comment?: string;
+}
+
+/** What the widget asks the visitor about a conversation that ended; `rating` is the one given so far (changeable until `change_until`). */
+export interface RatingRequest {
+  conversation_id: ID;
+  scale: 'stars' | 'thumbs';
+  rate_until: Time;
+  rating: Rating | null;
+  change_until: string | null;
+}
+
+/** Ratings added up: `percent` is the share of satisfied ones (4–5 stars or thumbs up), `avg_stars` the mean of those on the stars scale; both null when there are none. */
+export interface CSATTally {
+  count: number;
+  satisfied: number;
+  percent: number | null;
+  /** Ratings on the stars scale. */
+  stars: number;
+  avg_stars: number | null;
+  thumbs_up: number;
+  thumbs_down: number;
+}
+
+/** The ratings given over a report's days. */
+export interface CSATReport {
+  totals: CSATTally;
+  by_day: (CSATTally & {
+    date: string;
+  })[];
+  /** Most ratings first; the conversation's assignee. */
+  by_operator: (CSATTally & {
+    operator_id: ID;
+    name: string;
+  })[];
+  /** Most ratings first; `category_id` null for conversations without a category (or not closed yet). */
+  by_category: (CSATTally & {
+    category_id: NullableID;
+    name: string;
+  })[];
+  /** The newest 200 ratings with a comment, newest first. */
+  comments: {
+    conversation_id: ID;
+    scale: 'stars' | 'thumbs';
+    score: number;
+    comment: string;
+    at: Time;
+    visitor_name: string;
+    operator_id: NullableID;
+    operator_name: string;
+    category_name: string;
+  }[];
+  /** How many ratings of the range have a comment. */
+  comments_total: number;
 }
 
 /** The QuickCategory schema of the API. */
@@ -290,6 +368,8 @@ export interface Conversation {
   created_at: Time;
   /** The subject of an email conversation's first mail; omitted for webchat and empty subjects. */
   subject?: string;
+  /** The visitor's rating, in lists and `GET /api/v1/conversations/{id}` (and `conversation.closed`); omitted when not rated (and in other events). */
+  rating?: Rating;
 }
 
 /** What a visitor may know of their conversation. */
@@ -717,6 +797,10 @@ export interface AccountSettings {
   file_retention_days: number;
   /** Default of the operator setting. */
   autocomplete_quick_messages: boolean;
+  /** How visitors rate a conversation after it ends: 1–5 stars (default), thumbs up/down, or `off` (nobody is asked). */
+  ratings: 'stars' | 'thumbs' | 'off';
+  /** Closing an email conversation mails its visitor a rating link (needs `--public-url`; default false). */
+  rating_email: boolean;
 }
 
 /** The position of a stored event in the server's event log (docs/events.md § Cursors); opaque, only grows. */
@@ -732,6 +816,12 @@ export interface TransferPayload {
   transfer: Transfer;
   /** Why the offer ended or was refused (`transfer.declined`, `.cancelled`, `.expired`, `.accept_refused`); absent on `transfer.accepted`. */
   reason?: 'declined' | 'sender_cancelled' | 'receiver_unavailable' | 'receiver_offline' | 'conversation_closed' | 'requeued' | 'expired' | 'limit_reached';
+}
+
+/** `conversation.rated`: the visitor rated a conversation or changed the rating. */
+export interface RatingPayload {
+  conversation_id: ID;
+  rating: Rating;
 }
 
 /** Someone types in a conversation (`typing`, never stored). */
@@ -818,6 +908,10 @@ export type OperatorEvent = {
   cursor: Cursor;
   /** Empty; reload `GET /api/v1/quick-messages`. */
   data: Record<string, never>;
+} | {
+  type: 'conversation.rated';
+  cursor: Cursor;
+  data: RatingPayload;
 };
 
 /** Any frame the operator's socket `/api/v1/ws` receives. */
@@ -846,7 +940,13 @@ export type VisitorEvent = {
   data: {
     conversation_id: ID;
     reason: 'closed' | 'visitor_closed';
+    /** Ask the visitor to rate the conversation (omitted when it may not be rated). */
+    rating_request?: RatingRequest;
   };
+} | {
+  type: 'conversation.rated';
+  cursor: Cursor;
+  data: RatingPayload;
 } | {
   type: 'conversation.queued';
   cursor: Cursor;
@@ -1085,6 +1185,8 @@ export interface AdminUpdateSettingsRequest {
   offline_requeue_seconds?: number;
   file_retention_days?: number;
   autocomplete_quick_messages?: boolean;
+  ratings?: 'stars' | 'thumbs' | 'off';
+  rating_email?: boolean;
 }
 
 /** The answer of GET /api/v1/admin/monitor (live operators, queue and load). */
@@ -1092,6 +1194,7 @@ export interface AdminMonitorResponse {
   operators: OperatorBrief[];
   queue: Conversation[];
   open_conversations: number;
+  csat_today: CSATTally;
 }
 
 /** The answer of GET /api/v1/admin/sticker-packs (uploaded sticker packs and their limits). */
@@ -1147,6 +1250,8 @@ export interface WidgetSessionResponse {
   /** An operator of the account is online (any status but `offline`). */
   online: boolean;
   conversation?: VisitorConversation;
+  /** Without an open conversation: the visitor's latest conversation here is over and may be rated (or its rating still changed); omitted otherwise. */
+  rating_request?: RatingRequest;
 }
 
 /** The body of POST /api/v1/widget/offline (offline form: a message while no operator is online). */
