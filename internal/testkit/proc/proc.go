@@ -63,7 +63,7 @@ func NewDir(t testing.TB, prefix string) *Dir {
 // watchdogScript waits for the test process ($1) to end, then kills what $2/.kill lists
 // and removes $2. At a normal cleanup the test kills the watchdog first.
 const watchdogScript = `while kill -0 "$1" 2>/dev/null; do sleep 1; done
-if [ -f "$2/.kill" ]; then while read -r p; do kill -9 -- "$p" 2>/dev/null; done < "$2/.kill"; fi
+if [ -f "$2/.kill" ]; then while read -r p; do kill -9 "$p" 2>/dev/null; done < "$2/.kill"; fi
 rm -rf "$2"`
 
 func startWatchdog(path string) (*exec.Cmd, error) {
