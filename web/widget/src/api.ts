@@ -29,6 +29,9 @@ export type MessagePage = gen.MessagePage;
 export type Profile = { name?: string; email?: string; phone?: string };
 /** Any frame on the visitor's socket. */
 export type ServerFrame = gen.VisitorFrame;
+/** A rating of a conversation that ended, and what the widget asks for (docs/widget.md § Rating). */
+export type Rating = gen.Rating;
+export type RatingRequest = gen.RatingRequest;
 
 /** An answer of the server that is not 2xx (shared with the other apps). `status` 0 means the network failed. */
 export { ApiError };
@@ -113,6 +116,11 @@ export class Api {
 
   close(): Promise<VisitorConversation> {
     return this.call('POST', '/api/v1/widget/close');
+  }
+
+  /** Rates a conversation that ended (stars 1–5, thumbs 0/1) with an optional comment. */
+  rate(conversationId: string, scale: string, score: number, comment: string): Promise<Rating> {
+    return this.call('POST', '/api/v1/widget/rating', { conversation_id: conversationId, scale, score, comment });
   }
 
   wsURL(cursor: string): string {

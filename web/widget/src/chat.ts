@@ -3,7 +3,7 @@
 // Everything the UI shows is in Chat.state; the UI calls the methods.
 
 import { backoff, ResumingSocket, type SocketLike } from '../../shared/realtime/resume';
-import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Quote, type ServerFrame, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
+import { Api, ApiError, type Appearance, type Attachment, type FetchFn, type Message, type Profile, type Quote, type Rating, type RatingRequest, type ServerFrame, type Session, type Sticker, type StickerPack, type Visitor, type VisitorConversation } from './api';
 import { type UploadHandle, uploadFile } from '../../shared/media/attach';
 
 /** Delivery state of the visitor's own message. */
@@ -42,6 +42,18 @@ export type VisitorView = Pick<Visitor, 'id' | 'name' | 'display_name' | 'email'
 /** What the widget knows of the open conversation: from the session, or pieced from events. */
 export type ConversationView = Pick<VisitorConversation, 'id' | 'state' | 'visitor_closed' | 'operator'>;
 
+/**
+ * The rating asked for a conversation that ended (docs/widget.md § Rating): the request, the
+ * rating given (while it may change, `changeUntil`, ms), and why the last send failed.
+ */
+export interface RatingPrompt {
+  request: RatingRequest;
+  rating: Rating | null;
+  changeUntil: number;
+  error: string | null;
+  sending: boolean;
+}
+
 /** Everything the widget's UI shows. */
 export interface ChatState {
   /** The contact point's config has been loaded. */
@@ -68,6 +80,8 @@ export interface ChatState {
   offlineSent: boolean;
   /** A problem that stops the widget (e.g. this site is not allowed). */
   fatal: string | null;
+  /** The rating card of the conversation that ended (null: none to show). */
+  rating: RatingPrompt | null;
 }
 
 interface OutboxItem {
@@ -107,12 +121,15 @@ function newClientId(random: () => number): string {
 }
 
 const TYPING_SHOWN = 6_000;
+/** How long after the first rating it may change (livedesk.RatingChangeWindow). */
+export const RATING_CHANGE_MS = 10 * 60_000;
 const TYPING_EVERY = 3_000;
 
 export class Chat {
   state: ChatState = {
     ready: false, appearance: null, online: true, visitor: null, conversation: null, messages: [], hasOlder: false,
     connection: 'idle', typing: null, unread: 0, open: false, introDone: false, closed: false, offlineSent: false, fatal: null,
+    rating: null,
   };
 
   private readonly api: Api;
@@ -287,6 +304,7 @@ export class Chat {
       ready: true, visitor: s.visitor, appearance: s.contact_point.settings, online: s.online, conversation: conv,
       introDone: this.state.introDone || !!s.visitor.name,
     });
+    this.askRating(conv ? null : s.rating_request ?? null);
     this.connect();
   }
 
@@ -436,6 +454,11 @@ export class Chat {
       case 'conversation.closed':
         this.closedIds.add(f.data.conversation_id);
         if (this.state.conversation?.id === f.data.conversation_id) this.set({ conversation: null, closed: true, typing: null });
+        if (f.data.rating_request) this.askRating(f.data.rating_request);
+        break;
+      case 'conversation.rated':
+        // This visitor rated in another tab (or this one): show the thanks everywhere.
+        if (this.state.rating?.request.conversation_id === f.data.conversation_id) this.rated(f.data.rating);
         break;
       case 'availability':
         // An operator came online (or the last one left): the offline form turns into the
@@ -460,6 +483,7 @@ export class Chat {
       if (version === this.convVersion) {
         const c = s.conversation ?? null;
         patch.conversation = c && this.closedIds.has(c.id) ? null : c;
+        if (!patch.conversation && s.rating_request) this.askRating(s.rating_request);
       }
       this.set(patch);
     } catch { /* the next event or reconnect corrects it */ }
@@ -549,8 +573,52 @@ export class Chat {
       sticker: media.sticker, attachments,
     });
     if (!this.state.introDone) this.save('intro', '1');
-    this.rebuild({ introDone: true, closed: false });
+    // A new message starts a new conversation: the card of the one that ended goes.
+    this.rebuild({ introDone: true, closed: false, rating: null });
     void this.flush();
+  }
+
+  // ---- rating (docs/widget.md § Rating) ----
+
+  /** Shows the rating card for a conversation that ended, unless the visitor set it aside. */
+  private askRating(req: RatingRequest | null) {
+    if (!req) return;
+    const cur = this.state.rating;
+    if (cur && cur.request.conversation_id === req.conversation_id && (cur.rating || cur.sending)) return;
+    if (this.load('rating-skipped') === req.conversation_id && !req.rating) return;
+    this.set({ rating: { request: req, rating: req.rating, changeUntil: req.change_until ? Date.parse(req.change_until) : 0, error: null, sending: false } });
+  }
+
+  private rated(r: Rating) {
+    const cur = this.state.rating;
+    if (!cur) return;
+    const changeUntil = Date.parse(r.created_at) + RATING_CHANGE_MS;
+    this.set({ rating: { ...cur, rating: r, changeUntil: Math.max(changeUntil, cur.changeUntil), error: null, sending: false } });
+  }
+
+  /** Sends the visitor's rating (or the changed one) of the conversation the card is for. */
+  async rate(score: number, comment: string): Promise<void> {
+    const cur = this.state.rating;
+    if (!cur || cur.sending) return;
+    this.set({ rating: { ...cur, sending: true, error: null } });
+    try {
+      await this.ensureSession();
+      const r = await this.api.rate(cur.request.conversation_id, cur.request.scale, score, comment.trim());
+      this.rated(r);
+    } catch (e) {
+      const err = e instanceof ApiError ? e : new ApiError(0, 'network', String(e));
+      const reason = err.details.reason ?? '';
+      const latest = this.state.rating ?? cur;
+      this.set({ rating: { ...latest, sending: false, error: reason || (err.transient ? 'network' : 'failed') } });
+    }
+  }
+
+  /** The visitor does not want to rate: the card goes, and stays away for this conversation. */
+  skipRating() {
+    const cur = this.state.rating;
+    if (!cur) return;
+    this.save('rating-skipped', cur.request.conversation_id);
+    this.set({ rating: null });
   }
 
   // ---- media: stickers, pictures and files (the UI's ImageSource, uploads, downloads) ----

@@ -49,6 +49,24 @@ const ru = {
   chatLog: 'Сообщения чата',
   notAllowed: 'Чат недоступен на этом сайте.',
   poweredBy: 'Работает на livedesk',
+  rateTitle: 'Оцените, пожалуйста, консультацию',
+  rateStar: (n: number) => `${n} из 5`,
+  rateUp: 'Хорошо',
+  rateDown: 'Плохо',
+  rateComment: 'Комментарий (необязательно)',
+  rateSend: 'Отправить',
+  rateSkip: 'Не сейчас',
+  rateThanks: 'Спасибо за оценку!',
+  rateChange: 'Изменить',
+  rateYours: 'Ваша оценка',
+  rateErrors: {
+    window_passed: 'Время для оценки этого обращения истекло.',
+    already_rated: 'Вы уже оценили это обращение.',
+    ratings_off: 'Оценки сейчас не собираются.',
+    scale_changed: 'Форма оценки изменилась — обновите страницу.',
+    network: 'Нет связи — попробуйте ещё раз.',
+    failed: 'Не получилось отправить оценку. Попробуйте ещё раз.',
+  } as Record<string, string>,
 };
 
 export type Texts = typeof ru;
@@ -102,6 +120,24 @@ const en: Texts = {
   chatLog: 'Chat messages',
   notAllowed: 'The chat is not available on this site.',
   poweredBy: 'Powered by livedesk',
+  rateTitle: 'Please rate the support you received',
+  rateStar: (n: number) => `${n} of 5`,
+  rateUp: 'Good',
+  rateDown: 'Bad',
+  rateComment: 'Comment (optional)',
+  rateSend: 'Send',
+  rateSkip: 'Not now',
+  rateThanks: 'Thank you for your rating!',
+  rateChange: 'Change',
+  rateYours: 'Your rating',
+  rateErrors: {
+    window_passed: 'The time to rate this conversation has passed.',
+    already_rated: 'You have rated this conversation already.',
+    ratings_off: 'Ratings are not being collected now.',
+    scale_changed: 'The rating form has changed; reload the page.',
+    network: 'No connection; try again.',
+    failed: 'Could not send the rating. Try again.',
+  },
 };
 
 /** The language of the page: <html lang>, else the browser's; Russian or English. */

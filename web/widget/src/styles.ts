@@ -2,6 +2,7 @@
 // inherited styles (font, colour, line height) from leaking in.
 
 import { mediaCss } from '../../shared/media/css';
+import { ratingCss } from './rating';
 
 export let css = `
 :host{all:initial;--ld-accent:#2563eb;--ld-on-accent:#fff}
@@ -99,4 +100,4 @@ css += mediaCss + `
 .ld-msg .md-thumb{width:150px;height:112px}
 .ld-msg .md-card{min-width:180px;max-width:250px}
 @media (max-width:480px){.ld-composer .mp{left:4px;right:4px;width:auto}}
-`;
+` + ratingCss;

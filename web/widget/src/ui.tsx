@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Chat, ChatMessage, ChatState } from './chat';
 import type { Texts } from './i18n';
 import { LineMedia, useWidgetMedia } from './media';
+import { RatingCard } from './rating';
 
 const ChatIcon = () => (
   <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true"><path fill="currentColor" d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4.3 21a.6.6 0 0 0 .9.6l4-2.2c.9.2 1.8.3 2.8.3 5.5 0 10-3.8 10-8.5S17.5 3 12 3Zm-4.5 9.8a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Zm4.5 0a1.3 1.3 0 1 1 0-2.6 1.3 1.3 0 0 1 0 2.6Z" /></svg>
@@ -142,7 +143,7 @@ function Messages({ chat, s, t, lang }: { chat: Chat; s: ChatState; t: Texts; la
   useLayoutEffect(() => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [last?.key, last?.delivery, s.typing !== null, s.closed, showIntro]);
+  }, [last?.key, last?.delivery, s.typing !== null, s.closed, showIntro, !!s.rating, !!s.rating?.rating]);
   const greeting = s.appearance!.greeting || t.greeting;
   return (
     <div class="ld-messages" ref={list} role="log" aria-live="polite" aria-label={t.chatLog} tabIndex={0}>
@@ -153,6 +154,7 @@ function Messages({ chat, s, t, lang }: { chat: Chat; s: ChatState; t: Texts; la
       {s.messages.map((m, i) => <Line key={m.key} m={m} prev={s.messages[i - 1]} chat={chat} t={t} lang={lang} />)}
       {s.offlineSent && <div class="ld-note">{t.offlineSent}</div>}
       {s.closed && !s.offlineSent && <div class="ld-note">{t.ended}</div>}
+      {s.rating && !s.conversation && <RatingCard key={s.rating.request.conversation_id} chat={chat} r={s.rating} t={t} />}
       {s.typing !== null && (
         <div class="ld-msg ld-msg-operator ld-typing" aria-label={t.typing(s.typing)}>
           <div class="ld-bubble"><span /><span /><span /></div>

@@ -16,6 +16,10 @@ function report(over: Partial<Report> = {}): Report {
       { operator_id: '1', name: 'Борис "Босс"', closed: 2, first_reply_avg_seconds: 40.4 },
       { operator_id: '2', name: 'Вера', closed: 1, first_reply_avg_seconds: null },
     ],
+    csat: {
+      totals: { count: 0, satisfied: 0, percent: null, stars: 0, avg_stars: null, thumbs_up: 0, thumbs_down: 0 },
+      by_day: [], by_operator: [], by_category: [], comments: [], comments_total: 0,
+    },
     ...over,
   };
 }

@@ -30,8 +30,11 @@ export function validateOperator(f: OperatorForm, creating: boolean): FieldError
   return e;
 }
 
+/** The account settings that are numbers in a range (the others are choices and switches). */
+type NumericSetting = keyof Pick<AccountSettings, 'default_limit' | 'transfer_timeout_seconds' | 'offline_requeue_seconds' | 'file_retention_days'>;
+
 /** Bounds of the account settings (AccountSettings in docs/openapi.yaml). */
-export const SETTINGS_BOUNDS: Record<Exclude<keyof AccountSettings, 'autocomplete_quick_messages'>, [number, number]> = {
+export const SETTINGS_BOUNDS: Record<NumericSetting, [number, number]> = {
   default_limit: [1, 1000],
   transfer_timeout_seconds: [5, 3600],
   offline_requeue_seconds: [0, 86400],

@@ -76,8 +76,18 @@ export function initialState(me: Operator): AppState {
 
 export const isStaff = (me: Operator) => me.role === 'supervisor' || me.role === 'admin';
 
+/**
+ * The visitor's rating stays on a conversation: events other than conversation.rated and
+ * conversation.closed carry the conversation without it.
+ */
+function keepRating(s: AppState, c: Conversation): Conversation {
+  const known = (s.open.byId[c.id] ?? s.archive.byId[c.id])?.rating;
+  return known && !c.rating ? { ...c, rating: known } : c;
+}
+
 /** Puts a conversation where it belongs for this operator: the work list, the queue, or neither. */
 function place(s: AppState, c: Conversation): AppState {
+  c = keepRating(s, c);
   const mine = c.assignee_id === s.me.id;
   if (c.state === 'assigned' && (mine || isStaff(s.me))) {
     return { ...s, open: list.upsert(s.open, c), queue: list.remove(s.queue, c.id) };
@@ -139,6 +149,12 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
       return s; // informational; the controller tells the sender (the offer stays pending)
     case 'quick_messages.changed':
       return s; // the controller reloads the quick messages
+    case 'conversation.rated': {
+      // The visitor rated it: the archive's item, the open one (they ended it), the history's head.
+      const { conversation_id: id, rating } = f.data;
+      const rate = (c: Conversation) => ({ ...c, rating });
+      return { ...s, open: list.patch(s.open, id, rate), archive: list.patch(s.archive, id, rate) };
+    }
     case 'conversation.assigned':
     case 'conversation.updated':
     case 'conversation.queued':
