@@ -93,10 +93,11 @@ func BenchmarkMessagePath(b *testing.B) {
 	acct := env.NewAccount()
 	op := acct.Operator("Anna", "operator", 1000, "available")
 	_, key := acct.ContactPoint("webchat")
-	ws, _, err := websocket.DefaultDialer.Dial(op.WSURL(false, ""), nil)
+	ws, res, err := websocket.DefaultDialer.Dial(op.WSURL(false, ""), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
+	res.Body.Close()
 	defer ws.Close()
 	var delivered atomic.Int64
 	go func() {
