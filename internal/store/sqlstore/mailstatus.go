@@ -48,7 +48,7 @@ func (tx *Tx) SetSMTPStatus(contactPoint livedesk.ID, st livedesk.SMTPSendStatus
 }
 
 // setMailStatus stores v as JSON in the column of the contact point's mail_servers row (nil:
-// ''), creating the row with the contact point's account when it has none.
+// the empty string), creating the row with the contact point's account when it has none.
 func (tx *Tx) setMailStatus(column string, contactPoint livedesk.ID, v any) error {
 	text := ""
 	if v != nil && v != (*livedesk.IMAPWatchStatus)(nil) {
