@@ -69,9 +69,12 @@ func searchBench(ctx context.Context, args []string, getenv func(string) string,
 		fmt.Fprintf(stdout, ", %.0f messages/s", rep.SeedRate)
 	}
 	fmt.Fprintf(stdout, ")\nsearch indexes %.1f MiB of %.1f MiB\n", float64(rep.IndexBytes)/(1<<20), float64(rep.DatabaseBytes)/(1<<20))
-	fmt.Fprintf(stdout, "%-28s %-28s %7s %8s %8s %8s %8s\n", "reader", "word", "queries", "p50 ms", "p99 ms", "max ms", "results")
+	fmt.Fprintf(stdout, "load average %s before the searches, %s after\n", rep.LoadAverage[0], rep.LoadAverage[1])
+	fmt.Fprintf(stdout, "%-28s %-26s %7s %7s %7s %7s %8s %8s %7s\n", "reader", "word", "queries", "p50 ms", "p99 ms", "max ms",
+		"cpu p50", "cpu p99", "results")
 	for _, c := range append(rep.Classes, rep.All) {
-		fmt.Fprintf(stdout, "%-28s %-28s %7d %8.2f %8.2f %8.2f %8.1f\n", c.Reader, c.Class, c.Queries, c.P50ms, c.P99ms, c.MaxMs, c.Results)
+		fmt.Fprintf(stdout, "%-28s %-26s %7d %7.2f %7.2f %7.2f %8.2f %8.2f %7.1f\n", c.Reader, c.Class, c.Queries, c.P50ms, c.P99ms,
+			c.MaxMs, c.CPUP50ms, c.CPUP99ms, c.Results)
 	}
 	return nil
 }

@@ -225,6 +225,23 @@ func (d *Desk) Search(ctx context.Context, op *livedesk.Operator, r SearchReques
 		if err != nil {
 			return nil, err
 		}
+		// The conversations of the first new matches, as many as the page still takes.
+		var want []livedesk.ID
+		for _, m := range hits.Messages {
+			if found[m.ConversationID] == nil && !slices.Contains(want, m.ConversationID) && byText+len(want) < r.Limit {
+				want = append(want, m.ConversationID)
+			}
+		}
+		convs := map[livedesk.ID]*livedesk.Conversation{}
+		if len(want) > 0 {
+			cs, err := d.store.ConversationsByID(ctx, op.AccountID, want)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cs {
+				convs[c.ID] = c
+			}
+		}
 		for _, m := range hits.Messages {
 			if res := found[m.ConversationID]; res != nil {
 				if res.Match == "message" {
@@ -232,15 +249,15 @@ func (d *Desk) Search(ctx context.Context, op *livedesk.Operator, r SearchReques
 				}
 				continue
 			}
-			c := hits.Conversations[m.ConversationID]
-			if c == nil {
-				continue
-			}
+			c := convs[m.ConversationID]
 			if byText == r.Limit {
 				// the page is full: the next one starts at this message
 				next := m.ID + 1
 				page.NextBefore = &next
 				return page, nil
+			}
+			if c == nil {
+				continue // gone since the match was read
 			}
 			add(&SearchResult{Conversation: c, Match: "message", Hits: 1, Snippet: snippetParts(search.Highlight(m.Text, q)),
 				Message: &SearchMessage{ID: m.ID, Author: m.Author, Kind: m.Kind, CreatedAt: m.CreatedAt}})

@@ -16,6 +16,9 @@ type SearchReads interface {
 	// visitor's name or email contains every word (case and ё/е folded), or whose phone's
 	// digits contain q.Phone; newest last message first.
 	SearchVisitors(ctx context.Context, q VisitorSearch) ([]VisitorHit, error)
+	// ConversationsByID reads conversations of the account by id, in no order; ids of other
+	// accounts or of none are left out.
+	ConversationsByID(ctx context.Context, account ID, ids []ID) ([]*Conversation, error)
 }
 
 // SearchFilter narrows a search to the conversations a reader may find (zero values: any).
@@ -59,8 +62,6 @@ type MessageSearch struct {
 type MessageHits struct {
 	// Messages are the kept matches, newest first (text, author, kind, time; no files).
 	Messages []*Message
-	// Conversations are their conversations, by id.
-	Conversations map[ID]*Conversation
 	// Next is the id to continue below (the oldest message looked at) when Scan matches were
 	// looked at and more may follow; 0 when the search reached the oldest match.
 	Next ID

@@ -103,7 +103,7 @@ func searchFilter(f livedesk.SearchFilter, timeCol string) (string, []any) {
 // does not depend on how many).
 func (s *Store) idList() string {
 	if s.pg {
-		return `(SELECT jsonb_array_elements_text(?::jsonb)::bigint)`
+		return `(SELECT jsonb_array_elements_text(?::jsonb)::bigint AS value)`
 	}
 	return `(SELECT value FROM json_each(?))`
 }
@@ -116,7 +116,7 @@ func jsonIDs(ids []livedesk.ID) string {
 // SearchMessages looks at up to q.Scan of the newest messages of the account whose text
 // matches every term (older than q.Before) and keeps those the filter lets through.
 func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*livedesk.MessageHits, error) {
-	out := &livedesk.MessageHits{Conversations: map[livedesk.ID]*livedesk.Conversation{}, Messages: []*livedesk.Message{}}
+	out := &livedesk.MessageHits{Messages: []*livedesk.Message{}}
 	if len(q.Terms) == 0 || q.Scan <= 0 {
 		return out, nil
 	}
@@ -139,7 +139,6 @@ func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*
 		return nil, fmt.Errorf("search messages: %w", err)
 	}
 	defer rows.Close()
-	var convs []livedesk.ID
 	for rows.Next() {
 		m := &livedesk.Message{Attachments: []livedesk.Attachment{}}
 		var created int64
@@ -148,23 +147,8 @@ func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*
 		}
 		m.CreatedAt = fromMS(created)
 		out.Messages = append(out.Messages, m)
-		if _, seen := out.Conversations[m.ConversationID]; !seen {
-			out.Conversations[m.ConversationID] = nil
-			convs = append(convs, m.ConversationID)
-		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	cs, err := s.conversationsByID(ctx, q.Account, convs)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		out.Conversations[c.ID] = c
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // matchingMessages returns the ids of up to q.Scan of the account's newest messages (below
@@ -229,17 +213,24 @@ func (s *Store) matchingMessages(ctx context.Context, q livedesk.MessageSearch) 
 	return ids, err
 }
 
-// conversationsByID reads conversations of the account.
-func (s *Store) conversationsByID(ctx context.Context, account livedesk.ID, ids []livedesk.ID) ([]*livedesk.Conversation, error) {
+// ConversationsByID reads conversations of the account by id, in no order; ids of other
+// accounts or of none are left out.
+func (s *Store) ConversationsByID(ctx context.Context, account livedesk.ID, ids []livedesk.ID) ([]*livedesk.Conversation, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.rq.QueryContext(ctx, conversationSelect+`WHERE c.id IN `+s.idList()+` AND c.account_id = ?`, jsonIDs(ids), account)
+	// The ids drive (CROSS JOIN: SQLite would rather walk the account's conversations).
+	join := "CROSS JOIN"
+	if s.pg {
+		join = "JOIN"
+	}
+	rows, err := s.rq.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
+		"FROM "+s.idList()+" ids "+join+" conversations c ON c.id = ids.value", 1)+`WHERE c.account_id = ?`, jsonIDs(ids), account)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*livedesk.Conversation
+	out := []*livedesk.Conversation{}
 	for rows.Next() {
 		c, err := scanConversation(rows)
 		if err != nil {
@@ -276,7 +267,7 @@ func (s *Store) SearchVisitors(ctx context.Context, q livedesk.VisitorSearch) ([
 			conds = append(conds, `regexp_replace(phone, '[^0-9]', '', 'g') LIKE ?`)
 			args = append(args, "%"+q.Phone+"%")
 		}
-		visitors = `SELECT id FROM visitors WHERE (` + strings.Join(conds, ` OR `) + `) AND account_id = ? ORDER BY id DESC LIMIT ?`
+		visitors = `SELECT id AS vid FROM visitors WHERE (` + strings.Join(conds, ` OR `) + `) AND account_id = ? ORDER BY id DESC LIMIT ?`
 	} else {
 		var conds []string
 		if len(q.Words) > 0 {
@@ -289,7 +280,7 @@ func (s *Store) SearchVisitors(ctx context.Context, q livedesk.VisitorSearch) ([
 		if q.Phone != "" {
 			conds = append(conds, `(phone : "`+q.Phone+`")`)
 		}
-		visitors = `SELECT vs.rowid FROM visitor_search vs JOIN visitors v ON v.id = vs.rowid
+		visitors = `SELECT vs.rowid AS vid FROM visitor_search vs JOIN visitors v ON v.id = vs.rowid
 			WHERE visitor_search MATCH ? AND v.account_id = ? ORDER BY vs.rowid DESC LIMIT ?`
 		args = append(args, strings.Join(conds, ` OR `))
 	}
@@ -297,7 +288,14 @@ func (s *Store) SearchVisitors(ctx context.Context, q livedesk.VisitorSearch) ([
 	filter, fargs := searchFilter(q.SearchFilter, "c.last_message_at")
 	args = append(args, fargs...)
 	args = append(args, q.Limit)
-	rows, err := s.rq.QueryContext(ctx, conversationSelect+`WHERE c.visitor_id IN (`+visitors+`)`+filter+
+	// The matching visitors drive (CROSS JOIN keeps SQLite from scanning the account's
+	// conversations by another index and testing each against the list).
+	join := "CROSS JOIN"
+	if s.pg {
+		join = "JOIN"
+	}
+	rows, err := s.rq.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
+		"FROM ("+visitors+") found "+join+" conversations c ON c.visitor_id = found.vid", 1)+`WHERE 1 = 1`+filter+
 		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search visitors: %w", err)

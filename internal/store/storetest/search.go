@@ -176,13 +176,25 @@ func searchConversations(t *testing.T, st livedesk.Store, f livedesk.SearchFilte
 		if err != nil {
 			t.Fatalf("SearchMessages(%q): %v", query, err)
 		}
+		var ids []livedesk.ID
 		for _, m := range hits.Messages {
-			c := hits.Conversations[m.ConversationID]
-			if c == nil || c.ID != m.ConversationID || c.AccountID != f.Account {
-				t.Fatalf("message %d without its conversation: %+v", m.ID, c)
+			if !slices.Contains(out, m.ConversationID) {
+				out = append(out, m.ConversationID)
+				ids = append(ids, m.ConversationID)
 			}
-			if !slices.Contains(out, c.ID) {
-				out = append(out, c.ID)
+		}
+		convs, err := st.ConversationsByID(context.Background(), f.Account, ids)
+		if err != nil || len(convs) != len(ids) {
+			t.Fatalf("ConversationsByID(%v) = %d conversations, %v", ids, len(convs), err)
+		}
+		for _, c := range convs {
+			if c.AccountID != f.Account || !slices.Contains(ids, c.ID) {
+				t.Fatalf("ConversationsByID(%v) read %+v", ids, c)
+			}
+		}
+		if len(ids) > 0 {
+			if other, err := st.ConversationsByID(context.Background(), f.Account+1000, ids); err != nil || len(other) != 0 {
+				t.Fatalf("ConversationsByID of another account read %d conversations, %v", len(other), err)
 			}
 		}
 		if hits.Next == 0 {

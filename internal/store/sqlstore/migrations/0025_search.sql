@@ -26,6 +26,10 @@ END;
 INSERT INTO message_search(rowid, terms)
     SELECT id, livedesk_search_terms(account_id, text) FROM messages WHERE kind IN ('text', 'comment');
 
+-- The read rule asks, for a closed conversation, whether an operator wrote in it: one index
+-- lookup instead of reading the conversation's messages (search scans many conversations).
+CREATE INDEX messages_operator ON messages(author_id, conversation_id) WHERE author_type = 'operator';
+
 -- Visitors: name and email folded, the phone's digits; trigrams, so any part of at least
 -- three characters finds them. rowid = visitors.id.
 CREATE VIRTUAL TABLE visitor_search USING fts5(name, email, phone, content = '', contentless_delete = 1,

@@ -7,6 +7,10 @@ ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS (
     CASE WHEN kind IN ('text', 'comment') THEN to_tsvector('russian'::regconfig, translate(text, 'Ёё', 'Ее')) END) STORED;
 CREATE INDEX messages_search ON messages USING gin (search);
 
+-- The read rule asks, for a closed conversation, whether an operator wrote in it: one index
+-- lookup instead of reading the conversation's messages (search scans many conversations).
+CREATE INDEX messages_operator ON messages(author_id, conversation_id) WHERE author_type = 'operator';
+
 -- Visitors: name and email (lower case, ё as е) and the phone's digits, by trigrams, so any
 -- part of at least three characters finds them (pg_trgm: a trusted extension, created by
 -- the database's owner).
