@@ -132,46 +132,60 @@ func (tx *Tx) storeEventsPG() error {
 		count[e.AccountID]++
 	}
 	slices.Sort(accounts)
-	next := map[livedesk.ID]livedesk.ID{}
-	for _, a := range accounts {
-		var last livedesk.ID
-		if err := tx.queryRow(`UPDATE accounts SET event_seq = event_seq + ? WHERE id = ? RETURNING event_seq`, count[a], a).Scan(&last); err != nil {
-			return fmt.Errorf("event ids of account %d: %w", a, err)
-		}
-		next[a] = last - livedesk.ID(count[a]) + 1
-	}
+	byAccount := map[livedesk.ID][]*livedesk.Event{}
 	for _, e := range tx.events {
-		e.ID = next[e.AccountID]
-		next[e.AccountID]++
+		byAccount[e.AccountID] = append(byAccount[e.AccountID], e)
 	}
-	// One multi-row INSERT per chunk: every statement is a round trip to the server.
-	for events := tx.events; len(events) > 0; {
-		chunk := events[:min(len(events), eventsPerInsert)]
-		events = events[len(chunk):]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators,
-			visitor_id, payload, visitor_payload, created_at) VALUES `)
-		args := make([]any, 0, 11*len(chunk))
-		for i, e := range chunk {
-			if i > 0 {
-				q.WriteByte(',')
+	for _, a := range accounts {
+		for events := byAccount[a]; len(events) > 0; {
+			chunk := events[:min(len(events), eventsPerInsert)]
+			events = events[len(chunk):]
+			if err := tx.insertEventsPG(a, chunk); err != nil {
+				return err
 			}
-			q.WriteString(`(?,?,?,?,?,?,?,?,?,?,?)`)
-			var vp any
-			if e.VisitorPayload != nil {
-				vp = string(e.VisitorPayload)
-			}
-			args = append(args, e.AccountID, e.ID, e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
-				nullID(e.VisitorID), string(e.Payload), vp, ms(tx.now))
-		}
-		if _, err := tx.exec(q.String(), args...); err != nil {
-			return fmt.Errorf("store %d events: %w", len(chunk), err)
 		}
 	}
 	return nil
 }
 
-// eventsPerInsert bounds one INSERT of events (11 parameters each, PostgreSQL takes 65,535).
+// insertEventsPG takes len(events) ids from the account's counter and stores the events with
+// them, in one statement: every statement is a round trip, and the counter's row is held from
+// this statement to the commit.
+func (tx *Tx) insertEventsPG(account livedesk.ID, events []*livedesk.Event) error {
+	var q strings.Builder
+	q.WriteString(`WITH seq AS (UPDATE accounts SET event_seq = event_seq + ? WHERE id = ? RETURNING event_seq - ? AS base)
+		INSERT INTO events(account_id, id, type, operator_id, operator2_id, staff, all_operators, visitor_id, payload,
+			visitor_payload, created_at)
+		SELECT ?, seq.base + v.k, v.type, v.operator_id, v.operator2_id, v.staff, v.all_operators, v.visitor_id, v.payload,
+			v.visitor_payload, ? FROM seq, (VALUES `)
+	n := int64(len(events))
+	args := make([]any, 0, 5+9*len(events))
+	args = append(args, n, account, n, account, ms(tx.now))
+	for i, e := range events {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString(`(?::bigint, ?::text, ?::bigint, ?::bigint, ?::smallint, ?::smallint, ?::bigint, ?::text, ?::text)`)
+		var vp any
+		if e.VisitorPayload != nil {
+			vp = string(e.VisitorPayload)
+		}
+		args = append(args, int64(i+1), e.Type, nullID(e.OperatorID), nullID(e.Operator2ID), e.Staff, e.AllOperators,
+			nullID(e.VisitorID), string(e.Payload), vp)
+	}
+	q.WriteString(`) AS v(k, type, operator_id, operator2_id, staff, all_operators, visitor_id, payload, visitor_payload)
+		RETURNING (SELECT base FROM seq)`)
+	var base livedesk.ID
+	if err := tx.queryRow(q.String(), args...).Scan(&base); err != nil {
+		return fmt.Errorf("store %d events of account %d: %w", len(events), account, err)
+	}
+	for i, e := range events {
+		e.ID = base + livedesk.ID(i+1)
+	}
+	return nil
+}
+
+// eventsPerInsert bounds one INSERT of events (9 parameters each, PostgreSQL takes 65,535).
 const eventsPerInsert = 1000
 
 // leaderLockKey is the advisory lock the node running the cluster-wide jobs holds.
