@@ -301,6 +301,28 @@ export class Controller {
     }
   }
 
+  /**
+   * Opens a search result: its conversation (kept aside when no list holds it) with the
+   * history loaded back to the message it was found by, which the history then shows and
+   * highlights. Gives up going back after 50 pages and shows the newest.
+   */
+  async openFound(c: Conversation, messageId?: ID) {
+    const id = c.id;
+    this.dispatch({ type: 'found', conversation: c });
+    this.dispatch({ type: 'select', id });
+    this.markRead(id);
+    if (c.category_id && !this.state.categories[c.category_id]) void this.loadCategories();
+    if (!this.state.histories[id]) await this.loadHistory(id);
+    if (!messageId) return;
+    for (let pages = 0; pages < 50; pages++) {
+      const h = this.state.histories[id];
+      if (!h || this.state.selectedId !== id) return;
+      if (h.messages.some((m) => m.id === messageId) || !h.before) break;
+      await this.loadOlder(id);
+    }
+    if (this.state.selectedId === id) this.dispatch({ type: 'focus', conversation: id, message: messageId });
+  }
+
   /** Loads the next older page of a history; resolves when it is in the state. */
   async loadOlder(id: ID): Promise<void> {
     const h = this.state.histories[id];

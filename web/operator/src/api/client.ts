@@ -2,6 +2,7 @@ import { request } from '../../../shared/api/http';
 import type {
   AccountSettings, DictionaryList, DictionaryWordInput, LoginResponse, PendingTransfersResponse, QueueLengthResponse,
   SendingMailboxesResponse, SpellcheckResult, StartEmailRequest, StartEmailResponse,
+  ContactPointsResponse, SearchPage,
 } from '../../../shared/api/types.gen';
 import type { Category, Conversation, ID, Message, Operator, OperatorBrief, OperatorSettings, Page, QuickList, QuickMessage, Status, StickerPack, Transfer } from './types';
 
@@ -32,6 +33,11 @@ export const api = {
   conversations: (state: 'open' | 'queued' | 'closed', cursor: string | null, limit = 50) =>
     request<Page<Conversation>>('GET', `/conversations?state=${state}&limit=${limit}${cursor ? '&cursor=' + enc(cursor) : ''}`),
   conversation: (id: ID) => request<Conversation>('GET', `/conversations/${enc(id)}`),
+  /** Conversations the operator may read that match a query (docs/search.md); params are the filters. */
+  search: (params: Record<string, string>, signal?: AbortSignal) =>
+    request<SearchPage>('GET', `/search?${new URLSearchParams(params).toString()}`, undefined, signal),
+  /** The account's contact points: names and channels (the search filters). */
+  contactPoints: () => request<ContactPointsResponse>('GET', '/contact-points'),
   /** The mailboxes a new mail may go from («Написать письмо»). */
   mailboxes: () => request<SendingMailboxesResponse>('GET', '/mailboxes'),
   /** Starts an email conversation: a new mail to a customer address. */

@@ -7,6 +7,7 @@ import type * as gen from '../../../shared/api/types.gen';
 export type {
   Attachment, Author, Category, Channel, Conversation, ID, LastMessage, Message, Operator, OperatorBrief,
   OperatorSettings, QuickList, QuickMessage, Quote, Role, Status, StickerPack, Transfer, TypingData,
+  ContactPointBrief, SearchPage, SearchResult, SnippetPart,
 } from '../../../shared/api/types.gen';
 
 /** A sticker: its id, name and picture URL. */

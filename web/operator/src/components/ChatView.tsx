@@ -44,12 +44,14 @@ export function actionBlocks(c: Conversation, me: AppState['me']) {
  * category, and there is no composer.
  */
 export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Props) {
-  const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id] ?? s.archive.byId[id], [id]);
+  const selectConv = useCallback((s: AppState) => s.open.byId[id] ?? s.queue.byId[id] ?? s.archive.byId[id] ?? s.found[id], [id]);
+  const selectFocus = useCallback((s: AppState) => (s.focus?.conversation === id ? s.focus : null), [id]);
   const selectHistory = useCallback((s: AppState) => s.histories[id], [id]);
   const selectTyping = useCallback((s: AppState) => (s.typing[id] ?? 0), [id]);
   const c = useAppState(ctl.store, selectConv);
   const history = useAppState(ctl.store, selectHistory);
   const typingUntil = useAppState(ctl.store, selectTyping);
+  const focus = useAppState(ctl.store, selectFocus);
   const me = useAppState(ctl.store, selectMe);
   const operators = useAppState(ctl.store, selectOperators);
   const categories = useAppState(ctl.store, selectCategories);
@@ -153,7 +155,8 @@ export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Prop
       {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
         typing={!closed && typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
-        onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} followup={c?.channel === 'webchat'} />
+        onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} followup={c?.channel === 'webchat'}
+        focus={focus ? { id: focus.message, seq: focus.seq } : null} />
       {closed ? (
         <div class="composer-closed" data-testid="conversation-closed" role="status"><IconLock size={16} />{t('chat.closedReadonly')}</div>
       ) : <Composer key={id} draft={draft} setDraft={setDraft} onSend={send} onTyping={() => ctl.typing(id)} blocked={blocks.reply}

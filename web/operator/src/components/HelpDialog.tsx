@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ['← →', 'help.tabs'],
   ['Shift+F10', 'help.contextMenu'],
   ['Alt+L', 'help.list'],
+  ['Alt+F', 'help.search'],
   ['Alt+R', 'help.composer'],
   ['Enter', 'help.send'],
   ['Shift+Enter', 'help.newline'],

@@ -30,6 +30,11 @@ interface Props {
    * (docs/email.md § A widget conversation continues by email), and says so.
    */
   followup?: boolean;
+  /**
+   * A message to show and highlight (a search result opened here); a new seq shows it again.
+   * It must be loaded: the controller loads the history back to it first.
+   */
+  focus?: { id: ID; seq: number } | null;
 }
 
 interface State {
@@ -40,6 +45,8 @@ interface State {
   loadingOlder: boolean;
   atBottom: boolean;
   menu: { x: number; y: number; m: Message } | null;
+  /** The message a search result opened (highlighted). */
+  foundId: ID | null;
 }
 
 type Snapshot = { bottom: true } | { id: string; offset: number } | null;
@@ -51,8 +58,10 @@ type Snapshot = { bottom: true } | { id: string; offset: number } | null;
  * while content is added above or removed below.
  */
 export class History extends Component<Props, State> {
-  override state: State = { firstId: null, lastId: null, loadingOlder: false, atBottom: true, menu: null };
+  override state: State = { firstId: null, lastId: null, loadingOlder: false, atBottom: true, menu: null, foundId: null };
   private box: HTMLDivElement | null = null;
+  /** The seq of the focus last shown. */
+  private focusSeq = 0;
 
   private range(): [number, number] {
     const msgs = this.props.messages;
@@ -73,6 +82,26 @@ export class History extends Component<Props, State> {
   override componentDidMount() {
     this.scrollToBottom();
     this.closeMenuOnOutside();
+    this.showFocus();
+  }
+
+  /**
+   * Brings the focused message into the middle of the view, with the messages around it
+   * rendered, and marks it; once per focus (seq), when it is loaded.
+   */
+  private showFocus() {
+    const f = this.props.focus;
+    if (!f || f.seq === this.focusSeq) return;
+    const msgs = this.props.messages;
+    const i = msgs.findIndex((m) => m.id === f.id);
+    if (i < 0) return;
+    this.focusSeq = f.seq;
+    const first = Math.max(0, i - STEP / 2);
+    const last = Math.min(msgs.length, i + STEP / 2 + 1);
+    this.setState({ firstId: msgs[first].id, lastId: msgs[last - 1].id, atBottom: false, foundId: f.id }, () => {
+      const el = this.box?.querySelector<HTMLElement>(`[data-mid="${CSS.escape(f.id)}"]`);
+      if (el && this.box) this.box.scrollTop = Math.max(0, el.offsetTop - (this.box.clientHeight - el.offsetHeight) / 2);
+    });
   }
 
   override componentWillUnmount() {
@@ -92,6 +121,10 @@ export class History extends Component<Props, State> {
   override componentDidUpdate(prev: Props, _prevState: State, snap: Snapshot) {
     const el = this.box;
     if (!el) return;
+    if (this.props.focus && this.props.focus.seq !== this.focusSeq) {
+      this.showFocus();
+      return;
+    }
     if (prev.sendCount !== this.props.sendCount) {
       this.jumpToLatest();
       return;
@@ -196,11 +229,11 @@ export class History extends Component<Props, State> {
   private renderMessage(m: HistoryMessage, canQuote: boolean) {
     const time = clockTime(m.created_at, getLang());
     if (m.kind === 'system') {
-      return <div class="msg-system" key={m.id} data-mid={m.id} data-testid="msg-system"><span>{m.text}</span><time>{time}</time></div>;
+      return <div class={'msg-system' + this.found(m)} key={m.id} data-mid={m.id} data-testid="msg-system"><span>{m.text}</span><time>{time}</time></div>;
     }
     if (m.kind === 'comment') {
       return (
-        <div class="msg-comment" key={m.id} data-mid={m.id} data-testid="msg-comment">
+        <div class={'msg-comment' + this.found(m)} key={m.id} data-mid={m.id} data-testid="msg-comment">
           <div class="msg-comment-head"><IconNote size={15} /><b>{t('chat.commentLabel')}</b> · {m.author.name} · <time>{time}</time>
             {this.delivery(m)}</div>
           <div class="msg-text">{m.text}</div>
@@ -210,7 +243,7 @@ export class History extends Component<Props, State> {
     const visitor = m.author.type === 'visitor';
     const quotable = visitor && canQuote;
     return (
-      <div class={'msg ' + (visitor ? 'msg-in' : 'msg-out') + (m.sticker && !m.text ? ' msg-sticker' : '')} key={m.id} data-mid={m.id}
+      <div class={'msg ' + (visitor ? 'msg-in' : 'msg-out') + (m.sticker && !m.text ? ' msg-sticker' : '') + this.found(m)} key={m.id} data-mid={m.id}
         data-testid={visitor ? 'msg-visitor' : 'msg-operator'}
         onContextMenu={quotable ? (e) => { e.preventDefault(); this.setState({ menu: { x: e.clientX, y: e.clientY, m } }); } : undefined}>
         <div class="bubble">
@@ -231,6 +264,11 @@ export class History extends Component<Props, State> {
         )}
       </div>
     );
+  }
+
+  /** The class of the message a search result opened. */
+  private found(m: HistoryMessage) {
+    return m.id === this.state.foundId ? ' msg-found' : '';
   }
 
   private delivery(m: HistoryMessage) {

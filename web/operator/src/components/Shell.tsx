@@ -19,6 +19,7 @@ import { NewMailDialog } from './NewMailDialog';
 import { Notices } from './Notices';
 import { OfferModal } from './OfferModal';
 import { ProfileMenu } from './ProfileMenu';
+import { Search } from './Search';
 import { TransferDialog } from './TransferDialog';
 
 type Dialog = { kind: 'transfer' | 'close'; id: ID } | { kind: 'help' } | { kind: 'mail' } | null;
@@ -40,6 +41,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const [ctx, setCtx] = useState<{ id: ID; x: number; y: number } | null>(null);
   const [showOffline, setShowOffline] = useState(false);
+  const [searching, setSearching] = useState(false);
   const [askNotify, setAskNotify] = useState(
     () => notificationPermission() === 'default' && localStorage.getItem(NOTIFY_DISMISSED) !== '1');
   const staff = isStaff(me);
@@ -107,6 +109,10 @@ export function Shell({ ctl }: { ctl: Controller }) {
           break;
         case 'KeyL':
           document.querySelector<HTMLElement>('.conv-list')?.focus();
+          break;
+        case 'KeyF':
+          if (matchMedia(NARROW).matches) ctl.select(null); // the phone shows the sidebar to search in
+          document.querySelector<HTMLElement>('[data-testid=search-input]')?.focus();
           break;
         case 'KeyR':
           document.getElementById('composer-input')?.focus();
@@ -178,6 +184,8 @@ export function Shell({ ctl }: { ctl: Controller }) {
                 <IconKeyboard /></button>
             </span>
           </div>
+          <Search ctl={ctl} onActive={setSearching} onOpen={(r) => { setCtx(null); void ctl.openFound(r.conversation, r.message?.id); }} />
+          {!searching && <>
           <div class="tabs" role="tablist" aria-label={t('list.label')} onKeyDown={onTabKey}>
             <button role="tab" aria-selected={tab === 'open'} class={'tab' + (tab === 'open' ? ' active' : '')} onClick={() => setTab('open')}
               data-testid="tab-open">{t('list.open')}<span class="count">{openCount}</span></button>
@@ -194,6 +202,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
           </div>
           <ConversationList key={tab} ctl={ctl} which={tab} onOpen={open}
             onContextMenu={tab === 'archive' ? undefined : (id, x, y) => setCtx({ id, x, y })} />
+          </>}
         </aside>
         <main class="main">
           {selectedId ? (

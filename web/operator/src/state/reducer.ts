@@ -37,6 +37,10 @@ export interface AppState {
   /** Conversations whose visitor is typing, with the time (ms) the indicator goes out. */
   typing: Record<ID, number>;
   selectedId: ID | null;
+  /** Conversations opened from the search that no list holds (another's, an old one). */
+  found: Record<ID, Conversation>;
+  /** The message a search result opened the history at (highlighted once). */
+  focus: { conversation: ID; message: ID; seq: number } | null;
   link: LinkState;
   notices: Notice[];
 }
@@ -53,6 +57,9 @@ export type Action =
   | { type: 'event'; frame: EventFrame }
   | { type: 'typing'; data: TypingData; now: number }
   | { type: 'select'; id: ID | null }
+  /** A search result is opened: its conversation, and the message to show. */
+  | { type: 'found'; conversation: Conversation }
+  | { type: 'focus'; conversation: ID; message: ID }
   | { type: 'message.local'; message: HistoryMessage }
   | { type: 'message.failed'; conversationId: ID; clientId: string }
   | { type: 'read'; id: ID }
@@ -70,7 +77,7 @@ let noticeSeq = 0;
 export function initialState(me: Operator): AppState {
   return {
     me, open: list.emptyList, queue: list.emptyList, archive: archive.emptyArchive, categories: {}, histories: {}, operators: {}, offers: [], typing: {},
-    selectedId: null, link: 'connecting', notices: [],
+    selectedId: null, found: {}, focus: null, link: 'connecting', notices: [],
   };
 }
 
@@ -243,6 +250,10 @@ export function reduce(s: AppState, a: Action): AppState {
       return { ...s, typing: { ...s.typing, [a.data.conversation_id]: a.now + TYPING_MS } };
     case 'select':
       return { ...s, selectedId: a.id };
+    case 'found':
+      return { ...s, found: { ...s.found, [a.conversation.id]: a.conversation } };
+    case 'focus':
+      return { ...s, focus: { conversation: a.conversation, message: a.message, seq: (s.focus?.seq ?? 0) + 1 } };
     case 'message.local':
       return withHistory(s, a.message.conversation_id, (h) => hist.addMessage(h, a.message));
     case 'message.failed':
