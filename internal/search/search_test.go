@@ -73,7 +73,7 @@ func TestIndexTermsCarryTheAccount(t *testing.T) {
 	if got := IndexTerms(12, "Заказы доставлены"); got != "12xзаказ 12xдоставл" {
 		t.Errorf("IndexTerms = %q", got)
 	}
-	if got := IndexTerms(3, "http://x.y/" + strings.Repeat("a", MaxWordRunes+1)); got != "3xhttp 3xx 3xy" {
+	if got := IndexTerms(3, "http://x.y/"+strings.Repeat("a", MaxWordRunes+1)); got != "3xhttp 3xx 3xy" {
 		t.Errorf("a word over MaxWordRunes is left out: %q", got)
 	}
 }
