@@ -172,6 +172,16 @@ func TestIsolationRoutes(t *testing.T) {
 		"DELETE /api/v1/me/dictionary/{word}":                    {path: "/api/v1/me/dictionary/" + a.marker + "Personalword"},
 		"DELETE /api/v1/admin/dictionary/{word}":                 {path: "/api/v1/admin/dictionary/" + a.marker + "Accountword", admin: true},
 	}
+	// The visitor profile's routes (docs/visitor-profile.md), with A's conversations and visitor.
+	for k, c := range map[string]crossAccountCase{
+		"GET /api/v1/conversations/{id}/visitor":                                {path: "/api/v1/conversations/" + a.conv + "/visitor"},
+		"PATCH /api/v1/conversations/{id}/visitor":                              {path: "/api/v1/conversations/" + a.conv + "/visitor", body: map[string]any{"name": "Hijacked"}},
+		"GET /api/v1/conversations/{id}/visitor/conversations":                  {path: "/api/v1/conversations/" + a.conv + "/visitor/conversations"},
+		"GET /api/v1/conversations/{id}/visitor/conversations/{other}/messages": {path: "/api/v1/conversations/" + a.conv + "/visitor/conversations/" + a.closed + "/messages"},
+		"DELETE /api/v1/admin/visitors/{id}":                                    {path: "/api/v1/admin/visitors/" + a.visitor.ID, admin: true},
+	} {
+		cases[k] = c
+	}
 	// Every route with a path parameter has a case here (the widget's {key} is covered by
 	// TestIsolationVisitors); a new {id} route without one fails this test.
 	covered := 0

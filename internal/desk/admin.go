@@ -331,6 +331,8 @@ type SettingsPatch struct {
 	OfflineRequeueSec   *int  `json:"offline_requeue_seconds"`
 	FileRetentionDays   *int  `json:"file_retention_days"`
 	AutocompleteDefault *bool `json:"autocomplete_quick_messages"`
+	// KeepVisitorIPs: store visitors' IP addresses (turning it off erases those kept).
+	KeepVisitorIPs *bool `json:"keep_visitor_ips"`
 	// Ratings is the rating scale: stars, thumbs or off; RatingEmail whether closing an
 	// email conversation mails a rating link.
 	Ratings     *string `json:"ratings"`
@@ -358,6 +360,15 @@ func (d *Desk) UpdateAccountSettings(ctx context.Context, account livedesk.ID, p
 		}
 		if p.AutocompleteDefault != nil {
 			s.AutocompleteDefault = *p.AutocompleteDefault
+		}
+		if p.KeepVisitorIPs != nil {
+			if acct.Settings.KeepVisitorIPs && !*p.KeepVisitorIPs {
+				// Turning it off erases the addresses kept (docs/visitor-profile.md).
+				if _, err := tx.ForgetVisitorAddresses(account); err != nil {
+					return err
+				}
+			}
+			s.KeepVisitorIPs = *p.KeepVisitorIPs
 		}
 		if p.Ratings != nil {
 			s.Ratings = *p.Ratings

@@ -224,6 +224,9 @@ func CheckContactPointSettings(settings json.RawMessage) (json.RawMessage, error
 	if err := checkFollowup(raw); err != nil {
 		return nil, err
 	}
+	if err := checkProfileSettings(raw); err != nil {
+		return nil, err
+	}
 	if b, ok := raw["allowed_origins"]; ok {
 		var list []string
 		if json.Unmarshal(b, &list) != nil {

@@ -73,3 +73,18 @@ type TypingPayload struct {
 	OperatorID     ID     `json:"operator_id,omitempty"`
 	Name           string `json:"name,omitempty"`
 }
+
+// VisitorUpdatedPayload is visitor.updated: a visitor's profile as the panel shows it (profile.go)
+// and their open conversation (null: none), whose assignee and staff receive it.
+type VisitorUpdatedPayload struct {
+	VisitorID      ID              `json:"visitor_id"`
+	ConversationID ID              `json:"conversation_id"`
+	Profile        *VisitorProfile `json:"profile"`
+}
+
+// VisitorDeletedPayload is visitor.deleted: an admin deleted the visitor with these
+// conversations; the apps drop them from every list and view.
+type VisitorDeletedPayload struct {
+	VisitorID       ID   `json:"visitor_id"`
+	ConversationIDs []ID `json:"conversation_ids"`
+}

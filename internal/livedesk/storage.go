@@ -280,6 +280,8 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// PendingTransfersOf lists the account's pending transfers to or from the operator.
 	PendingTransfersOf(ctx context.Context, account, op ID) ([]*Transfer, error)
+	// ProfileReads are the reads of visitor profiles (profile.go).
+	ProfileReads
 	// RatingReads are the reads of ratings (rating.go).
 	RatingReads
 	// SearchReads are the reads of the conversation search (search.go).
@@ -560,6 +562,8 @@ type Tx interface {
 	PendingTransfersTo(op ID) ([]*Transfer, error)
 	// ExpiredTransfers lists pending transfers whose time is up, with their account.
 	ExpiredTransfers() (map[ID][]*Transfer, error)
+	// ProfileWrites are the writes of visitor profiles (profile.go).
+	ProfileWrites
 	// RatingWrites are the writes of ratings (rating.go).
 	RatingWrites
 }

@@ -110,6 +110,9 @@ type Settings struct {
 	OfflineRequeueSec   int  `json:"offline_requeue_seconds"`
 	FileRetentionDays   int  `json:"file_retention_days"`
 	AutocompleteDefault bool `json:"autocomplete_quick_messages"`
+	// KeepVisitorIPs: visitors' IP addresses are stored in their profiles (off: never
+	// stored; turning it off erases those kept).
+	KeepVisitorIPs bool `json:"keep_visitor_ips"`
 	// Ratings is how visitors rate a conversation after it ends: RatingStars (1–5, also when
 	// unset), RatingThumbs or RatingOff (nobody is asked).
 	Ratings string `json:"ratings"`

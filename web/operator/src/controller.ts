@@ -6,6 +6,8 @@ import { chime, desktopNotify, setTitleCount } from './lib/alerts';
 import { clientId, guestNumber } from './lib/format';
 import { ResumingSocket } from '../../shared/realtime/resume';
 import { DraftStore } from './state/drafts';
+import { ProfileStore } from './state/profile';
+import { profileApi } from './api/profile';
 import { QuickCache } from './state/quickStore';
 import { type Action, type AppState, type Offer, attentionCount, initialState, isStaff } from './state/reducer';
 import { spellSession } from './state/spellSession';
@@ -31,6 +33,8 @@ export function errorText(err: unknown): string {
 export class Controller {
   readonly store: Store;
   readonly drafts: DraftStore;
+  /** The visitor profile panel's state (docs/visitor-profile.md). */
+  readonly profiles: ProfileStore;
   /** The quick messages this operator sees (window, autocomplete, hotkeys). */
   readonly quick = new QuickCache(api);
   /** The account's default of the autocomplete setting (readable by admins; true otherwise, as on the server). */
@@ -50,6 +54,7 @@ export class Controller {
   constructor(me: Operator, private readonly onLogout: () => void) {
     this.store = new Store(initialState(me));
     this.drafts = new DraftStore(me.id);
+    this.profiles = new ProfileStore(profileApi, me.id, typeof localStorage === 'undefined' ? null : localStorage);
     const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
     this.link = new ResumingSocket<ServerFrame>({
       url: (cursor) => `${proto}${location.host}/api/v1/ws${cursor ? '?cursor=' + encodeURIComponent(cursor) : ''}`,
@@ -108,6 +113,7 @@ export class Controller {
         return;
       case 'resync':
         void this.reload();
+        this.profiles.forget();
         this.quick.invalidate();
         this.resendUnsent();
         return;
@@ -146,6 +152,8 @@ export class Controller {
   private apply(f: EventFrame) {
     const before = this.state;
     this.dispatch({ type: 'event', frame: f });
+    if (f.type === 'visitor.updated') this.profiles.setProfile(f.data.conversation_id, f.data.profile);
+    else if (f.type === 'visitor.deleted') this.profiles.forget(f.data.conversation_ids);
     const me = before.me.id;
     if (f.type === 'conversation.assigned') {
       const c = f.data.conversation;

@@ -744,6 +744,23 @@ export interface WidgetSettings {
     link?: string;
   } | null;
   /**
+   * Webchat contact points: how operators see the custom attributes the site passes
+   * with `Livedesk.identify` — a label instead of the key, or hidden (stored, never
+   * shown). Keys as the attributes' (`A-Za-z0-9_.-`, up to 64).
+   */
+  attributes?: Record<string, {
+    label?: string;
+    hidden?: boolean;
+  }>;
+  /**
+   * Webchat contact points: the secret the site signs visitors' emails with
+   * (`email_signature` of `Livedesk.identify`: HMAC-SHA256 of the lower-case email,
+   * hex). A signed email is verified: the panel marks it and finds the visitor's
+   * conversations at other contact points by it. Never sent to visitors; "" or absent:
+   * no email of a widget visitor is verified.
+   */
+  identity_secret?: string;
+  /**
    * Sites whose pages may use this contact point's widget: `scheme://host[:port]`;
    * a host starting with `*.` matches any subdomain (not the domain itself). Stored in
    * lower case without a default port. Empty or absent: every site. Never sent to
@@ -786,6 +803,139 @@ export interface Visitor {
   phone?: string;
 }
 
+/** The PageView schema of the API. */
+export interface PageView {
+  url: string;
+  title: string;
+  at: string;
+}
+
+/** What the widget reports of the visitor (`POST /api/v1/widget/profile`); every field optional. */
+export interface VisitorReport {
+  /** The pages of this visit, oldest first, the current one last. */
+  pages?: {
+    /** An absolute http(s) address. */
+    url: string;
+    title?: string;
+    /** When it was opened (absent, or in the future: now). */
+    at?: string;
+  }[];
+  visit_id?: string;
+  first_visit?: {
+    at?: string;
+    /** The referring page (http(s)), or "". */
+    referrer?: string;
+    /** The first page; its utm_* tags are read on the server. */
+    landing?: string;
+  };
+  /** The browser's language tag, e.g. ru-RU. */
+  language?: string;
+  /** IANA name, e.g. Europe/Moscow. */
+  time_zone?: string;
+  /** The zone's offset from UTC now (east positive). */
+  utc_offset_minutes?: number;
+  screen?: {
+    width: number;
+    height: number;
+  };
+  /** Custom attributes from `Livedesk.identify`; null removes a key. */
+  attributes?: Record<string, string | number | boolean | null>;
+  /** HMAC-SHA256 (hex) of the visitor's lower-case email with the contact point's `identity_secret`. */
+  email_signature?: string;
+}
+
+/** What the widget and its requests told about where and how the visitor is. */
+export interface VisitorContext {
+  /** The current page (the last of `pages`). */
+  page: PageView | null;
+  /** This visit's pages, oldest first. */
+  pages: PageView[];
+  visit_id: string;
+  /** Where the visitor first came from (null when the widget never said). */
+  first_visit: null | {
+    at: string;
+    referrer: string;
+    landing: string;
+    /** utm_source, utm_medium, utm_campaign, utm_term, utm_content (those present). */
+    utm?: Record<string, string>;
+  };
+  browser: Software;
+  os: Software;
+  /** desktop, mobile, tablet, tv, bot or "" (unknown). */
+  device: string;
+  user_agent: string;
+  language: string;
+  time_zone: string;
+  utc_offset_minutes: number | null;
+  screen: null | {
+    width: number;
+    height: number;
+  };
+  /** Only while the account keeps addresses (`keep_visitor_ips`). */
+  ip?: string;
+  updated_at: string;
+}
+
+/** The Software schema of the API. */
+export interface Software {
+  /** "" when unknown. */
+  name: string;
+  version: string;
+}
+
+/** The profile panel of the operator app (docs/visitor-profile.md). */
+export interface VisitorProfile {
+  visitor: Visitor;
+  /** The email is the address of an email visitor, or one the site signed. */
+  email_verified: boolean;
+  channel: Channel;
+  contact_point: NamedRef;
+  /** Null for an email visitor, or before the widget reported anything. */
+  context: VisitorContext | null;
+  /** The site's custom attributes in the order first given; hidden keys left out. */
+  attributes: {
+    key: string;
+    /** The contact point's label for the key (the key when none). */
+    label: string;
+    value: string;
+  }[];
+  note: {
+    text: string;
+    updated_by: NamedRef | null;
+    updated_at: string | null;
+  };
+  /** Email visitors' mailbox (null otherwise). */
+  mailbox: null | {
+    contact_point_id: ID;
+    name: string;
+    address: string;
+  };
+}
+
+/** The EarlierConversation schema of the API. */
+export interface EarlierConversation {
+  id: ID;
+  state: 'queued' | 'assigned' | 'closed';
+  channel: Channel;
+  contact_point: NamedRef;
+  created_at: string;
+  closed_at: string | null;
+  category: NamedRef | null;
+  /** The assignee (of a closed one, the last). */
+  operator: NamedRef | null;
+  /** The first message's first line, at most 140 characters. */
+  first_line: string;
+  /** false: found by the verified email (another contact point). */
+  same_visitor: boolean;
+  visitor_id: ID;
+}
+
+/** The NamedRef schema of the API. */
+export interface NamedRef {
+  id: ID;
+  name: string;
+}
+
 /** The AccountSettings schema of the API. */
 export interface AccountSettings {
   /** Limit of new operators. */
@@ -797,6 +947,8 @@ export interface AccountSettings {
   file_retention_days: number;
   /** Default of the operator setting. */
   autocomplete_quick_messages: boolean;
+  /** Visitors' IP addresses are stored in their profiles (default false; turning it off erases those kept). */
+  keep_visitor_ips?: boolean;
   /** How visitors rate a conversation after it ends: 1–5 stars (default), thumbs up/down, or `off` (nobody is asked). */
   ratings: 'stars' | 'thumbs' | 'off';
   /** Closing an email conversation mails its visitor a rating link (needs `--public-url`; default false). */
@@ -912,6 +1064,21 @@ export type OperatorEvent = {
   type: 'conversation.rated';
   cursor: Cursor;
   data: RatingPayload;
+} | {
+  type: 'visitor.updated';
+  cursor: Cursor;
+  data: {
+    visitor_id: ID;
+    conversation_id: ID;
+    profile: VisitorProfile;
+  };
+} | {
+  type: 'visitor.deleted';
+  cursor: Cursor;
+  data: {
+    visitor_id: ID;
+    conversation_ids: ID[];
+  };
 };
 
 /** Any frame the operator's socket `/api/v1/ws` receives. */
@@ -1068,6 +1235,21 @@ export interface AssignQueuedRequest {
   operator_id?: ID;
 }
 
+/** The body of PATCH /api/v1/conversations/{id}/visitor (change the visitor's name, email, phone or note). */
+export interface EditConversationVisitorRequest {
+  name?: string;
+  /** An address, or "" to remove it. */
+  email?: string;
+  phone?: string;
+  /** The operators' note; "" removes it. */
+  note?: string;
+}
+
+/** The answer of GET /api/v1/conversations/{id}/visitor/conversations (the visitor's other conversations). */
+export interface VisitorConversationsResponse {
+  items: EarlierConversation[];
+}
+
 /** The body of POST /api/v1/conversations/{id}/transfers (transfer to another operator). */
 export interface OfferTransferRequest {
   to_operator_id: ID;
@@ -1185,8 +1367,21 @@ export interface AdminUpdateSettingsRequest {
   offline_requeue_seconds?: number;
   file_retention_days?: number;
   autocomplete_quick_messages?: boolean;
+  keep_visitor_ips?: boolean;
   ratings?: 'stars' | 'thumbs' | 'off';
   rating_email?: boolean;
+}
+
+/** The answer of DELETE /api/v1/admin/visitors/{id} (delete a visitor with all their data and files). */
+export interface AdminDeleteVisitorResponse {
+  visitor_id: ID;
+  conversation_ids: ID[];
+  /** Messages deleted (every author). */
+  messages: number;
+  /** Files deleted (sent and unsent). */
+  attachments: number;
+  /** Events emptied. */
+  events: number;
 }
 
 /** The answer of GET /api/v1/admin/monitor (live operators, queue and load). */

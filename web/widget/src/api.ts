@@ -114,6 +114,11 @@ export class Api {
     return this.call('POST', '/api/v1/widget/offline', { client_id: clientId, ...profile, text });
   }
 
+  /** Reports what the widget knows of the visitor: pages, first visit, browser facts, attributes (docs/visitor-profile.md). */
+  profile(report: unknown): Promise<void> {
+    return this.call('POST', '/api/v1/widget/profile', report);
+  }
+
   close(): Promise<VisitorConversation> {
     return this.call('POST', '/api/v1/widget/close');
   }

@@ -787,6 +787,13 @@ export class Chat {
     this.set({ visitor: s.visitor });
   }
 
+  /** Sends the visitor's profile report (context.ts) when a session exists; false: none yet, nothing sent. */
+  async reportProfile(report: unknown): Promise<boolean> {
+    if (!this.api.token) return false;
+    await this.api.profile(report);
+    return true;
+  }
+
   /** The visitor skipped the introduction. */
   skipIntro() {
     this.save('intro', '1');

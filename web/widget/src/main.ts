@@ -6,6 +6,7 @@
 
 import { h, render } from 'preact';
 import { Chat } from './chat';
+import { browserFacts, Profiler, watchNavigation } from './context';
 import { pageLanguage, texts } from './i18n';
 import { css } from './styles';
 import { App } from './ui';
@@ -16,7 +17,11 @@ export interface LivedeskAPI {
   close(): void;
   toggle(): void;
   isOpen(): boolean;
-  identify(profile: { name?: string; email?: string; phone?: string }): Promise<void>;
+  /**
+   * Who the visitor is: name, email, phone, and any custom attributes (strings, numbers,
+   * booleans; null removes one); email_signature verifies the email (docs/visitor-profile.md).
+   */
+  identify(profile: { name?: string; email?: string; phone?: string; email_signature?: string; [key: string]: unknown }): Promise<void>;
   /** Runs a queued command: ['open'], ['identify', {...}]. Works before and after loading. */
   push(command: [string, ...unknown[]]): void;
 }
@@ -117,10 +122,29 @@ function boot() {
       if (typeof fn === 'function' && name !== 'push') fn(...args);
     },
   };
+  // The visitor profile (context.ts): identify's custom attributes, the pages of the visit.
+  const profiler = new Profiler({
+    key, storage: pageStorage(), send: (r) => chat.reportProfile(r), env: browserFacts,
+    page: () => ({ url: location.href, title: document.title, referrer: document.referrer }),
+  });
+  const identifyChat = api.identify;
+  api.identify = (p) => {
+    profiler.identify((p ?? {}) as Record<string, unknown>);
+    return identifyChat(p);
+  };
   const queued: unknown[] = Array.isArray(w.Livedesk) ? w.Livedesk : [];
   w.Livedesk = api;
   for (const c of queued) api.push(c as [string]);
   void chat.start();
+  profiler.pageView();
+  watchNavigation(() => profiler.pageView());
+  // The first report goes when the visitor gets a session (their first message, say).
+  let visitorId = '';
+  chat.subscribe(() => {
+    const id = chat.state.visitor?.id ?? '';
+    if (id && id !== visitorId) void profiler.flush();
+    visitorId = id;
+  });
   window.dispatchEvent(new CustomEvent('livedesk:ready'));
 }
 

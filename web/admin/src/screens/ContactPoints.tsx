@@ -9,6 +9,7 @@ import { COLOR_RE, parseOrigins, validateAddress } from '../lib/forms';
 import { showToast } from '../lib/toast';
 import { IMAPSection, MAIL_FIELDS, type MailForm, SMTPSection, checkMailForm, imapOf, mailFormOf, smtpOf } from './MailServers';
 import { FOLLOWUP_FIELDS, type FollowupForm, FollowupSection, checkFollowupForm, followupFormOf, followupOf, mailboxesOf } from './Followup';
+import { ProfileFieldsEditor } from './VisitorProfile';
 
 const DEFAULT_COLOR = '#2563eb';
 
@@ -58,6 +59,7 @@ export function ContactPoints({ selected, select }: { selected: string; select: 
             {!current && <Empty title={selected ? t('cp.notFound') : t('cp.pick')}>{t('cp.pickHint')}</Empty>}
             {current && current.channel === 'email' && <EmailEditor key={current.id} cp={current} onSaved={saved} />}
             {current && current.channel === 'webchat' && <WidgetEditor key={current.id} cp={current} onSaved={saved} mailboxes={mailboxesOf(list)} />}
+            {current && current.channel === 'webchat' && <ProfileFieldsEditor key={'profile-' + current.id} cp={current} onSaved={saved} />}
           </div>
         </div>
       ))}

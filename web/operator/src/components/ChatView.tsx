@@ -9,6 +9,7 @@ import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Composer } from './Composer';
 import { History } from './History';
+import { ProfileToggle } from './VisitorPanel';
 import { IconAlert, IconArrowLeft, IconChat, IconCheck, IconClock, IconLock, IconMail, IconTransfer } from './icons';
 
 interface Props {
@@ -118,6 +119,7 @@ export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Prop
             )}
             {c.subject && <p class="chat-subject" data-testid="chat-subject" title={c.subject}>{t('chat.subject', { subject: c.subject })}</p>}
           </div>
+          <ProfileToggle ctl={ctl} />
         </div>
         {c.state === 'queued' && isStaff(me) ? (
         <div class="chat-actions">

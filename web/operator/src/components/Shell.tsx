@@ -21,6 +21,7 @@ import { OfferModal } from './OfferModal';
 import { ProfileMenu } from './ProfileMenu';
 import { Search } from './Search';
 import { TransferDialog } from './TransferDialog';
+import { ProfileSlot } from './VisitorPanel';
 
 type Dialog = { kind: 'transfer' | 'close'; id: ID } | { kind: 'help' } | { kind: 'mail' } | null;
 
@@ -217,6 +218,7 @@ export function Shell({ ctl }: { ctl: Controller }) {
               {!can.reply(me.status) && <p class="hint-offline">{t('chat.offlineDisabled')}</p>}
             </div>
           )}
+          {selectedId && <ProfileSlot key={selectedId} ctl={ctl} id={selectedId} />}
         </main>
       </div>
       {ctx && ctxConv && ctxBlocks && (

@@ -149,6 +149,19 @@ function transferOutcome(s: AppState, type: EventFrame['type'], t: Transfer, rea
   return s;
 }
 
+/** Drops conversations everywhere (their visitor was deleted): lists, histories, the view. */
+function withoutConversations(s: AppState, ids: ID[]): AppState {
+  let out = s;
+  for (const id of ids) {
+    const { [id]: _gone, ...histories } = out.histories;
+    out = {
+      ...out, open: list.remove(out.open, id), queue: list.remove(out.queue, id), archive: list.remove(out.archive, id), histories,
+      offers: out.offers.filter((o) => o.conversation.id !== id), selectedId: out.selectedId === id ? null : out.selectedId,
+    };
+  }
+  return out;
+}
+
 /** Applies one stored event. Events are applied idempotently: a replay changes nothing twice. */
 function applyEvent(s: AppState, f: EventFrame): AppState {
   switch (f.type) {
@@ -162,6 +175,10 @@ function applyEvent(s: AppState, f: EventFrame): AppState {
       const rate = (c: Conversation) => ({ ...c, rating });
       return { ...s, open: list.patch(s.open, id, rate), archive: list.patch(s.archive, id, rate) };
     }
+    case 'visitor.updated':
+      return s; // the profile panel's (state/profile.ts), kept by the controller
+    case 'visitor.deleted':
+      return withoutConversations(s, f.data.conversation_ids);
     case 'conversation.assigned':
     case 'conversation.updated':
     case 'conversation.queued':
