@@ -18,7 +18,8 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Operator>('GET', '/me'),
 
-  monitor: () => request<Monitor>('GET', '/admin/monitor'),
+  /** tz: the IANA time zone of «today» (the monitor's CSAT). */
+  monitor: (tz = 'UTC') => request<Monitor>('GET', `/admin/monitor?tz=${enc(tz)}`),
   /** The account's open (assigned) conversations, newest last message first (staff see the whole account). */
   openConversations: (limit = 200) => request<ConversationPage>('GET', `/conversations?state=open&limit=${limit}`),
   reports: (from: string, to: string, tz: string) =>

@@ -17,3 +17,6 @@ export type Monitor = gen.AdminMonitorResponse;
 export type StickerLimits = gen.AdminStickerPacksResponse['limits'];
 /** Count, mean and median of a duration in a report. */
 export type Stat = gen.Durations;
+/** Ratings added up, and the ratings part of a report (CSAT). */
+export type CSATTally = gen.CSATTally;
+export type CSATReport = gen.CSATReport;

@@ -8,6 +8,7 @@ import { type Lang, getLang, t } from '../i18n';
 import { formatDuration, secondsSince } from '../lib/format';
 import { type LiveRow, liveRows } from '../lib/live';
 import { STATUSES, STATUS_COLOR, loadShare } from '../lib/status';
+import { CSATTodayCard, browserZone } from './CSAT';
 
 const REFRESH_MS = 5000;
 /** Open conversations shown at most (one page of the list). */
@@ -28,7 +29,7 @@ export function Monitor() {
     inFlight.current = true;
     setBusy(true);
     // The two requests go together; one failing keeps the other part fresh.
-    const [mon, convs] = await Promise.allSettled([api.monitor(), api.openConversations(LIVE_LIMIT)]);
+    const [mon, convs] = await Promise.allSettled([api.monitor(browserZone()), api.openConversations(LIVE_LIMIT)]);
     if (mon.status === 'fulfilled') {
       setData(mon.value);
       setAt(Date.now());
@@ -77,10 +78,11 @@ export function Monitor() {
       {data && (
         <>
           {error != null && <p class="form-error" role="alert">{t('monitor.stale')}</p>}
-          <div class="cards">
+          <div class="cards cards-4">
             <div class="card stat"><span class="stat-label">{t('monitor.online')}</span><span class="stat-value" data-testid="stat-online">{online}<small> / {ops.length}</small></span></div>
             <div class="card stat"><span class="stat-label">{t('monitor.queue')}</span><span class="stat-value" data-testid="stat-queue">{data.queue.length}</span></div>
             <div class="card stat"><span class="stat-label">{t('monitor.open')}</span><span class="stat-value" data-testid="stat-open">{data.open_conversations}</span></div>
+            <CSATTodayCard tally={data.csat_today} lang={lang} />
           </div>
           <div class="two-col">
             <div class="panel">

@@ -6,6 +6,7 @@ import { Empty, LoadError, Loading, PageHead } from '../components/ui';
 import { getLang, t } from '../i18n';
 import { reportCsv, reportFileName, saveText } from '../lib/csv';
 import { type Preset, type Range, checkRange, formatDuration, presetRange, rangePreset, shortDay } from '../lib/format';
+import { CSATSection } from './CSAT';
 
 function timeZone(): string {
   try {
@@ -153,6 +154,7 @@ function ReportView({ report, lang }: { report: Report; lang: 'ru' | 'en' }) {
           )}
         </div>
       </div>
+      <CSATSection csat={report.csat} lang={lang} />
     </div>
   );
 }

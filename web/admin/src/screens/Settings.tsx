@@ -7,6 +7,7 @@ import { placeError } from '../lib/errors';
 import { formatDuration } from '../lib/format';
 import { SETTINGS_BOUNDS, type SettingsForm, validateSettings } from '../lib/forms';
 import { showToast } from '../lib/toast';
+import { RatingSettings } from './CSAT';
 import { PrivacySettings } from './VisitorProfile';
 
 function formOf(s: AccountSettings): SettingsForm {
@@ -27,6 +28,7 @@ export function Settings() {
       {settings.loading && !settings.data && <Loading />}
       {settings.error != null && !settings.data && <LoadError error={settings.error} retry={settings.reload} />}
       {settings.data && <SettingsEditor initial={settings.data} onSaved={settings.set} />}
+      {settings.data && <RatingSettings initial={settings.data} onSaved={settings.set} />}
       {settings.data && <PrivacySettings />}
     </section>
   );

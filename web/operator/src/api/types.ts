@@ -10,6 +10,9 @@ export type {
   ContactPointBrief, SearchPage, SearchResult, SnippetPart,
 } from '../../../shared/api/types.gen';
 
+/** A visitor's rating of a conversation that ended (CSAT). */
+export type Rating = gen.Rating;
+
 /** A sticker: its id, name and picture URL. */
 export type StickerRef = gen.Sticker;
 /** Where a conversation stands: in the queue, with an operator, closed. */

@@ -9,6 +9,7 @@ import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { Composer } from './Composer';
 import { History } from './History';
+import { RatingBanner } from './Rating';
 import { ProfileToggle } from './VisitorPanel';
 import { IconAlert, IconArrowLeft, IconChat, IconCheck, IconClock, IconLock, IconMail, IconTransfer } from './icons';
 
@@ -155,6 +156,7 @@ export function ChatView({ ctl, id, onTransfer, onClose, onBack, onTaken }: Prop
         <div class="chat-banner banner-closed" data-testid="visitor-closed-banner"><IconAlert size={16} /><span>{t('chat.visitorClosed')}</span></div>
       )}
       {c.state === 'queued' && <div class="chat-banner"><IconClock size={16} /><span>{t('chat.queued')}</span></div>}
+      {c.rating && <RatingBanner rating={c.rating} />}
       <History messages={history?.messages ?? []} loaded={!!history?.loaded} hasOlder={!!history?.before}
         typing={!closed && typingUntil > now} onLoadOlder={() => ctl.loadOlder(id)} onQuote={quote} canQuote={!blocks.reply}
         onRetry={(cid) => ctl.retry(id, cid)} sendCount={sendCount} followup={c?.channel === 'webchat'}

@@ -7,6 +7,7 @@ import { type AppState, isStaff } from '../state/reducer';
 import { useAppState } from '../state/store';
 import { closedTime, listTime, guestNumber } from '../lib/format';
 import { IconAlert, IconArchive, IconChat, IconMail, IconTransfer } from './icons';
+import { RatingTag } from './Rating';
 
 const ROW = 78;
 const ROW_CLOSED = 100;
@@ -236,6 +237,7 @@ function Row({ c, top, selected, active, meId, assignee, archive, category, onCl
             ? <span class="conv-assignee" data-testid="conv-operator" title={t('list.operator')}>· {assignee}</span>
             : <span class="conv-assignee">· {t('list.assignee', { name: assignee })}</span>)}
           {category && <span class="tag tag-cat" data-testid="conv-category" title={t('close.category')}>{category}</span>}
+          {c.rating && <RatingTag rating={c.rating} />}
           {pending && !archive && <span class="tag tag-wait"><IconTransfer size={12} />{t('list.pendingTransfer')}</span>}
         </div>
         {c.visitor_closed && !archive && (

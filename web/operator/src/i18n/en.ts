@@ -111,6 +111,12 @@ export const en: Record<keyof typeof ru, string> = {
   'chat.pendingDisabled': 'A transfer is already waiting: cancel it first',
   'chat.closedAt': 'Closed {date}',
   'chat.closedReadonly': 'This conversation is closed',
+  'rating.label': 'Visitor\'s rating',
+  'rating.stars': '{n} of 5',
+  'rating.up': 'Good',
+  'rating.down': 'Bad',
+  'rating.fromEmail': 'from the mail\'s link',
+  'rating.changed': 'changed',
   'chat.closedDisabled': 'The conversation is closed: it is read-only',
 
   'composer.placeholder': 'Reply to the visitor… (Enter sends, Shift+Enter adds a line)',

@@ -111,6 +111,12 @@ export const ru = {
   'chat.pendingDisabled': 'Обращение уже ожидает принятия: сначала отмените передачу',
   'chat.closedAt': 'Завершено {date}',
   'chat.closedReadonly': 'Обращение завершено',
+  'rating.label': 'Оценка посетителя',
+  'rating.stars': '{n} из 5',
+  'rating.up': 'Хорошо',
+  'rating.down': 'Плохо',
+  'rating.fromEmail': 'по ссылке из письма',
+  'rating.changed': 'изменена',
   'chat.closedDisabled': 'Обращение завершено: его можно только читать',
 
   'composer.placeholder': 'Ответ посетителю… (Enter — отправить, Shift+Enter — новая строка)',
