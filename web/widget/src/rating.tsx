@@ -52,6 +52,7 @@ export function RatingCard({ chat, r, t }: { chat: Chat; r: RatingPrompt; t: Tex
   const [comment, setComment] = useState(given?.comment ?? '');
   const [now, setNow] = useState(Date.now());
   const text = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   const thumbs = r.request.scale === 'thumbs';
 
   // A rating taken (here or in another tab) closes the form.
@@ -69,9 +70,13 @@ export function RatingCard({ chat, r, t }: { chat: Chat; r: RatingPrompt; t: Tex
     return () => clearTimeout(id);
   }, [r.changeUntil, given?.updated_at]);
 
+  // A score opens the comment and «Отправить» below: bring them into view, then type.
   const pick = (n: number) => {
     setScore(n);
-    setTimeout(() => text.current?.focus(), 0);
+    setTimeout(() => {
+      form.current?.scrollIntoView({ block: 'nearest' });
+      text.current?.focus({ preventScroll: true });
+    }, 0);
   };
   const error = r.error ? t.rateErrors[r.error] ?? t.rateErrors.failed : '';
 
@@ -93,15 +98,13 @@ export function RatingCard({ chat, r, t }: { chat: Chat; r: RatingPrompt; t: Tex
     );
   }
   return (
-    <form class="ld-card ld-rate" data-testid="rating-card" aria-label={t.rateTitle}
+    <form ref={form} class="ld-card ld-rate" data-testid="rating-card" aria-label={t.rateTitle}
       onSubmit={(e) => { e.preventDefault(); if (score !== null) void chat.rate(score, comment); }}>
       <strong>{t.rateTitle}</strong>
       {thumbs ? <Thumbs value={score} onPick={pick} t={t} /> : <Stars value={score} hover={hover} onPick={pick} onHover={setHover} t={t} />}
       {score !== null && (
-        <>
-          <textarea ref={text} class="ld-input ld-rate-text" rows={2} maxLength={1000} placeholder={t.rateComment} aria-label={t.rateComment}
-            value={comment} data-testid="rating-comment" onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
-        </>
+        <textarea ref={text} class="ld-input ld-rate-text" rows={2} maxLength={1000} placeholder={t.rateComment} aria-label={t.rateComment}
+          value={comment} data-testid="rating-comment" onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
       )}
       {error && <span class="ld-error" role="alert" data-testid="rating-error">{error}</span>}
       <div class="ld-row">
