@@ -1,6 +1,6 @@
 import { type Page, test } from '@playwright/test';
 import { Visitor, closeApi, createDesk, expect, listItem, shot, signIn } from './operator-helpers';
-import { BASE, api } from './support';
+import { BASE, api, createAccount, createWebchatPoint } from './support';
 
 // The visitor profile panel (issue 17, docs/visitor-profile.md): a visitor walks the demo
 // shop — a page load to «Доставка», then the catalogue and a tea opened without a page load
@@ -117,6 +117,9 @@ test('the panel follows the visitor through the demo shop', async ({ browser }) 
   await signIn(phone, anna);
   await listItem(phone, 'Мария Петрова').click();
   await expect(phone.getByTestId('visitor-panel')).toHaveCount(0);
+  await expect(phone.getByTestId('profile-toggle')).toBeVisible();
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await shot(phone, 'visitor-profile-phone-chat');
   await phone.getByTestId('profile-toggle').click();
   const sheet = await panelOf(phone);
   await expect(sheet.getByTestId('vp-current-title')).toHaveText('Шу пуэр 2015 — Каталог «Самовар»');
@@ -160,4 +163,45 @@ test('an admin deletes a visitor from the panel and every app drops the conversa
   await expect(listItem(admin, 'Удаляемый')).toHaveCount(0);
   await expect(listItem(annaPage, 'Удаляемый')).toHaveCount(0);
   await expect(admin.getByTestId('visitor-panel')).toHaveCount(0);
+});
+
+test('the cabinet: keep IP addresses, and a label and a hidden key for the site\'s attributes', async ({ browser }) => {
+  const acc = await createAccount('Profile settings');
+  const cp = await createWebchatPoint(acc.adminToken);
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto('/admin/settings');
+  await page.getByLabel('Эл. почта').fill(acc.adminEmail);
+  await page.getByLabel('Пароль').fill(acc.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+
+  const keep = page.getByTestId('keep-visitor-ips');
+  await expect(keep).not.toBeChecked();
+  await keep.check();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Сохранено' })).toBeVisible();
+  expect((await api('GET', '/api/v1/admin/settings', undefined, acc.adminToken)).keep_visitor_ips).toBe(true);
+  await page.reload();
+  await expect(page.getByTestId('keep-visitor-ips')).toBeChecked();
+
+  await page.goto(`/admin/contact-points/${cp.id}`);
+  const form = page.getByTestId('cp-profile-fields');
+  await form.getByTestId('attr-add').click();
+  await form.getByTestId('attr-key').last().fill('plan');
+  await form.getByTestId('attr-label').last().fill('Тариф');
+  await form.getByTestId('attr-add').click();
+  await form.getByTestId('attr-key').last().fill('internal id');
+  await form.getByTestId('attr-hidden').last().check();
+  await form.getByTestId('cp-identity-secret').fill('short');
+  await form.getByTestId('cp-profile-save').click();
+  await expect(form.getByText('Ключ: 1–64 латинских буквы, цифры, _ . -')).toBeVisible();
+  await expect(form.getByText('От 16 до 128 символов')).toBeVisible();
+  await form.getByTestId('attr-key').last().fill('internal_id');
+  await form.getByRole('button', { name: 'Создать секрет' }).click();
+  await form.getByTestId('cp-profile-save').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Сохранено' }).last()).toBeVisible();
+  const saved = await api('GET', `/api/v1/admin/contact-points/${cp.id}`, undefined, acc.adminToken);
+  expect(saved.settings.attributes).toEqual({ plan: { label: 'Тариф' }, internal_id: { hidden: true } });
+  expect(saved.settings.identity_secret).toMatch(/^[0-9a-f]{32}$/);
+  await form.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: new URL('./screenshots/admin-visitor-profile-fields.png', import.meta.url).pathname, fullPage: true });
 });

@@ -234,7 +234,7 @@ export class History extends Component<Props, State> {
     if (m.kind === 'comment') {
       return (
         <div class={'msg-comment' + this.found(m)} key={m.id} data-mid={m.id} data-testid="msg-comment">
-          <div class="msg-comment-head"><IconNote size={15} /><b>{t('chat.commentLabel')}</b> · {m.author.name} · <time>{time}</time>
+          <div class="msg-comment-head"><IconNote size={15} /><b>{t('chat.commentLabel')}</b> · {m.author.name ? <>{m.author.name} · </> : null}<time>{time}</time>
             {this.delivery(m)}</div>
           <div class="msg-text">{m.text}</div>
         </div>
