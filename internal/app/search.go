@@ -181,6 +181,12 @@ func SearchBench(ctx context.Context, cfg config.Config, opts SearchBenchOptions
 		}
 		rep.Seeded = missing
 		rep.SeedRate = float64(missing) / time.Since(start).Seconds()
+		// After a load this big autovacuum would gather the statistics by itself, a while
+		// later; until then PostgreSQL's planner guesses a word is rare and reads all its
+		// matches (seconds for a common word) instead of the newest.
+		if err := st.Analyze(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if rep.Messages, err = benchMessages(ctx, st, acct); err != nil {
 		return nil, err

@@ -407,6 +407,16 @@ func (s *Store) SearchIndexSize(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// Analyze gathers the planner's statistics (the search benchmark, after its load): ANALYZE
+// on PostgreSQL, where the search's plan depends on how common a word is; nothing on SQLite.
+func (s *Store) Analyze(ctx context.Context) error {
+	if !s.pg {
+		return nil
+	}
+	_, err := s.write.ExecContext(ctx, `ANALYZE`)
+	return err
+}
+
 // CountMessages is how many messages the account has (the search benchmark).
 func (s *Store) CountMessages(ctx context.Context, account livedesk.ID) (int64, error) {
 	var n int64
