@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"livedesk/internal/config"
 	"livedesk/internal/desk"
+	"livedesk/internal/livedesk"
 	"livedesk/internal/testkit"
 )
 
@@ -82,7 +84,7 @@ func page(t *testing.T, method, u string, form url.Values) (pageAnswer, string) 
 func TestRatingEmailLink(t *testing.T) {
 	t.Parallel()
 	rl := testkit.StartRelay(t)
-	env, _, anna, conv := ratingMailEnv(t, rl, "https://help.shop.example")
+	env, a, anna, conv := ratingMailEnv(t, rl, "https://help.shop.example")
 	ws := anna.WS(false, "")
 	ws.Ready()
 	defer ws.Close()
@@ -172,6 +174,27 @@ func TestRatingEmailLink(t *testing.T) {
 	if resp, body := page(t, "GET", env.URL+"/rate/"+forged, nil); resp.StatusCode != 404 || !strings.Contains(body, "Ссылка для оценки не работает") {
 		t.Fatalf("forged link: %d\n%s", resp.StatusCode, body)
 	}
+	// A link's claims of another account (the account the token names is checked with the
+	// conversation): A's conversation and visitor under account B are not found, exactly like
+	// a conversation that does not exist.
+	other := testkit.ParseID(t, env.NewAccount().ID)
+	convID, visitorID := testkit.ParseID(t, conv), testkit.ParseID(t, anna.Conversation(conv).Visitor.ID)
+	ctx := context.Background()
+	for _, c := range []struct {
+		what                 string
+		account, conv, guest livedesk.ID
+	}{{"another account", other, convID, visitorID}, {"no such conversation", testkit.ParseID(t, a.ID), 987654321, visitorID}} {
+		if _, err := env.App.Desk.RatingOfLink(ctx, c.account, c.guest, c.conv); !livedesk.IsCode(err, livedesk.CodeNotFound) {
+			t.Errorf("the page of a link naming %s: %v, want not_found", c.what, err)
+		}
+		five := 5
+		_, err := env.App.Desk.Rate(ctx, desk.Rater{AccountID: c.account, VisitorID: c.guest, Source: livedesk.RatingFromEmail},
+			desk.RatingInput{ConversationID: c.conv, Scale: "stars", Score: &five})
+		if !livedesk.IsCode(err, livedesk.CodeNotFound) {
+			t.Errorf("rating through a link naming %s: %v, want not_found", c.what, err)
+		}
+	}
+
 	// The page is rate limited per address: soon 429, still a page.
 	limited := false
 	for i := 0; i < 25 && !limited; i++ {
