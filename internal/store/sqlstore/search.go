@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -99,6 +100,42 @@ func searchFilter(f livedesk.SearchFilter, timeCol string) (string, []any) {
 	return b.String(), args
 }
 
+// pgSearch runs a search's queries on PostgreSQL in a read-only transaction whose statements
+// are planned for their own arguments (plan_cache_mode = force_custom_plan): the driver
+// prepares statements, and after a few runs PostgreSQL may keep one generic plan for all
+// words, which cannot tell a common word (read the newest rows backwards) from a rare one
+// (read its few matches through the GIN index) — seconds instead of milliseconds.
+type pgSearch struct {
+	tx *sql.Tx
+	c  *stmtCache
+}
+
+func (p pgSearch) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := p.tx.QueryContext(ctx, p.c.sql(q), p.c.args(args)...)
+	return rows, unavailable(err)
+}
+
+func (p pgSearch) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return p.tx.QueryRowContext(ctx, p.c.sql(q), p.c.args(args)...)
+}
+
+// searchReader is where a search reads: the read pool on SQLite, a pgSearch transaction on
+// PostgreSQL; done ends it.
+func (s *Store) searchReader(ctx context.Context) (q querier, done func(), err error) {
+	if !s.pg {
+		return s.rq, func() {}, nil
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, unavailable(err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		tx.Rollback()
+		return nil, nil, unavailable(err)
+	}
+	return pgSearch{tx: tx, c: s.rq.c}, func() { tx.Rollback() }, nil
+}
+
 // idList is a subquery of the ids in a JSON array (one argument, so the statement's text
 // does not depend on how many).
 func (s *Store) idList() string {
@@ -120,7 +157,12 @@ func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*
 	if len(q.Terms) == 0 || q.Scan <= 0 {
 		return out, nil
 	}
-	ids, err := s.matchingMessages(ctx, q)
+	rd, done, err := s.searchReader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	ids, err := s.matchingMessages(ctx, rd, q)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +173,7 @@ func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*
 		return out, nil
 	}
 	filter, fargs := searchFilter(q.SearchFilter, "m.created_at")
-	rows, err := s.rq.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.author_type, m.author_id, m.author_name, m.kind,
+	rows, err := rd.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.author_type, m.author_id, m.author_name, m.kind,
 		m.text, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id
 		WHERE m.id IN `+s.idList()+` AND m.account_id = ?`+filter+` ORDER BY m.id DESC`,
 		append([]any{jsonIDs(ids), q.Account}, fargs...)...)
@@ -153,7 +195,7 @@ func (s *Store) SearchMessages(ctx context.Context, q livedesk.MessageSearch) (*
 
 // matchingMessages returns the ids of up to q.Scan of the account's newest messages (below
 // q.Before) whose text matches, newest first.
-func (s *Store) matchingMessages(ctx context.Context, q livedesk.MessageSearch) ([]livedesk.ID, error) {
+func (s *Store) matchingMessages(ctx context.Context, rd querier, q livedesk.MessageSearch) ([]livedesk.ID, error) {
 	var query string
 	var args []any
 	if s.pg {
@@ -202,7 +244,7 @@ func (s *Store) matchingMessages(ctx context.Context, q livedesk.MessageSearch) 
 	}
 	query += ` ORDER BY ` + id + ` DESC LIMIT ?`
 	args = append(args, q.Scan)
-	rows, err := s.rq.QueryContext(ctx, query, args...)
+	rows, err := rd.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
@@ -294,7 +336,12 @@ func (s *Store) SearchVisitors(ctx context.Context, q livedesk.VisitorSearch) ([
 	if s.pg {
 		join = "JOIN"
 	}
-	rows, err := s.rq.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
+	rd, done, err := s.searchReader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rows, err := rd.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
 		"FROM ("+visitors+") found "+join+" conversations c ON c.visitor_id = found.vid", 1)+`WHERE 1 = 1`+filter+
 		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
