@@ -297,9 +297,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) error {
 	// The reader gets a fresh goroutine with a small stack; this one, grown by the
 	// handshake and the replay's queries, ends here. The hub owns the reader: CloseAll
 	// closes the socket, which ends it.
-	h.readers.Add(1)
 	go func() {
-		defer h.readers.Done()
+		defer h.readers.Done() // added by h.add
 		defer h.remove(c)
 		c.reader()
 	}()

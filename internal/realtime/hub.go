@@ -53,8 +53,10 @@ type Hub struct {
 	visitorsOf map[livedesk.ID]map[*conn]struct{}
 	online     map[livedesk.ID]int // operator id → live connections
 	// readers counts the connections' reader goroutines, which end with remove (and its
-	// presence callbacks): CloseAll waits for them.
+	// presence callbacks): CloseAll waits for them. closing (under mu) refuses connections
+	// from then on, so none is added while CloseAll waits.
 	readers sync.WaitGroup
+	closing bool
 	revoked map[string]time.Time // operator or session key → when revoked
 
 	// seq orders each account's events when they come from several nodes (nil: one node,
@@ -251,6 +253,9 @@ func (h *Hub) OnlineVisitors() []livedesk.ID {
 func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.closing {
+		return "server shutting down"
+	}
 	if h.revokedLocked(c, authAt) {
 		return "your access changed: connect again"
 	}
@@ -280,6 +285,7 @@ func (h *Hub) add(c *conn, authAt time.Time) (refused string) {
 		h.online[c.operatorID]++
 	}
 	h.Metrics.Connections.Add(1)
+	h.readers.Add(1) // under mu, never once CloseAll waits: Serve starts the reader
 	return ""
 }
 
@@ -403,7 +409,8 @@ func (h *Hub) CloseAll(ctx context.Context) {
 			h.log.Warn("connections still closing at shutdown", "err", ctx.Err())
 		}
 	}()
-	h.mu.RLock()
+	h.mu.Lock()
+	h.closing = true
 	var all []*conn
 	for _, set := range h.operators {
 		for c := range set {
@@ -415,7 +422,7 @@ func (h *Hub) CloseAll(ctx context.Context) {
 			all = append(all, c)
 		}
 	}
-	h.mu.RUnlock()
+	h.mu.Unlock()
 	for _, c := range all {
 		c.close("server shutting down")
 	}
