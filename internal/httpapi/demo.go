@@ -57,6 +57,7 @@ var demoTemplate = template.Must(template.New("demo").Parse(`<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style nonce="{{.Nonce}}">
+a.home{color:inherit;text-decoration:none}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.55 Georgia,"Times New Roman",serif;color:#3b2a1a;background:#fbf6ee}
 header{background:#3b2a1a;color:#fbf6ee;padding:1.1rem 2rem;display:flex;align-items:center;justify-content:space-between;gap:1rem;flex-wrap:wrap}
@@ -81,7 +82,7 @@ nav a[aria-current=page]{color:#fff;text-decoration:underline}
 @media (max-width:700px){.hero{grid-template-columns:1fr}.hero .pic{height:8rem}}
 </style></head>
 <body>
-<header><b><a href="/demo?page={{if .KeyGiven}}&key={{.Key}}{{end}}" style="color:inherit;text-decoration:none">Самовар · чайная лавка</a></b><nav>
+<header><b><a href="/demo?page={{if .KeyGiven}}&key={{.Key}}{{end}}" class="home">Самовар · чайная лавка</a></b><nav>
 <a href="/demo?page={{if .KeyGiven}}&key={{.Key}}{{end}}"{{if eq .Page ""}} aria-current="page"{{end}}>Главная</a>
 <a href="/demo?page=catalog{{if .KeyGiven}}&key={{.Key}}{{end}}"{{if eq .Page "catalog"}} aria-current="page"{{end}}>Каталог</a>
 <a href="/demo?page=delivery{{if .KeyGiven}}&key={{.Key}}{{end}}"{{if eq .Page "delivery"}} aria-current="page"{{end}}>Доставка</a></nav></header>
