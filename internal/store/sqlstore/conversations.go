@@ -8,14 +8,20 @@ import (
 	"livedesk/internal/livedesk"
 )
 
-const conversationSelect = `SELECT c.id, c.account_id, c.state, c.channel, c.contact_point_id, cp.name, c.visitor_id, v.name,
+// conversationColumns are what scanConversation reads, from conversations c joined with
+// conversationJoins; conversationSelect is the usual query of them (a caller that reads from
+// another set of rows, or more columns, composes its own from the two parts).
+const (
+	conversationColumns = `c.id, c.account_id, c.state, c.channel, c.contact_point_id, cp.name, c.visitor_id, v.name,
 	c.last_message_text, c.last_message_author, c.last_message_author_id, c.last_message_author_name, c.last_message_at, c.visitor_closed, c.assignee_id, c.unread_count,
 	c.category_id, c.queued_at, c.assigned_at, c.closed_at, c.created_at, c.email_subject,
-	t.id, t.from_operator_id, t.to_operator_id, t.comment, t.created_at, t.expires_at
-	FROM conversations c
+	t.id, t.from_operator_id, t.to_operator_id, t.comment, t.created_at, t.expires_at`
+	conversationJoins = `
 	JOIN contact_points cp ON cp.id = c.contact_point_id
 	JOIN visitors v ON v.id = c.visitor_id
 	LEFT JOIN transfers t ON t.conversation_id = c.id AND t.state = 'pending' `
+	conversationSelect = `SELECT ` + conversationColumns + ` FROM conversations c` + conversationJoins
+)
 
 func scanConversation(sc scanner) (*livedesk.Conversation, error) {
 	c := &livedesk.Conversation{}
@@ -232,19 +238,7 @@ func (s *Store) Conversations(ctx context.Context, f livedesk.ListFilter) ([]*li
 	}
 	args = append(args, f.Limit)
 	rows, err := s.rq.QueryContext(ctx, conversationSelect+where+` ORDER BY `+order+` DESC, c.id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*livedesk.Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, err, scanConversation)
 }
 
 // QueueLength is how many conversations of the account wait in the queue.

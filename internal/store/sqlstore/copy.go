@@ -339,16 +339,8 @@ func checkSourceVersions(ctx context.Context, conn *sql.Conn) error {
 	if err != nil {
 		return livedesk.Errorf(livedesk.CodeInvalidInput, "the source is not a livedesk database (%v)", err)
 	}
-	defer rows.Close()
-	var have []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		have = append(have, v)
-	}
-	if err := rows.Err(); err != nil {
+	have, err := collect(rows, nil, scanOne[int])
+	if err != nil {
 		return err
 	}
 	if !slices.Equal(have, want) {
@@ -648,16 +640,7 @@ func sqliteTables(ctx context.Context, conn *sql.Conn) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(rows, nil, scanOne[string])
 }
 
 func sqliteColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
@@ -665,16 +648,7 @@ func sqliteColumns(ctx context.Context, conn *sql.Conn, table string) ([]string,
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collect(rows, nil, scanOne[string])
 }
 
 // quoteCols quotes column names for either database (both take "double quotes").
@@ -912,17 +886,8 @@ func setEventCounters(ctx context.Context, conn *sql.Conn, tx pgx.Tx) ([]Account
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
-	var out []AccountEvents
-	for rows.Next() {
-		var a AccountEvents
-		if err := rows.Scan(&a.Account, &a.SourceLast); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, nil, func(sc scanner) (a AccountEvents, err error) { return a, sc.Scan(&a.Account, &a.SourceLast) })
+	if err != nil {
 		return nil, err
 	}
 	for i, a := range out {
@@ -1024,14 +989,5 @@ func referencedFiles(ctx context.Context, conn *sql.Conn) ([]FileRef, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
 	}
-	defer rows.Close()
-	var out []FileRef
-	for rows.Next() {
-		var f FileRef
-		if err := rows.Scan(&f.SHA256, &f.Size); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return collect(rows, nil, func(sc scanner) (f FileRef, err error) { return f, sc.Scan(&f.SHA256, &f.Size) })
 }

@@ -237,8 +237,7 @@ func (tx *Tx) AppendVisitorMessage(account, visitor, contactPoint livedesk.ID, m
 	touch, targs := touchQuery(0, lm, true)
 	touch = strings.Replace(touch, `WHERE id = ?`, `WHERE id = (SELECT cid FROM open)`, 1)
 	targs = targs[:len(targs)-1]
-	sel := strings.Replace(conversationSelect, `FROM conversations c`, `, c.id AS cid, v.name AS vname FROM conversations c`, 1)
-	q := `WITH open AS (` + sel + `WHERE c.visitor_id = ? AND c.contact_point_id = ? AND c.account_id = ? AND c.state <> 'closed'
+	q := `WITH open AS (SELECT ` + conversationColumns + `, c.id AS cid, v.name AS vname FROM conversations c` + conversationJoins + `WHERE c.visitor_id = ? AND c.contact_point_id = ? AND c.account_id = ? AND c.state <> 'closed'
 		AND c.visitor_closed = 0` + tx.lock("c") + `),
 		m AS (` + ins + ` RETURNING id, conversation_id, author_name),
 		u AS (` + touch + `)

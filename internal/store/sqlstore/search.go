@@ -266,21 +266,9 @@ func (s *Store) ConversationsByID(ctx context.Context, account livedesk.ID, ids 
 	if s.pg {
 		join = "JOIN"
 	}
-	rows, err := s.rq.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
-		"FROM "+s.idList()+" ids "+join+" conversations c ON c.id = ids.value", 1)+`WHERE c.account_id = ?`, jsonIDs(ids), account)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*livedesk.Conversation{}
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+conversationColumns+` FROM `+s.idList()+` ids `+join+
+		` conversations c ON c.id = ids.value`+conversationJoins+`WHERE c.account_id = ?`, jsonIDs(ids), account)
+	return collect(rows, err, scanConversation)
 }
 
 // visitorScan is how many of the newest matching visitors a visitor search looks at.
@@ -341,25 +329,13 @@ func (s *Store) SearchVisitors(ctx context.Context, q livedesk.VisitorSearch) ([
 		return nil, err
 	}
 	defer done()
-	rows, err := rd.QueryContext(ctx, strings.Replace(conversationSelect, "FROM conversations c",
-		"FROM ("+visitors+") found "+join+" conversations c ON c.visitor_id = found.vid", 1)+`WHERE 1 = 1`+filter+
+	rows, err := rd.QueryContext(ctx, `SELECT `+conversationColumns+` FROM (`+visitors+`) found `+join+
+		` conversations c ON c.visitor_id = found.vid`+conversationJoins+`WHERE 1 = 1`+filter+
 		` ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?`, args...)
+	convs, err := collect(rows, err, scanConversation)
 	if err != nil {
 		return nil, fmt.Errorf("search visitors: %w", err)
 	}
-	defer rows.Close()
-	var convs []*livedesk.Conversation
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, err
-		}
-		convs = append(convs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	out := make([]livedesk.VisitorHit, 0, len(convs))
 	seen := map[livedesk.ID]*livedesk.Visitor{}
 	for _, c := range convs {

@@ -693,7 +693,6 @@ func testMailServer(t *testing.T, open Opener) {
 
 func testOutboxClaims(t *testing.T, open Opener) {
 	st, _ := open(t)
-	ctx := context.Background()
 	w := newWorld(t, st, "outbox", 5)
 	const replies = 40
 	write(t, st, func(tx livedesk.Tx) error {
@@ -711,38 +710,17 @@ func testOutboxClaims(t *testing.T, open Opener) {
 	})
 	// Four senders claim three at a time, at once, until nothing is due: each reply is taken
 	// by exactly one of them.
-	var mu sync.Mutex
-	taken := map[livedesk.ID]int{}
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var got []livedesk.OutgoingEmail
-				err := st.Write(ctx, func(tx livedesk.Tx) (err error) {
-					got, err = tx.ClaimDueEmails(3, time.Hour)
-					return err
-				})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, e := range got {
-					if e.AccountID != w.account.ID {
-						t.Errorf("claimed %d of account %d", e.MessageID, e.AccountID)
-					}
-					taken[e.MessageID]++
-				}
-				mu.Unlock()
+	taken := claimAll(t, st, func(tx livedesk.Tx) ([]livedesk.ID, error) {
+		got, err := tx.ClaimDueEmails(3, time.Hour)
+		ids := make([]livedesk.ID, len(got))
+		for i, e := range got {
+			if e.AccountID != w.account.ID {
+				t.Errorf("claimed %d of account %d", e.MessageID, e.AccountID)
 			}
-		}()
-	}
-	wg.Wait()
+			ids[i] = e.MessageID
+		}
+		return ids, err
+	})
 	if len(taken) != replies {
 		t.Fatalf("%d replies claimed, want %d", len(taken), replies)
 	}
@@ -767,13 +745,37 @@ func testOutboxClaims(t *testing.T, open Opener) {
 		}
 		return nil
 	})
-	confirmations := map[livedesk.ID]int{}
+	confirmations := claimAll(t, st, func(tx livedesk.Tx) ([]livedesk.ID, error) {
+		got, err := tx.ClaimMailboxConfirmations(2, time.Hour)
+		ids := make([]livedesk.ID, len(got))
+		for i, m := range got {
+			ids[i] = m.ContactPointID
+		}
+		return ids, err
+	})
+	if len(confirmations) != mailboxes {
+		t.Fatalf("%d mailboxes' confirmations claimed, want %d", len(confirmations), mailboxes)
+	}
+	for id, n := range confirmations {
+		if n != 1 {
+			t.Fatalf("the confirmation of contact point %d claimed %d times", id, n)
+		}
+	}
+}
+
+// claimAll runs four claimers at once, each claiming in its own write until claim takes
+// nothing, and counts how often each id was taken.
+func claimAll(t *testing.T, st livedesk.Store, claim func(livedesk.Tx) ([]livedesk.ID, error)) map[livedesk.ID]int {
+	t.Helper()
+	var mu sync.Mutex
+	taken := map[livedesk.ID]int{}
+	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
 			for {
-				var got []*livedesk.MailboxState
-				err := st.Write(ctx, func(tx livedesk.Tx) (err error) {
-					got, err = tx.ClaimMailboxConfirmations(2, time.Hour)
+				var got []livedesk.ID
+				err := st.Write(context.Background(), func(tx livedesk.Tx) (err error) {
+					got, err = claim(tx)
 					return err
 				})
 				if err != nil {
@@ -784,20 +786,13 @@ func testOutboxClaims(t *testing.T, open Opener) {
 					return
 				}
 				mu.Lock()
-				for _, m := range got {
-					confirmations[m.ContactPointID]++
+				for _, id := range got {
+					taken[id]++
 				}
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	if len(confirmations) != mailboxes {
-		t.Fatalf("%d mailboxes' confirmations claimed, want %d", len(confirmations), mailboxes)
-	}
-	for id, n := range confirmations {
-		if n != 1 {
-			t.Fatalf("the confirmation of contact point %d claimed %d times", id, n)
-		}
-	}
+	return taken
 }
