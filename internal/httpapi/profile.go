@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"time"
 
 	"livedesk/internal/desk"
 	"livedesk/internal/guard"
@@ -28,7 +27,7 @@ func (s *Server) widgetProfile(w http.ResponseWriter, r *http.Request, c *call) 
 	// what the visitor may write.
 	lim := s.visitorLimits(c.cp)
 	key := "p" + c.cp.ID.String() + "|" + guard.Key(s.cfg.Limits.Proxies.ClientAddr(r))
-	if ok, wait := s.buckets.Take(key, lim.MessagesPerMinute, lim.MessagesPerMinute, time.Now()); !ok {
+	if ok, wait := s.buckets.Take(key, lim.MessagesPerMinute, lim.MessagesPerMinute, s.desk.Now()); !ok {
 		return rateLimited("too many page reports from your address; wait a little", wait)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxProfileBody))

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"livedesk/internal/desk"
 	"livedesk/internal/guard"
@@ -47,7 +46,7 @@ const maxRatingForm = 16 << 10
 
 func (s *Server) allowRatingPage(r *http.Request) error {
 	key := "r|" + guard.Key(s.cfg.Limits.Proxies.ClientAddr(r))
-	if ok, wait := s.buckets.Take(key, ratingPagesPerMinute, ratingPagesPerMinute, time.Now()); !ok {
+	if ok, wait := s.buckets.Take(key, ratingPagesPerMinute, ratingPagesPerMinute, s.desk.Now()); !ok {
 		return rateLimited("too many requests from your address; wait a little and try again", wait)
 	}
 	return nil
